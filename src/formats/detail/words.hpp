@@ -1,0 +1,27 @@
+// Word-level helpers shared by the ASR readers: interpolating missing word times, and grouping a
+// flat word list into segments by speaker turn.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "formats/document.hpp"
+
+namespace narralytica::formats::detail {
+
+// Gives every word with timed[i] == false times spread evenly between its timed neighbours (or
+// the segment bounds `start_ms`/`end_ms` when it has none), and sets Word::interpolated.
+void interpolate_words(std::vector<Word>& words, const std::vector<bool>& timed, int64_t start_ms,
+                       int64_t end_ms);
+
+// Groups words (in time order) into segments: a new segment starts at a speaker change, after a
+// pause longer than limits::turn_gap_ms_max, or when the segment would pass
+// limits::turn_length_ms_max. Segment text is the words joined by spaces; the segment speaker is
+// the words' speaker; confidence is the mean of the word confidences when all have one.
+std::vector<Segment> group_words(std::vector<Word> words);
+
+// Puts each word (in time order) into the segment (in time order) whose span contains its start,
+// or the nearest earlier one.
+void distribute_words(std::vector<Segment>& segments, std::vector<Word> words);
+
+}  // namespace narralytica::formats::detail

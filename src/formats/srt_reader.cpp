@@ -1,0 +1,235 @@
+// SRT has no specification; this reader accepts what common tools (ffmpeg, Subtitle Edit, Aegisub,
+// YouTube, ASR exporters) write, and refuses a block whose timing line cannot be read, with its
+// position, rather than skipping it.
+#include "formats/srt_reader.hpp"
+
+#include <string>
+
+#include "formats/detail/finish.hpp"
+#include "formats/detail/text.hpp"
+#include "formats/limits.hpp"
+
+namespace narralytica::formats {
+
+namespace {
+
+using detail::Line;
+using detail::LineReader;
+
+bool is_blank(const Line* line) { return line == nullptr || detail::trim(line->text).empty(); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool all_digits(std::string_view text) {
+  text = detail::trim(text);
+  if (text.empty() || text.size() > 10) return false;
+  for (char c : text) {
+    if (!is_digit(c)) return false;
+  }
+  return true;
+}
+
+// hh:mm:ss,mmm; also "." before the milliseconds, 1 to 7 hour digits, 1 or 2 minute and second
+// digits, 1 to 3 fraction digits (",5" is half a second).
+std::optional<int64_t> parse_timestamp(std::string_view text, std::size_t& pos) {
+  auto digits = [&](std::size_t max_count, std::size_t& count) -> int64_t {
+    int64_t value = 0;
+    count = 0;
+    while (pos < text.size() && is_digit(text[pos]) && count < max_count + 1) {
+      value = value * 10 + (text[pos] - '0');
+      ++count;
+      ++pos;
+    }
+    return value;
+  };
+  std::size_t count = 0;
+  int64_t hours = digits(7, count);
+  if (count == 0 || count > 7) return std::nullopt;
+  if (pos >= text.size() || text[pos] != ':') return std::nullopt;
+  ++pos;
+  int64_t minutes = digits(2, count);
+  if (count == 0 || count > 2 || minutes > 59) return std::nullopt;
+  if (pos >= text.size() || text[pos] != ':') return std::nullopt;
+  ++pos;
+  int64_t seconds = digits(2, count);
+  if (count == 0 || count > 2 || seconds > 59) return std::nullopt;
+  if (pos >= text.size() || (text[pos] != ',' && text[pos] != '.')) return std::nullopt;
+  ++pos;
+  int64_t fraction = digits(3, count);
+  if (count == 0 || count > 3) return std::nullopt;
+  for (std::size_t k = count; k < 3; ++k) fraction *= 10;
+  return ((hours * 60 + minutes) * 60 + seconds) * 1000 + fraction;
+}
+
+std::string_view token_at(std::string_view text, std::size_t pos) {
+  std::size_t end = pos;
+  while (end < text.size() && !detail::is_space(text[end])) ++end;
+  return text.substr(pos, end - pos);
+}
+
+struct Timing {
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  std::string settings;  // e.g. "X1:100 X2:600 Y1:20 Y2:50" position hints
+};
+
+constexpr const char* kTimestampShape = "a timestamp like 00:00:01,000";
+
+Result<Timing> parse_timing_line(const Line& line, std::string_view source) {
+  std::string_view text = line.text;
+  auto fail = [&](std::size_t pos, std::string expected, std::string_view found) -> Error {
+    return make_error(ErrorCode::invalid_argument,
+                      "expected " + expected + ", found " + detail::quote_found(found),
+                      detail::line_field(source, line, pos));
+  };
+  std::size_t pos = 0;
+  while (pos < text.size() && detail::is_space(text[pos])) ++pos;
+  std::size_t start_pos = pos;
+  auto start = parse_timestamp(text, pos);
+  if (!start) return fail(start_pos, kTimestampShape, token_at(text, start_pos));
+  while (pos < text.size() && detail::is_space(text[pos])) ++pos;
+  if (text.substr(pos, 3) != "-->") return fail(pos, "\"-->\"", token_at(text, pos));
+  pos += 3;
+  while (pos < text.size() && detail::is_space(text[pos])) ++pos;
+  std::size_t end_pos = pos;
+  auto end = parse_timestamp(text, pos);
+  if (!end) return fail(end_pos, kTimestampShape, token_at(text, end_pos));
+  if (*start > limits::timestamp_ms_max || *end > limits::timestamp_ms_max) {
+    std::size_t at = *start > limits::timestamp_ms_max ? start_pos : end_pos;
+    return fail(at, "a timestamp before " + detail::format_timestamp(limits::timestamp_ms_max, ','),
+                token_at(text, at));
+  }
+  if (*end < *start) {
+    return fail(end_pos, "an end time at or after the start " + detail::format_timestamp(*start, ','),
+                token_at(text, end_pos));
+  }
+  return Timing{*start, *end, std::string(detail::trim(text.substr(pos)))};
+}
+
+bool is_timing_line(const Line* line) {
+  if (line == nullptr || !detail::contains(line->text, "-->")) return false;
+  std::string_view text = detail::trim(line->text);
+  std::size_t pos = 0;
+  return parse_timestamp(text, pos).has_value();
+}
+
+bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// Strips HTML-like tags (<i>, </b>, <font color="...">) and ASS override codes ({\an8}); a '<'
+// that does not open a tag ("x < y") stays.
+std::string strip_tags(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == '<') {
+      std::size_t name = i + 1;
+      if (name < text.size() && text[name] == '/') ++name;
+      std::size_t close = text.find('>', i + 1);
+      std::size_t newline = text.find('\n', i + 1);
+      if (name < text.size() && is_letter(text[name]) && close != std::string_view::npos &&
+          (newline == std::string_view::npos || close < newline)) {
+        i = close + 1;
+        continue;
+      }
+    }
+    if (text[i] == '{' && i + 1 < text.size() && text[i + 1] == '\\') {
+      std::size_t close = text.find('}', i + 2);
+      if (close != std::string_view::npos) {
+        i = close + 1;
+        continue;
+      }
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+// "Name: text" on the first line: a name of at most five words that does not start with a digit
+// (so "10:30 tomorrow" is not a speaker), followed by a colon and a space or the end of the line.
+bool split_speaker_prefix(std::string& text, std::string& speaker) {
+  constexpr std::size_t kNameBytesMax = 64;
+  constexpr int kNameWordsMax = 5;
+  std::size_t colon = text.find(':');
+  std::size_t newline = text.find('\n');
+  if (colon == std::string::npos || colon == 0 || colon > kNameBytesMax ||
+      (newline != std::string::npos && newline < colon)) {
+    return false;
+  }
+  if (colon + 1 < text.size() && text[colon + 1] != ' ' && text[colon + 1] != '\t' &&
+      text[colon + 1] != '\n') {
+    return false;
+  }
+  std::string_view name = detail::trim(std::string_view(text).substr(0, colon));
+  if (name.empty() || is_digit(name[0])) return false;
+  int words = 1;
+  for (char c : name) words += c == ' ' ? 1 : 0;
+  if (words > kNameWordsMax) return false;
+  speaker = detail::clip_label(name);
+  text = detail::tidy_text(std::string_view(text).substr(colon + 1));
+  return true;
+}
+
+}  // namespace
+
+Result<Document> read_srt(std::string_view content, const ReadOptions& options) {
+  const std::string& source = options.source_name;
+  RETURN_IF_ERROR(detail::check_input(content, source, /*check_lines=*/true));
+  Document document;
+  document.format = to_string(Format::srt);
+
+  LineReader lines(content, detail::bom_length(content));
+  while (true) {
+    while (lines.peek() != nullptr && is_blank(lines.peek())) lines.advance();
+    const Line* line = lines.peek();
+    if (line == nullptr) break;
+
+    std::string cue_id;
+    if (!detail::contains(line->text, "-->")) {
+      if (!all_digits(line->text)) {
+        return make_error(ErrorCode::invalid_argument,
+                          "expected a cue number or a timing line, found " +
+                              detail::quote_found(detail::trim(line->text)),
+                          detail::line_field(source, *line));
+      }
+      cue_id = std::string(detail::trim(line->text));
+      Line index_line = *line;
+      lines.advance();
+      line = lines.peek();
+      if (line == nullptr || is_blank(line)) {
+        return make_error(ErrorCode::invalid_argument,
+                          "expected a timing line like 00:00:01,000 --> 00:00:02,000 after cue " +
+                              cue_id + ", found " + (line == nullptr ? "the end of the file" : "a blank line"),
+                          detail::line_field(source, line == nullptr ? index_line : *line));
+      }
+    }
+    Line timing_line = *line;
+    ASSIGN_OR_RETURN(Timing timing, parse_timing_line(timing_line, source));
+    lines.advance();
+
+    std::string raw_text;
+    while (!is_blank(lines.peek())) {
+      // A missing blank line between cues: the next index and timing start a new cue.
+      if (is_timing_line(lines.peek())) break;
+      if (all_digits(lines.peek()->text) && is_timing_line(lines.peek(1))) break;
+      if (!raw_text.empty()) raw_text += '\n';
+      raw_text += lines.peek()->text;
+      lines.advance();
+    }
+    Segment segment;
+    segment.start_ms = timing.start_ms;
+    segment.end_ms = timing.end_ms;
+    segment.text = detail::tidy_text(strip_tags(raw_text));
+    segment.cue_id = std::move(cue_id);
+    segment.cue_settings = std::move(timing.settings);
+    if (options.speaker_prefix) split_speaker_prefix(segment.text, segment.speaker_label);
+    if (document.segments.size() >= limits::segments_max) {
+      return make_error(ErrorCode::resource_exhausted,
+                        "expected at most " + std::to_string(limits::segments_max) + " cues, found more",
+                        detail::line_field(source, timing_line));
+    }
+    document.segments.push_back(std::move(segment));
+  }
+  RETURN_IF_ERROR(detail::finish_document(document, source));
+  return document;
+}
+
+}  // namespace narralytica::formats
