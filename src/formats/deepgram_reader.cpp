@@ -71,7 +71,8 @@ Result<Document> read_deepgram_value(const JsonSource& src, const Json& root) {
     // model_info maps model uuids to {name, version, arch}; the first one names the model.
     if (const Json* info = find(*object, "model_info"); info != nullptr && info->is_object() && !info->empty()) {
       const Json& first = info->begin().value();
-      const JsonPath first_path = metadata_path.member("model_info").member(info->begin().key());
+      const JsonPath info_path = metadata_path.member("model_info");
+      const JsonPath first_path = info_path.member(info->begin().key());
       ASSIGN_OR_RETURN(document.model, string_member(src, first, "name", first_path, false));
       ASSIGN_OR_RETURN(document.model_version, string_member(src, first, "version", first_path, false));
     }
@@ -124,7 +125,8 @@ Result<Document> read_deepgram_value(const JsonSource& src, const Json& root) {
       ASSIGN_OR_RETURN(const Json* alternatives,
                        array_member(src, *channel, "alternatives", channel_path, true));
       if (alternatives->empty()) continue;
-      JsonPath alternative_path = channel_path.member("alternatives").at(0);
+      const JsonPath alternatives_path = channel_path.member("alternatives");
+      const JsonPath alternative_path = alternatives_path.at(0);
       ASSIGN_OR_RETURN(const Json* alternative, require_object(src, (*alternatives)[0], alternative_path));
       ASSIGN_OR_RETURN(const Json* words, array_member(src, *alternative, "words", alternative_path, false));
       std::vector<Word> channel_words;

@@ -29,9 +29,10 @@ const char* to_string(Format format) noexcept;
 Result<Format> parse_format(std::string_view name);
 
 struct ReadOptions {
-  std::optional<Format> format;   // overrides detection when set (--format)
-  std::string source_name;        // file name used in error positions and warnings; "<input>" when empty
-  std::string filename_hint;      // file name whose extension helps detection; defaults to source_name
+  // Members have explicit initializers so designated initialisation stays warning-free on GCC 12.
+  std::optional<Format> format{};  // overrides detection when set (--format)
+  std::string source_name{};       // file name used in error positions and warnings; "<input>" when empty
+  std::string filename_hint{};     // file name whose extension helps detection; defaults to source_name
   bool speaker_prefix = false;    // SRT: map a leading "Name: " on a cue to its speaker (--speaker-prefix)
 };
 

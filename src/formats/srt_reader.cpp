@@ -143,8 +143,8 @@ std::string strip_tags(std::string_view text) {
   return out;
 }
 
-// "Name: text" on the first line: a name of at most five words that does not start with a digit
-// (so "10:30 tomorrow" is not a speaker), followed by a colon and a space or the end of the line.
+// "Name: text" on the first line: a name of at most five words followed by a colon and a space or
+// the end of the line (so "10:30 tomorrow" and "http://x" are not speakers).
 bool split_speaker_prefix(std::string& text, std::string& speaker) {
   constexpr std::size_t kNameBytesMax = 64;
   constexpr int kNameWordsMax = 5;
@@ -159,7 +159,7 @@ bool split_speaker_prefix(std::string& text, std::string& speaker) {
     return false;
   }
   std::string_view name = detail::trim(std::string_view(text).substr(0, colon));
-  if (name.empty() || is_digit(name[0])) return false;
+  if (name.empty()) return false;
   int words = 1;
   for (char c : name) words += c == ' ' ? 1 : 0;
   if (words > kNameWordsMax) return false;

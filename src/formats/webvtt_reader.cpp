@@ -228,6 +228,17 @@ Result<Document> read_webvtt(std::string_view content, const ReadOptions& option
       lines.advance();
       timing_line = *lines.peek();
     } else {
+      // A block that opens with a timestamp but has no "-->" is a mistyped timing line ("->",
+      // "- ->"): the specification would drop the cue silently; refuse it instead, at the arrow.
+      for (std::size_t ahead = 0; ahead < 2 && !is_blank(lines.peek(ahead)); ++ahead) {
+        const Line& candidate = *lines.peek(ahead);
+        std::size_t pos = 0;
+        while (pos < candidate.text.size() && detail::is_space(candidate.text[pos])) ++pos;
+        if (parse_timestamp(candidate.text, pos)) {
+          auto timing = parse_timing_line(candidate, source);
+          if (!timing.ok()) return std::move(timing).error();
+        }
+      }
       std::string_view text = line->text;
       bool known = detail::starts_with_word(text, "NOTE") ||
                    detail::starts_with_word(text, "STYLE") ||

@@ -18,7 +18,8 @@ namespace narralytica::formats::detail {
 using Json = nlohmann::json;
 
 // A JSON path built on the stack as the readers descend; turned into text ("$.segments[3].start")
-// only when an error is reported, so reading allocates nothing for it.
+// only when an error is reported, so reading allocates nothing for it. A path points at its
+// parent: never keep one built from a temporary (`a.member("x").at(0)` stored in a variable).
 struct JsonPath {
   const JsonPath* parent = nullptr;
   std::string_view key;      // member name; empty for an array index or the root
