@@ -1,0 +1,407 @@
+-- Narralytica canonical schema, PostgreSQL dialect.
+-- Conventions: `id` is the internal key (never leaves the process); `public_id` is a UUIDv7 as 16
+-- bytes, the only id in the API. Timestamps are integer microseconds since the Unix epoch (UTC).
+-- Every tenant-scoped table has UNIQUE (tenant_id, id) so children refer to it by
+-- (tenant_id, parent_id): a row can never point into another tenant. That same unique index is
+-- the table's tenant_id index (tenant_id is its leading column).
+
+-- Tenancy ------------------------------------------------------------------------------------
+
+CREATE TABLE tenants (
+  id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id   uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  slug        TEXT    NOT NULL UNIQUE                                 -- index: lookup by slug
+              CHECK (length(slug) BETWEEN 1 AND 63 AND slug ~ '^[a-z0-9-]+$'
+                     AND substr(slug, 1, 1) <> '-'),
+  name        TEXT    NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 200),
+  status      TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'deleted')),
+  created_at  bigint NOT NULL,
+  updated_at  bigint NOT NULL
+);
+
+CREATE TABLE tenant_configs (
+  id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  tenant_id   bigint NOT NULL REFERENCES tenants (id),
+  key         TEXT    NOT NULL CHECK (length(key) BETWEEN 1 AND 100),
+  value       jsonb    NOT NULL,
+  created_at  bigint NOT NULL,
+  updated_at  bigint NOT NULL,
+  UNIQUE (tenant_id, key)  -- index: read one setting, list a tenant's settings
+);
+
+-- Identity -----------------------------------------------------------------------------------
+
+CREATE TABLE users (
+  id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id      uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  email          TEXT    NOT NULL UNIQUE                                 -- index: login by email
+                 CHECK (email = lower(email) AND length(email) BETWEEN 3 AND 254 AND email LIKE '%_@_%'),
+  display_name   TEXT    NOT NULL CHECK (length(trim(display_name)) BETWEEN 1 AND 200),
+  password_hash  TEXT,
+  status         TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),
+  last_login_at  bigint,
+  created_at     bigint NOT NULL,
+  updated_at     bigint NOT NULL
+);
+
+CREATE TABLE permissions (
+  id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  action       TEXT    NOT NULL CHECK (action IN ('read', 'write', 'delete', 'admin')),
+  resource     TEXT    NOT NULL CHECK (length(resource) BETWEEN 1 AND 50),
+  description  TEXT    NOT NULL,
+  created_at   bigint NOT NULL,
+  updated_at   bigint NOT NULL,
+  UNIQUE (action, resource)  -- index: resolve a permission by name
+);
+
+CREATE TABLE roles (
+  id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id    uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id    bigint NOT NULL REFERENCES tenants (id),
+  name         TEXT    NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 100),
+  description  TEXT    NOT NULL DEFAULT '',
+  builtin      boolean NOT NULL DEFAULT false,
+  created_at   bigint NOT NULL,
+  updated_at   bigint NOT NULL,
+  UNIQUE (tenant_id, name),  -- index: resolve a role by name within a tenant
+  UNIQUE (tenant_id, id)     -- index: composite FK target, tenant_id index
+);
+
+CREATE TABLE role_permissions (
+  tenant_id      bigint NOT NULL REFERENCES tenants (id),
+  role_id        bigint NOT NULL,
+  permission_id  bigint NOT NULL REFERENCES permissions (id),
+  created_at     bigint NOT NULL,
+  updated_at     bigint NOT NULL,
+  -- index: a role's permissions (the authorization check); also the tenant_id index
+  PRIMARY KEY (tenant_id, role_id, permission_id),
+  FOREIGN KEY (tenant_id, role_id) REFERENCES roles (tenant_id, id) ON DELETE CASCADE
+);
+
+CREATE TABLE memberships (
+  id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id   uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id   bigint NOT NULL REFERENCES tenants (id),
+  user_id     bigint NOT NULL REFERENCES users (id),
+  role_id     bigint NOT NULL,
+  status      TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended')),
+  created_at  bigint NOT NULL,
+  updated_at  bigint NOT NULL,
+  UNIQUE (tenant_id, user_id, role_id),  -- index: a user's roles in a tenant (authorization)
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, role_id) REFERENCES roles (tenant_id, id)
+);
+CREATE INDEX memberships_user ON memberships (user_id);  -- index: the tenants a user belongs to
+CREATE INDEX memberships_role ON memberships (tenant_id, role_id);  -- index: FK check when a role is deleted
+
+CREATE TABLE api_tokens (
+  id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id     uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id     bigint NOT NULL REFERENCES tenants (id),
+  user_id       bigint NOT NULL REFERENCES users (id),
+  name          TEXT    NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 100),
+  prefix        TEXT    NOT NULL CHECK (length(prefix) BETWEEN 4 AND 32),
+  secret_hash   bytea    NOT NULL UNIQUE CHECK (octet_length(secret_hash) = 32),  -- index: authenticate a bearer token
+  expires_at    bigint,
+  revoked_at    bigint,
+  last_used_at  bigint,
+  created_at    bigint NOT NULL,
+  updated_at    bigint NOT NULL,
+  UNIQUE (tenant_id, id)
+);
+CREATE INDEX api_tokens_user ON api_tokens (tenant_id, user_id);  -- index: a user's tokens in a tenant
+
+-- Media --------------------------------------------------------------------------------------
+
+CREATE TABLE videos (
+  id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id     uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id     bigint NOT NULL REFERENCES tenants (id),
+  title         TEXT    NOT NULL CHECK (length(trim(title)) BETWEEN 1 AND 500),
+  description   TEXT    NOT NULL DEFAULT '' CHECK (length(description) <= 10000),
+  language      TEXT    CHECK (language IS NULL OR length(language) BETWEEN 2 AND 35),
+  duration_ms   bigint CHECK (duration_ms IS NULL OR duration_ms >= 0),
+  published_at  bigint,
+  status        TEXT    NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'archived')),
+  created_at    bigint NOT NULL,
+  updated_at    bigint NOT NULL,
+  UNIQUE (tenant_id, id)  -- index: composite FK target; a tenant's videos in id order (keyset pages)
+);
+
+CREATE TABLE video_sources (
+  id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id    uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id    bigint NOT NULL REFERENCES tenants (id),
+  video_id     bigint NOT NULL,
+  kind         TEXT    NOT NULL CHECK (kind IN ('url', 'youtube', 'vimeo', 'file', 'object')),
+  uri          TEXT    CHECK (uri IS NULL OR length(uri) BETWEEN 1 AND 2048),
+  external_id  TEXT    CHECK (external_id IS NULL OR length(external_id) BETWEEN 1 AND 200),
+  checksum     TEXT    CHECK (checksum IS NULL OR length(checksum) BETWEEN 1 AND 200),
+  is_primary   boolean NOT NULL DEFAULT false,
+  created_at   bigint NOT NULL,
+  updated_at   bigint NOT NULL,
+  CHECK (uri IS NOT NULL OR external_id IS NOT NULL),
+  FOREIGN KEY (tenant_id, video_id) REFERENCES videos (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX video_sources_video ON video_sources (tenant_id, video_id);  -- index: a video's sources; cascade
+-- index: find a video by its platform id (and refuse the same external video twice)
+CREATE UNIQUE INDEX video_sources_external ON video_sources (tenant_id, kind, external_id)
+  WHERE external_id IS NOT NULL;
+-- index: at most one primary source per video
+CREATE UNIQUE INDEX video_sources_primary ON video_sources (tenant_id, video_id) WHERE is_primary;
+
+CREATE TABLE attachments (
+  id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id     uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id     bigint NOT NULL REFERENCES tenants (id),
+  kind          TEXT    NOT NULL CHECK (kind IN ('transcript_original', 'export', 'other')),
+  media_type    TEXT    NOT NULL CHECK (length(media_type) BETWEEN 3 AND 255),
+  sha256        bytea    NOT NULL CHECK (octet_length(sha256) = 32),
+  size_bytes    bigint NOT NULL CHECK (size_bytes >= 0),
+  storage_uri   TEXT    NOT NULL CHECK (length(storage_uri) BETWEEN 1 AND 2048),
+  created_at    bigint NOT NULL,
+  updated_at    bigint NOT NULL,
+  UNIQUE (tenant_id, sha256),  -- index: content addressing, store each file once per tenant
+  UNIQUE (tenant_id, id)
+);
+
+CREATE TABLE speakers (
+  id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id            uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id            bigint NOT NULL REFERENCES tenants (id),
+  video_id             bigint,  -- NULL: a cross-video identity (a person)
+  label                TEXT    NOT NULL CHECK (length(label) BETWEEN 1 AND 200),
+  display_name         TEXT    CHECK (display_name IS NULL OR length(trim(display_name)) BETWEEN 1 AND 200),
+  identity_speaker_id  bigint,
+  created_at           bigint NOT NULL,
+  updated_at           bigint NOT NULL,
+  CHECK (video_id IS NOT NULL OR identity_speaker_id IS NULL),  -- a person links to no person
+  UNIQUE (tenant_id, video_id, label),  -- index: a video's speakers; dedupe labels on import
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, video_id) REFERENCES videos (tenant_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (tenant_id, identity_speaker_id) REFERENCES speakers (tenant_id, id)
+);
+-- index: persons are unique by label within a tenant (video_id NULL escapes the UNIQUE above)
+CREATE UNIQUE INDEX speakers_person_label ON speakers (tenant_id, label) WHERE video_id IS NULL;
+-- index: a person's appearances; FK check when a person is deleted
+CREATE INDEX speakers_identity ON speakers (tenant_id, identity_speaker_id)
+  WHERE identity_speaker_id IS NOT NULL;
+
+CREATE TABLE transcripts (
+  id                      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id               uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id               bigint NOT NULL REFERENCES tenants (id),
+  video_id                bigint NOT NULL,
+  language                TEXT    NOT NULL CHECK (length(language) BETWEEN 2 AND 35),
+  revision                bigint NOT NULL CHECK (revision >= 1),
+  previous_transcript_id  bigint,
+  origin                  TEXT    NOT NULL CHECK (origin IN ('asr', 'human', 'import', 'edit')),
+  engine                  TEXT    CHECK (engine IS NULL OR length(engine) BETWEEN 1 AND 100),
+  model                   TEXT    CHECK (model IS NULL OR length(model) BETWEEN 1 AND 200),
+  model_version           TEXT    CHECK (model_version IS NULL OR length(model_version) BETWEEN 1 AND 100),
+  attachment_id           bigint,
+  content_hash            bytea    NOT NULL CHECK (octet_length(content_hash) = 32),
+  segment_count           bigint NOT NULL DEFAULT 0 CHECK (segment_count >= 0),
+  created_at              bigint NOT NULL,
+  updated_at              bigint NOT NULL,
+  UNIQUE (tenant_id, video_id, language, revision),  -- index: a video's transcripts; next revision number
+  UNIQUE (tenant_id, video_id, content_hash),        -- index: re-importing the same content is a no-op
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, video_id) REFERENCES videos (tenant_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (tenant_id, previous_transcript_id) REFERENCES transcripts (tenant_id, id),
+  FOREIGN KEY (tenant_id, attachment_id) REFERENCES attachments (tenant_id, id)
+);
+
+-- The big table. Kept narrow, with only the indexes a query needs: the (tenant, transcript,
+-- ordinal) key serves the ordered read of a transcript, the tenant prefix and the cascade from
+-- transcripts; the speaker index serves speaker filters and deletes. tenant_id's own FK to tenants is implied by the composite FK to transcripts
+-- (a transcript's tenant exists), so it is not checked a second time per row.
+CREATE TABLE segments (
+  id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id      uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id      bigint NOT NULL,
+  transcript_id  bigint NOT NULL,
+  ordinal        bigint NOT NULL CHECK (ordinal >= 0),
+  start_ms       bigint NOT NULL,
+  end_ms         bigint NOT NULL,
+  speaker_id     bigint,
+  text           TEXT    NOT NULL CHECK (length(text) > 0),
+  confidence     double precision CHECK (confidence IS NULL OR (confidence >= 0 AND confidence <= 1)),
+  words          json,  -- json, not jsonb: validated but stored as written, cheaper to insert
+  created_at     bigint NOT NULL,
+  updated_at     bigint NOT NULL,
+  CHECK (0 <= start_ms AND start_ms <= end_ms),
+  UNIQUE (tenant_id, transcript_id, ordinal),  -- index: read a transcript in order; tenant prefix
+  FOREIGN KEY (tenant_id, transcript_id) REFERENCES transcripts (tenant_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (tenant_id, speaker_id) REFERENCES speakers (tenant_id, id)
+);
+-- index: a speaker's segments (the speaker filter, speaker merges) and the FK check when a
+-- speaker is deleted, which would otherwise scan every segment
+CREATE INDEX segments_speaker ON segments (tenant_id, speaker_id);
+
+-- Layers (versioned AI outputs; items arrive with the layers work) ----------------------------
+
+CREATE TABLE layers (
+  id                       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id                uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id                bigint NOT NULL REFERENCES tenants (id),
+  transcript_id            bigint NOT NULL,
+  kind                     TEXT    NOT NULL CHECK (length(kind) BETWEEN 1 AND 64 AND kind ~ '^[a-z0-9_.-]+$'),
+  version                  bigint NOT NULL CHECK (version >= 1),
+  producer_name            TEXT    NOT NULL CHECK (length(producer_name) BETWEEN 1 AND 200),
+  producer_version         TEXT    NOT NULL CHECK (length(producer_version) BETWEEN 1 AND 100),
+  params                   jsonb    NOT NULL DEFAULT '{}',
+  params_hash              bytea    NOT NULL CHECK (octet_length(params_hash) = 32),
+  transcript_content_hash  bytea    NOT NULL CHECK (octet_length(transcript_content_hash) = 32),
+  status                   TEXT    NOT NULL DEFAULT 'complete' CHECK (status IN ('complete', 'failed')),
+  pinned                   boolean NOT NULL DEFAULT false,
+  created_at               bigint NOT NULL,
+  updated_at               bigint NOT NULL,
+  UNIQUE (tenant_id, transcript_id, kind, version),  -- index: a transcript's layers; newest version
+  -- index: the same producer over the same content is the same run (idempotent re-run)
+  UNIQUE (tenant_id, transcript_id, kind, producer_name, producer_version, params_hash, transcript_content_hash),
+  UNIQUE (tenant_id, id),
+  FOREIGN KEY (tenant_id, transcript_id) REFERENCES transcripts (tenant_id, id) ON DELETE CASCADE
+);
+
+-- Operations ---------------------------------------------------------------------------------
+
+CREATE TABLE jobs (
+  id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id         uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id         bigint REFERENCES tenants (id),  -- NULL for system jobs
+  kind              TEXT    NOT NULL CHECK (length(kind) BETWEEN 1 AND 100),
+  payload           jsonb    NOT NULL DEFAULT '{}',
+  status            TEXT    NOT NULL DEFAULT 'queued'
+                    CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'dead', 'cancelled')),
+  priority          bigint NOT NULL DEFAULT 0,
+  run_at            bigint NOT NULL,
+  attempts          bigint NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  max_attempts      bigint NOT NULL DEFAULT 5 CHECK (max_attempts BETWEEN 1 AND 100),
+  lease_owner       TEXT,
+  lease_expires_at  bigint,
+  last_error        TEXT,
+  idempotency_key   TEXT    CHECK (idempotency_key IS NULL OR length(idempotency_key) BETWEEN 1 AND 200),
+  finished_at       bigint,
+  created_at        bigint NOT NULL,
+  updated_at        bigint NOT NULL,
+  CHECK (status <> 'running' OR (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL))
+);
+-- index: the claim (highest priority, earliest due first) over queued jobs only
+CREATE INDEX jobs_claim ON jobs (priority DESC, run_at) WHERE status = 'queued';
+-- index: reclaim of expired leases
+CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE status = 'running';
+-- index: a tenant's jobs by status (GET /v1/jobs); tenant_id index
+CREATE INDEX jobs_tenant ON jobs (tenant_id, status, id);
+-- index: enqueue with an idempotency key returns the existing job (system jobs share tenant 0)
+CREATE UNIQUE INDEX jobs_idempotency ON jobs (coalesce(tenant_id, 0), kind, idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+
+CREATE TABLE pipeline_checkpoints (
+  id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  pipeline    TEXT    NOT NULL CHECK (length(pipeline) BETWEEN 1 AND 100),
+  tenant_id   bigint REFERENCES tenants (id),  -- NULL: one cursor for all tenants
+  position    bigint NOT NULL DEFAULT 0 CHECK (position >= 0),
+  state       jsonb    NOT NULL DEFAULT '{}',
+  created_at  bigint NOT NULL,
+  updated_at  bigint NOT NULL
+);
+-- index: a pipeline's cursor (per tenant, or global with tenant 0)
+CREATE UNIQUE INDEX pipeline_checkpoints_key ON pipeline_checkpoints (pipeline, coalesce(tenant_id, 0));
+CREATE INDEX pipeline_checkpoints_tenant ON pipeline_checkpoints (tenant_id);  -- index: tenant_id
+
+-- The outbox: written in the same transaction as the change it describes. `position` comes from
+-- event_logs_position_seq while the writer holds a transaction-level advisory lock taken just
+-- before its commit, so positions become visible in increasing order and a reader that
+-- remembers the last position it saw never skips an event.
+CREATE TABLE event_logs (
+  id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  position          bigint NOT NULL UNIQUE,  -- index: the feed in commit order (all tenants)
+  tenant_id         bigint REFERENCES tenants (id),
+  event_type        TEXT    NOT NULL CHECK (length(event_type) BETWEEN 1 AND 100),
+  entity_type       TEXT    NOT NULL CHECK (length(entity_type) BETWEEN 1 AND 100),
+  entity_public_id  uuid,
+  payload           jsonb    NOT NULL DEFAULT '{}',
+  created_at        bigint NOT NULL
+);
+CREATE INDEX event_logs_tenant ON event_logs (tenant_id, position);  -- index: a tenant's feed
+
+-- Who did what: append-only, each tenant's records chained by hash so tampering shows.
+-- Actor ids are plain values, not foreign keys: the record outlives the user or token.
+CREATE TABLE audit_logs (
+  id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  public_id           uuid    NOT NULL UNIQUE,  -- index: lookup by public id
+  tenant_id           bigint REFERENCES tenants (id),  -- NULL: a system-level action
+  actor_user_id       bigint,
+  actor_token_id      bigint,
+  actor               TEXT    NOT NULL CHECK (length(actor) BETWEEN 1 AND 200),
+  action              TEXT    NOT NULL CHECK (length(action) BETWEEN 1 AND 100),
+  resource_type       TEXT    NOT NULL CHECK (length(resource_type) BETWEEN 1 AND 100),
+  resource_public_id  uuid,
+  outcome             TEXT    NOT NULL CHECK (outcome IN ('allowed', 'denied', 'failed')),
+  client_address      TEXT,
+  user_agent          TEXT,
+  request_id          TEXT,
+  details             json     NOT NULL DEFAULT '{}',  -- json keeps the text as hashed into the chain
+  prev_hash           bytea    NOT NULL CHECK (octet_length(prev_hash) = 32),
+  hash                bytea    NOT NULL UNIQUE CHECK (octet_length(hash) = 32),  -- index: one record per chain link
+  created_at          bigint NOT NULL
+);
+CREATE INDEX audit_logs_tenant ON audit_logs (tenant_id, id);  -- index: a tenant's log in order; chain head
+
+
+CREATE SEQUENCE event_logs_position_seq;
+
+CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END
+$$;
+CREATE TRIGGER audit_logs_append_only BEFORE UPDATE OR DELETE ON audit_logs
+  FOR EACH ROW EXECUTE FUNCTION refuse_change();
+
+-- Row-level security ---------------------------------------------------------------------------
+-- The store sets narralytica.tenant_id with SET LOCAL from a TenantScope (transaction-local, so a
+-- pooled connection never carries one tenant into another's work). narralytica.system = 'on' is
+-- set only by the store's explicit SystemScope (workers claiming any tenant's jobs, admin tasks).
+
+CREATE FUNCTION narralytica_tenant() RETURNS bigint LANGUAGE sql STABLE AS $$
+  SELECT NULLIF(current_setting('narralytica.tenant_id', true), '')::bigint
+$$;
+CREATE FUNCTION narralytica_system() RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT coalesce(current_setting('narralytica.system', true), '') = 'on'
+$$;
+
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['tenant_configs', 'roles', 'role_permissions', 'memberships',
+      'api_tokens', 'videos', 'video_sources', 'attachments', 'speakers', 'transcripts',
+      'segments', 'layers', 'jobs', 'pipeline_checkpoints', 'event_logs', 'audit_logs'] LOOP
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+    EXECUTE format('CREATE POLICY tenant_isolation ON %I
+                      USING (tenant_id = narralytica_tenant() OR narralytica_system())
+                      WITH CHECK (tenant_id = narralytica_tenant() OR narralytica_system())', t);
+  END LOOP;
+END
+$$;
+
+-- The application role: owns nothing, not a superuser, no BYPASSRLS. Application connections
+-- SET ROLE to it; the owner (who runs migrations) must be able to.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'narralytica_app') THEN
+    CREATE ROLE narralytica_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+  END IF;
+END
+$$;
+GRANT narralytica_app TO CURRENT_USER;
+GRANT USAGE ON SCHEMA public TO narralytica_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO narralytica_app;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO narralytica_app;
+REVOKE UPDATE, DELETE ON audit_logs FROM narralytica_app;
+REVOKE INSERT, UPDATE, DELETE ON permissions, schema_migrations FROM narralytica_app;
+ALTER DEFAULT PRIVILEGES GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO narralytica_app;
+ALTER DEFAULT PRIVILEGES GRANT USAGE, SELECT ON SEQUENCES TO narralytica_app;

@@ -1,0 +1,115 @@
+// `narralytica admin …`: tenants, users, memberships and API tokens, as the local operator.
+#include <CLI/CLI.hpp>
+
+#include "app/admin.hpp"
+#include "cli/cli_support.hpp"
+
+namespace narralytica::cli {
+namespace {
+
+// Runs `action` with an AdminService on the opened database; reports errors.
+template <class Action>
+int with_admin(const GlobalOptions& options, Action action) {
+  auto database = open_database(options);
+  if (!database.ok()) return report(database.error());
+  app::AdminService admin(**database, operator_principal());
+  return action(admin);
+}
+
+}  // namespace
+
+void add_admin_command(CLI::App& app, GlobalOptions& options, AdminArgs& args, int& exit_code) {
+  auto* admin = app.add_subcommand("admin", "Manage tenants, users, memberships and API tokens");
+  admin->require_subcommand(1);
+
+  auto* tenant = admin->add_subcommand("tenant", "Tenants");
+  tenant->require_subcommand(1);
+  auto* tenant_create = tenant->add_subcommand("create", "Create a tenant with the built-in roles");
+  tenant_create->add_option("slug", args.slug, "Short name: a-z, 0-9 and '-'")->required();
+  tenant_create->add_option("--name", args.name, "Display name (defaults to the slug)");
+  tenant_create->callback([&] {
+    exit_code = with_admin(options, [&](app::AdminService& service) {
+      auto created = service.create_tenant(args.slug, args.name.empty() ? args.slug : args.name);
+      if (!created.ok()) return report(created.error());
+      std::printf("tenant %s  %s  (%s)\n", created->public_id.to_string().c_str(), created->slug.c_str(),
+                  created->name.c_str());
+      return 0;
+    });
+  });
+  auto* tenant_list = tenant->add_subcommand("list", "List tenants");
+  tenant_list->callback([&] {
+    exit_code = with_admin(options, [&](app::AdminService& service) {
+      store::PageRequest page{std::nullopt, store::kPageLimitMax};
+      do {
+        auto listed = service.list_tenants(page);
+        if (!listed.ok()) return report(listed.error());
+        for (const auto& t : listed->items) {
+          std::printf("%s  %-24s %-10s %s\n", t.public_id.to_string().c_str(), t.slug.c_str(), t.status.c_str(),
+                      t.name.c_str());
+        }
+        page.after = listed->next_after;
+      } while (page.after);
+      return 0;
+    });
+  });
+
+  auto* user = admin->add_subcommand("user", "Users");
+  user->require_subcommand(1);
+  auto* user_create = user->add_subcommand("create", "Create a user (global; add them to tenants with `member add`)");
+  user_create->add_option("email", args.email, "E-mail address (the login)")->required();
+  user_create->add_option("--name", args.display_name, "Display name (defaults to the e-mail)");
+  user_create->add_option("--password-env", args.password_env,
+                          "Name of an environment variable holding the password (none: token-only user)");
+  user_create->callback([&] {
+    exit_code = with_admin(options, [&](app::AdminService& service) {
+      std::string password;
+      if (!args.password_env.empty()) {
+        const char* value = std::getenv(args.password_env.c_str());
+        if (!value) return report(make_error(ErrorCode::invalid_argument, "environment variable is not set", args.password_env));
+        password = value;
+      }
+      auto created = service.create_user(args.email, args.display_name.empty() ? args.email : args.display_name, password);
+      if (!created.ok()) return report(created.error());
+      std::printf("user %s  %s\n", created->public_id.to_string().c_str(), created->email.c_str());
+      return 0;
+    });
+  });
+
+  auto* member = admin->add_subcommand("member", "Memberships");
+  member->require_subcommand(1);
+  auto* member_add = member->add_subcommand("add", "Give a user a role in a tenant");
+  member_add->add_option("--tenant", args.member_tenant, "Tenant slug or id")->required();
+  member_add->add_option("--user", args.member_user, "User e-mail or id")->required();
+  member_add->add_option("--role", args.member_role, "owner, admin, editor, viewer or a custom role")->required();
+  member_add->callback([&] {
+    exit_code = with_admin(options, [&](app::AdminService& service) {
+      auto added = service.add_member(args.member_tenant, args.member_user, args.member_role);
+      if (!added.ok()) return report(added.error());
+      std::printf("member %s  %s is %s\n", added->public_id.to_string().c_str(), added->email.c_str(),
+                  added->role.c_str());
+      return 0;
+    });
+  });
+
+  auto* token = admin->add_subcommand("token", "API tokens");
+  token->require_subcommand(1);
+  auto* token_create = token->add_subcommand("create", "Create an API token; the secret is printed once");
+  token_create->add_option("--tenant", args.token_tenant, "Tenant slug or id")->required();
+  token_create->add_option("--user", args.token_user, "User e-mail or id")->required();
+  token_create->add_option("--name", args.token_name, "A name to tell tokens apart");
+  token_create->add_option("--expires-days", args.expires_days, "Days until it expires (0: never)")->check(CLI::NonNegativeNumber);
+  token_create->callback([&] {
+    exit_code = with_admin(options, [&](app::AdminService& service) {
+      std::optional<UnixMicros> expires;
+      if (args.expires_days > 0) expires = SystemClock::instance().now_us() + std::int64_t{args.expires_days} * 86'400'000'000;
+      auto created = service.create_token(args.token_tenant, args.token_user, args.token_name, expires);
+      if (!created.ok()) return report(created.error());
+      std::printf("token %s  %s\n", created->token.public_id.to_string().c_str(), created->token.name.c_str());
+      std::printf("secret %s\n", created->secret.c_str());
+      std::fprintf(stderr, "Store the secret now: only its hash is kept, it cannot be shown again.\n");
+      return 0;
+    });
+  });
+}
+
+}  // namespace narralytica::cli

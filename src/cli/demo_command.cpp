@@ -1,0 +1,61 @@
+// `narralytica demo`: the quickest way to a working installation. Migrates the database, creates
+// a demo tenant with an owner and an API token (or reuses them), and prints what was made.
+#include <CLI/CLI.hpp>
+
+#include "app/admin.hpp"
+#include "cli/cli_support.hpp"
+
+namespace narralytica::cli {
+namespace {
+
+constexpr const char* kDemoTenant = "demo";
+constexpr const char* kDemoOwner = "owner@demo.example";
+
+// Returns the existing value on conflict, so `demo` can run again on the same database.
+template <class T, class Create, class Find>
+Result<T> create_or_find(Create create, Find find) {
+  auto created = create();
+  if (created.ok() || created.error().code != ErrorCode::conflict) return created;
+  return find();
+}
+
+int run_demo(const GlobalOptions& options) {
+  if (auto migrated = migrate_quietly(options, false); !migrated.ok()) return report(migrated.error());
+  auto database = open_database(options);
+  if (!database.ok()) return report(database.error());
+  app::AdminService admin(**database, operator_principal());
+
+  auto tenant = create_or_find<store::Tenant>(
+      [&] { return admin.create_tenant(kDemoTenant, "Demo newsroom"); },
+      [&]() -> Result<store::Tenant> {
+        ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(**database, store::TxMode::read));
+        return store::TenantRepository::find(tx, kDemoTenant);
+      });
+  if (!tenant.ok()) return report(tenant.error());
+  auto owner = create_or_find<store::User>(
+      [&] { return admin.create_user(kDemoOwner, "Demo Owner", ""); },
+      [&]() -> Result<store::User> {
+        ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(**database, store::TxMode::read));
+        return store::UserRepository::find(tx, kDemoOwner);
+      });
+  if (!owner.ok()) return report(owner.error());
+  auto member = admin.add_member(kDemoTenant, kDemoOwner, "owner");
+  if (!member.ok() && member.error().code != ErrorCode::conflict) return report(member.error());
+  auto token = admin.create_token(kDemoTenant, kDemoOwner, "demo", std::nullopt);
+  if (!token.ok()) return report(token.error());
+
+  std::printf("database  %s\n", options.db.c_str());
+  std::printf("tenant    %s  %s\n", tenant->public_id.to_string().c_str(), tenant->slug.c_str());
+  std::printf("owner     %s  %s\n", owner->public_id.to_string().c_str(), owner->email.c_str());
+  std::printf("token     %s\n", token->secret.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void add_demo_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  auto* demo = app.add_subcommand("demo", "Migrate, then create a demo tenant, owner and API token and print them");
+  demo->callback([&options, &exit_code] { exit_code = run_demo(options); });
+}
+
+}  // namespace narralytica::cli

@@ -1,0 +1,31 @@
+// The narralytica binary: one command line over every subcommand. This is the composition root:
+// it wires options to the use cases in src/app.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+
+#include "cli/cli_support.hpp"
+
+int main(int argc, char** argv) {
+  using namespace narralytica::cli;
+  CLI::App app{"Narralytica: the canonical store for video transcripts, speakers and AI layers"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "narralytica 0.1.0");
+
+  GlobalOptions options;
+  const char* env_db = std::getenv("NARRALYTICA_DB");
+  options.db = env_db && *env_db ? env_db : kDefaultDatabase;
+  app.add_option("--db", options.db,
+                 "Database: a SQLite file path or sqlite:PATH (default ./narralytica.db), or postgresql://… "
+                 "(also $NARRALYTICA_DB)");
+
+  int exit_code = 0;
+  MigrateArgs migrate_args;
+  AdminArgs admin_args;
+  add_migrate_command(app, options, migrate_args, exit_code);
+  add_admin_command(app, options, admin_args, exit_code);
+  add_demo_command(app, options, exit_code);
+
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

@@ -1,0 +1,31 @@
+// Memberships link a user to a tenant with a role; a user's permissions in a tenant are the union
+// of their active memberships' roles.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/identity/role_repository.hpp"
+#include "store/identity/user_repository.hpp"
+
+namespace narralytica::store {
+
+struct Membership {
+  std::int64_t id = 0;
+  Uuid public_id;
+  Uuid user_public_id;
+  std::string email;
+  std::string role;
+  std::string status;
+};
+
+class MembershipRepository {
+ public:
+  // Gives `user` the role named `role_name` in the scope's tenant. Errors: not_found for an
+  // unknown role (listing the known ones), conflict when the user already has that role.
+  static Result<Membership> add(Transaction& tx, const TenantScope& scope, const User& user,
+                                std::string_view role_name);
+  static Result<std::vector<Membership>> list(Transaction& tx, const TenantScope& scope);
+};
+
+}  // namespace narralytica::store

@@ -1,0 +1,47 @@
+// API tokens: random 256-bit secrets, shown once at creation; only their SHA-256 is stored.
+// A token belongs to one user in one tenant and acts with that user's roles there.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "store/identity/user_repository.hpp"
+
+namespace narralytica::store {
+
+struct ApiToken {
+  std::int64_t id = 0;
+  Uuid public_id;
+  std::string name;
+  std::string prefix;
+  std::optional<UnixMicros> expires_at;
+  std::optional<UnixMicros> revoked_at;
+};
+
+struct CreatedToken {
+  ApiToken token;
+  std::string secret;  // the only time the secret exists outside the caller's hands
+};
+
+// What a valid bearer token resolves to.
+struct TokenIdentity {
+  std::int64_t token_id = 0;
+  std::string prefix;
+  std::int64_t tenant_id = 0;
+  std::int64_t user_id = 0;
+  std::string email;
+};
+
+class TokenRepository {
+ public:
+  // Errors: invalid_argument when the user is not a member of the tenant or the name is bad.
+  static Result<CreatedToken> create(Transaction& tx, const TenantScope& scope, const User& user,
+                                     std::string_view name, std::optional<UnixMicros> expires_at);
+  // Resolves a bearer secret. Errors: unauthenticated (one message for unknown, revoked,
+  // expired, or a disabled user or tenant, so a caller learns nothing from it).
+  static Result<TokenIdentity> authenticate(Transaction& tx, const SystemScope& scope, std::string_view secret);
+  // Errors: not_found.
+  static Status revoke(Transaction& tx, const TenantScope& scope, const Uuid& token_public_id);
+};
+
+}  // namespace narralytica::store

@@ -1,0 +1,437 @@
+#include "store/media/transcript_repository.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+#include "core/hashing.hpp"
+#include "core/json_writer.hpp"
+
+namespace narralytica::store {
+namespace {
+
+// Segments are inserted this many rows per statement: on PostgreSQL one round trip per row
+// would dominate; on SQLite a multi-row VALUES saves per-statement overhead. Measured in
+// bench/segment_insert_bench (docs/performance.md).
+constexpr int kSegmentBatchRows = 64;
+constexpr int kSegmentColumnsPerRow = 9;
+
+constexpr const char* kSelectLatestRevision =
+    "SELECT id, revision FROM transcripts WHERE tenant_id = $1 AND video_id = $2 AND language = $3 "
+    "ORDER BY revision DESC LIMIT 1";
+constexpr const char* kSelectByContent =
+    "SELECT public_id FROM transcripts WHERE tenant_id = $1 AND video_id = $2 AND content_hash = $3";
+constexpr const char* kInsertTranscript =
+    "INSERT INTO transcripts (public_id, tenant_id, video_id, language, revision, previous_transcript_id, "
+    "origin, engine, model, model_version, attachment_id, content_hash, segment_count, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id";
+constexpr const char* kUpsertSpeaker =
+    "INSERT INTO speakers (public_id, tenant_id, video_id, label, display_name, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (tenant_id, video_id, label) DO NOTHING";
+constexpr const char* kSelectSpeakerId =
+    "SELECT id FROM speakers WHERE tenant_id = $1 AND video_id = $2 AND label = $3";
+
+#define TRANSCRIPT_SELECT                                                                            \
+  "SELECT t.id, t.public_id, v.public_id, t.language, t.revision, p.public_id, t.origin, t.engine, " \
+  "t.model, t.model_version, t.content_hash, t.segment_count, t.created_at FROM transcripts t "      \
+  "JOIN videos v ON v.tenant_id = t.tenant_id AND v.id = t.video_id "                                \
+  "LEFT JOIN transcripts p ON p.tenant_id = t.tenant_id AND p.id = t.previous_transcript_id "
+
+constexpr const char* kSelectTranscript = TRANSCRIPT_SELECT "WHERE t.tenant_id = $1 AND t.public_id = $2";
+constexpr const char* kSelectVideoTranscripts =
+    TRANSCRIPT_SELECT "WHERE t.tenant_id = $1 AND t.video_id = $2 ORDER BY t.language, t.revision";
+#undef TRANSCRIPT_SELECT
+
+constexpr const char* kHasNewerRevision =
+    "SELECT 1 FROM transcripts WHERE tenant_id = $1 AND previous_transcript_id = $2 LIMIT 1";
+constexpr const char* kDeleteTranscript = "DELETE FROM transcripts WHERE tenant_id = $1 AND id = $2";
+
+#define SEGMENT_SELECT                                                                             \
+  "SELECT s.public_id, s.ordinal, s.start_ms, s.end_ms, sp.public_id, sp.label, s.text, "          \
+  "s.confidence, s.words FROM segments s "                                                         \
+  "LEFT JOIN speakers sp ON sp.tenant_id = s.tenant_id AND sp.id = s.speaker_id "                  \
+  "WHERE s.tenant_id = $1 AND s.transcript_id = $2 AND s.ordinal > $3 AND s.end_ms >= $4 "         \
+  "AND s.start_ms < $5 "
+constexpr const char* kSelectSegments = SEGMENT_SELECT "ORDER BY s.ordinal LIMIT $6";
+constexpr const char* kSelectSpeakerSegments =
+    SEGMENT_SELECT "AND s.speaker_id = (SELECT id FROM speakers WHERE tenant_id = $1 AND public_id = $7) "
+                   "ORDER BY s.ordinal LIMIT $6";
+#undef SEGMENT_SELECT
+
+constexpr const char* kSelectSpeakers =
+    "SELECT s.id, s.public_id, s.label, s.display_name, i.public_id FROM speakers s "
+    "LEFT JOIN speakers i ON i.tenant_id = s.tenant_id AND i.id = s.identity_speaker_id "
+    "WHERE s.tenant_id = $1 AND s.video_id = $2 ORDER BY s.id";
+constexpr const char* kSelectSpeaker =
+    "SELECT s.id, s.public_id, v.public_id, s.label, s.display_name, i.public_id FROM speakers s "
+    "LEFT JOIN videos v ON v.tenant_id = s.tenant_id AND v.id = s.video_id "
+    "LEFT JOIN speakers i ON i.tenant_id = s.tenant_id AND i.id = s.identity_speaker_id "
+    "WHERE s.tenant_id = $1 AND s.public_id = $2";
+constexpr const char* kRenameSpeaker =
+    "UPDATE speakers SET display_name = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2";
+
+// "INSERT ... VALUES (...), (...)" for `rows` segments. $1..$3 are shared (tenant, transcript,
+// time); each row adds kSegmentColumnsPerRow parameters.
+std::string segment_insert_sql(int rows) {
+  std::string sql =
+      "INSERT INTO segments (tenant_id, transcript_id, created_at, updated_at, public_id, ordinal, "
+      "start_ms, end_ms, speaker_id, text, confidence, words) VALUES ";
+  int p = 4;
+  for (int r = 0; r < rows; ++r) {
+    if (r) sql += ',';
+    sql += "($1,$2,$3,$3";
+    for (int c = 0; c < kSegmentColumnsPerRow - 1; ++c) sql += ",$" + std::to_string(p++);
+    sql += ')';
+  }
+  return sql;
+}
+
+const std::string& batch_insert_sql() {
+  static const std::string sql = segment_insert_sql(kSegmentBatchRows);
+  return sql;
+}
+const std::string& single_insert_sql() {
+  static const std::string sql = segment_insert_sql(1);
+  return sql;
+}
+
+Transcript read_transcript(const Statement& s) {
+  Transcript t;
+  t.id = s.column_int64(0);
+  t.public_id = s.column_uuid(1);
+  t.video_public_id = s.column_uuid(2);
+  t.language = s.column_text(3);
+  t.revision = static_cast<int>(s.column_int64(4));
+  t.previous_public_id = s.column_optional_uuid(5);
+  t.origin = s.column_text(6);
+  t.engine = s.column_optional_text(7);
+  t.model = s.column_optional_text(8);
+  t.model_version = s.column_optional_text(9);
+  t.content_hash = to_hex(s.column_blob(10));
+  t.segment_count = s.column_int64(11);
+  t.created_at = s.column_int64(12);
+  return t;
+}
+
+Status validate(const TranscriptDraft& draft) {
+  if (draft.language.size() < 2 || draft.language.size() > 35) {
+    return make_error(ErrorCode::invalid_argument, "a language is a BCP 47 tag such as 'en'", "language");
+  }
+  static constexpr std::string_view origins[] = {"asr", "human", "import", "edit"};
+  if (std::find(std::begin(origins), std::end(origins), draft.origin) == std::end(origins)) {
+    return make_error(ErrorCode::invalid_argument, "origin must be asr, human, import or edit", "origin");
+  }
+  if (draft.segments.size() > kTranscriptSegmentsMax) {
+    return make_error(ErrorCode::resource_exhausted,
+                      "a transcript has at most " + std::to_string(kTranscriptSegmentsMax) + " segments", "segments");
+  }
+  for (std::size_t i = 0; i < draft.segments.size(); ++i) {
+    const SegmentDraft& s = draft.segments[i];
+    auto field = [&](const char* name) { return "segments[" + std::to_string(i) + "]." + name; };
+    if (s.start_ms < 0) return make_error(ErrorCode::invalid_argument, "start_ms cannot be negative", field("start_ms"));
+    if (s.end_ms < s.start_ms) {
+      return make_error(ErrorCode::invalid_argument,
+                        "end_ms " + std::to_string(s.end_ms) + " is before start_ms " + std::to_string(s.start_ms),
+                        field("end_ms"));
+    }
+    if (s.text.empty()) return make_error(ErrorCode::invalid_argument, "a segment's text cannot be empty", field("text"));
+    if (s.text.size() > kSegmentTextLengthMax) {
+      return make_error(ErrorCode::invalid_argument, "a segment's text is at most 100000 bytes", field("text"));
+    }
+    if (s.confidence && !(*s.confidence >= 0.0 && *s.confidence <= 1.0)) {
+      return make_error(ErrorCode::invalid_argument, "confidence must be between 0 and 1", field("confidence"));
+    }
+    if (s.speaker_label.size() > 200) {
+      return make_error(ErrorCode::invalid_argument, "a speaker label is at most 200 characters", field("speaker"));
+    }
+  }
+  return ok_status();
+}
+
+// Label -> speaker id for every label the draft uses, creating the missing speakers.
+Result<std::map<std::string, std::int64_t>> resolve_speakers(Transaction& tx, const TenantScope& scope,
+                                                             const Video& video, const TranscriptDraft& draft) {
+  std::map<std::string, std::int64_t> ids;
+  std::map<std::string, std::string> names(draft.speaker_names.begin(), draft.speaker_names.end());
+  for (const SegmentDraft& segment : draft.segments) {
+    if (!segment.speaker_label.empty()) ids.emplace(segment.speaker_label, 0);
+  }
+  for (auto& [label, id] : ids) {
+    ASSIGN_OR_RETURN(Statement * upsert, tx.prepare(kUpsertSpeaker));
+    upsert->bind_uuid(1, tx.new_id());
+    upsert->bind_int64(2, scope.tenant_id());
+    upsert->bind_int64(3, video.id);
+    upsert->bind_text(4, label);
+    if (auto name = names.find(label); name != names.end() && !name->second.empty()) {
+      upsert->bind_text(5, name->second);
+    } else {
+      upsert->bind_null(5);
+    }
+    upsert->bind_int64(6, tx.now_us());
+    RETURN_IF_ERROR(upsert->execute());
+    ASSIGN_OR_RETURN(Statement * select, tx.prepare(kSelectSpeakerId));
+    select->bind_int64(1, scope.tenant_id());
+    select->bind_int64(2, video.id);
+    select->bind_text(3, label);
+    ASSIGN_OR_RETURN(bool found, select->step());
+    if (!found) return make_error(ErrorCode::internal, "speaker vanished after insert: " + label);
+    id = select->column_int64(0);
+    select->reset();
+  }
+  return ids;
+}
+
+void bind_segment(Statement& s, int first, Transaction& tx, std::int64_t ordinal, const SegmentDraft& segment,
+                  const std::map<std::string, std::int64_t>& speakers) {
+  s.bind_uuid(first, tx.new_id());
+  s.bind_int64(first + 1, ordinal);
+  s.bind_int64(first + 2, segment.start_ms);
+  s.bind_int64(first + 3, segment.end_ms);
+  if (segment.speaker_label.empty()) {
+    s.bind_null(first + 4);
+  } else {
+    s.bind_int64(first + 4, speakers.at(segment.speaker_label));
+  }
+  s.bind_text(first + 5, segment.text);
+  s.bind_optional_double(first + 6, segment.confidence);
+  if (segment.words_json.empty()) s.bind_null(first + 7); else s.bind_json(first + 7, segment.words_json);
+}
+
+Status insert_segments(Transaction& tx, const TenantScope& scope, std::int64_t transcript_id,
+                       const TranscriptDraft& draft, const std::map<std::string, std::int64_t>& speakers) {
+  const UnixMicros now = tx.now_us();
+  const std::size_t total = draft.segments.size();
+  std::size_t next = 0;
+  auto fail_at = [&](Error error, std::size_t index) {
+    error.field = "segments[" + std::to_string(index) + "]: " + error.field;
+    return error;
+  };
+  while (total - next >= static_cast<std::size_t>(kSegmentBatchRows)) {
+    ASSIGN_OR_RETURN(Statement * s, tx.prepare(batch_insert_sql()));
+    s->bind_int64(1, scope.tenant_id());
+    s->bind_int64(2, transcript_id);
+    s->bind_int64(3, now);
+    for (int r = 0; r < kSegmentBatchRows; ++r) {
+      bind_segment(*s, 4 + r * (kSegmentColumnsPerRow - 1), tx, static_cast<std::int64_t>(next + r),
+                   draft.segments[next + r], speakers);
+    }
+    if (auto done = s->execute(); !done.ok()) return fail_at(std::move(done).error(), next);
+    next += kSegmentBatchRows;
+  }
+  for (; next < total; ++next) {
+    ASSIGN_OR_RETURN(Statement * s, tx.prepare(single_insert_sql()));
+    s->bind_int64(1, scope.tenant_id());
+    s->bind_int64(2, transcript_id);
+    s->bind_int64(3, now);
+    bind_segment(*s, 4, tx, static_cast<std::int64_t>(next), draft.segments[next], speakers);
+    if (auto done = s->execute(); !done.ok()) return fail_at(std::move(done).error(), next);
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+std::string transcript_content_hash(const TranscriptDraft& draft) {
+  Sha256 h;
+  h.update_field(draft.language);
+  for (const SegmentDraft& s : draft.segments) {
+    h.update_field(std::to_string(s.start_ms));
+    h.update_field(std::to_string(s.end_ms));
+    h.update_field(s.speaker_label);
+    h.update_field(s.text);
+    h.update_field(s.words_json);
+  }
+  return h.finish();
+}
+
+Result<TranscriptWrite> TranscriptRepository::create(Transaction& tx, const TenantScope& scope, const Video& video,
+                                                     const TranscriptDraft& draft) {
+  RETURN_IF_ERROR(validate(draft));
+  RETURN_IF_ERROR(tx.enter(scope));
+  const std::string content_hash = transcript_content_hash(draft);
+
+  ASSIGN_OR_RETURN(Statement * existing, tx.prepare(kSelectByContent));
+  existing->bind_int64(1, scope.tenant_id());
+  existing->bind_int64(2, video.id);
+  existing->bind_blob(3, content_hash);
+  ASSIGN_OR_RETURN(bool exists, existing->step());
+  if (exists) {
+    const Uuid id = existing->column_uuid(0);
+    existing->reset();
+    ASSIGN_OR_RETURN(Transcript transcript, get(tx, scope, id));
+    return TranscriptWrite{std::move(transcript), false};
+  }
+
+  ASSIGN_OR_RETURN(Statement * latest, tx.prepare(kSelectLatestRevision));
+  latest->bind_int64(1, scope.tenant_id());
+  latest->bind_int64(2, video.id);
+  latest->bind_text(3, draft.language);
+  ASSIGN_OR_RETURN(bool has_previous, latest->step());
+  const std::optional<std::int64_t> previous_id =
+      has_previous ? std::optional<std::int64_t>(latest->column_int64(0)) : std::nullopt;
+  const int revision = has_previous ? static_cast<int>(latest->column_int64(1)) + 1 : 1;
+  latest->reset();
+
+  ASSIGN_OR_RETURN(auto speakers, resolve_speakers(tx, scope, video, draft));
+
+  Transcript t;
+  t.public_id = tx.new_id();
+  t.video_public_id = video.public_id;
+  t.language = draft.language;
+  t.revision = revision;
+  t.origin = draft.origin;
+  t.engine = draft.engine;
+  t.model = draft.model;
+  t.model_version = draft.model_version;
+  t.content_hash = to_hex(content_hash);
+  t.segment_count = static_cast<std::int64_t>(draft.segments.size());
+  t.created_at = tx.now_us();
+  ASSIGN_OR_RETURN(Statement * insert, tx.prepare(kInsertTranscript));
+  insert->bind_uuid(1, t.public_id);
+  insert->bind_int64(2, scope.tenant_id());
+  insert->bind_int64(3, video.id);
+  insert->bind_text(4, t.language);
+  insert->bind_int64(5, t.revision);
+  insert->bind_optional_int64(6, previous_id);
+  insert->bind_text(7, t.origin);
+  insert->bind_optional_text(8, t.engine);
+  insert->bind_optional_text(9, t.model);
+  insert->bind_optional_text(10, t.model_version);
+  insert->bind_optional_int64(11, draft.attachment_id);
+  insert->bind_blob(12, content_hash);
+  insert->bind_int64(13, t.segment_count);
+  insert->bind_int64(14, t.created_at);
+  ASSIGN_OR_RETURN(bool inserted, insert->step());
+  if (!inserted) return make_error(ErrorCode::internal, "transcript insert returned no id");
+  t.id = insert->column_int64(0);
+  insert->reset();
+  RETURN_IF_ERROR(insert_segments(tx, scope, t.id, draft, speakers));
+  tx.record_change(scope, "transcript.created", "transcript", t.public_id,
+                   JsonObject().add("video", video.public_id.to_string()).add("language", t.language)
+                       .add("revision", t.revision).add("segment_count", t.segment_count).str());
+  if (has_previous) {
+    ASSIGN_OR_RETURN(Transcript stored, get(tx, scope, t.public_id));
+    t.previous_public_id = stored.previous_public_id;
+  }
+  return TranscriptWrite{std::move(t), true};
+}
+
+Result<Transcript> TranscriptRepository::get(Transaction& tx, const TenantScope& scope, const Uuid& public_id) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectTranscript));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_uuid(2, public_id);
+  ASSIGN_OR_RETURN(bool found, s->step());
+  if (!found) return make_error(ErrorCode::not_found, "no transcript " + public_id.to_string(), "transcript");
+  Transcript t = read_transcript(*s);
+  s->reset();
+  return t;
+}
+
+Result<std::vector<Transcript>> TranscriptRepository::list_for_video(Transaction& tx, const TenantScope& scope,
+                                                                     const Video& video) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectVideoTranscripts));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_int64(2, video.id);
+  std::vector<Transcript> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, s->step());
+    if (!has_row) break;
+    out.push_back(read_transcript(*s));
+  }
+  s->reset();
+  return out;
+}
+
+Status TranscriptRepository::remove(Transaction& tx, const TenantScope& scope, const Uuid& public_id) {
+  ASSIGN_OR_RETURN(Transcript t, get(tx, scope, public_id));
+  ASSIGN_OR_RETURN(Statement * newer, tx.prepare(kHasNewerRevision));
+  newer->bind_int64(1, scope.tenant_id());
+  newer->bind_int64(2, t.id);
+  ASSIGN_OR_RETURN(bool has_newer, newer->step());
+  newer->reset();
+  if (has_newer) {
+    return make_error(ErrorCode::conflict,
+                      "revision " + std::to_string(t.revision) +
+                          " has a newer revision built on it; delete the newer revision first",
+                      "transcript");
+  }
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kDeleteTranscript));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_int64(2, t.id);
+  RETURN_IF_ERROR(s->execute());
+  tx.record_change(scope, "transcript.deleted", "transcript", t.public_id,
+                   JsonObject().add("video", t.video_public_id.to_string()).add("revision", t.revision).str());
+  return ok_status();
+}
+
+Result<SegmentPage> TranscriptRepository::segments(Transaction& tx, const TenantScope& scope,
+                                                   const Transcript& transcript, const SegmentQuery& query) {
+  RETURN_IF_ERROR(check_page_limit(query.limit));
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(query.speaker_public_id ? kSelectSpeakerSegments : kSelectSegments));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_int64(2, transcript.id);
+  s->bind_int64(3, query.after_ordinal.value_or(-1));
+  s->bind_int64(4, query.from_ms.value_or(-1));
+  s->bind_int64(5, query.to_ms.value_or(std::numeric_limits<std::int64_t>::max()));
+  s->bind_int64(6, query.limit);
+  if (query.speaker_public_id) s->bind_uuid(7, *query.speaker_public_id);
+  SegmentPage page;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, s->step());
+    if (!has_row) break;
+    page.items.push_back(Segment{s->column_uuid(0), s->column_int64(1), s->column_int64(2), s->column_int64(3),
+                                 s->column_optional_uuid(4), s->column_optional_text(5), s->column_text(6),
+                                 s->column_optional_double(7), s->column_optional_text(8)});
+  }
+  s->reset();
+  if (static_cast<int>(page.items.size()) == query.limit) page.next_after_ordinal = page.items.back().ordinal;
+  return page;
+}
+
+Result<std::vector<Speaker>> TranscriptRepository::speakers(Transaction& tx, const TenantScope& scope,
+                                                            const Video& video) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectSpeakers));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_int64(2, video.id);
+  std::vector<Speaker> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, s->step());
+    if (!has_row) break;
+    out.push_back(Speaker{s->column_int64(0), s->column_uuid(1), video.public_id, s->column_text(2),
+                          s->column_optional_text(3), s->column_optional_uuid(4)});
+  }
+  s->reset();
+  return out;
+}
+
+Result<Speaker> TranscriptRepository::rename_speaker(Transaction& tx, const TenantScope& scope, const Uuid& speaker_id,
+                                                     std::string_view display_name) {
+  if (display_name.find_first_not_of(" \t\r\n") == std::string_view::npos || display_name.size() > 200) {
+    return make_error(ErrorCode::invalid_argument, "a display name is 1 to 200 characters, not blank", "display_name");
+  }
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectSpeaker));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_uuid(2, speaker_id);
+  ASSIGN_OR_RETURN(bool found, s->step());
+  if (!found) return make_error(ErrorCode::not_found, "no speaker " + speaker_id.to_string(), "speaker");
+  Speaker speaker{s->column_int64(0), s->column_uuid(1), s->column_optional_uuid(2), s->column_text(3),
+                  s->column_optional_text(4), s->column_optional_uuid(5)};
+  s->reset();
+  ASSIGN_OR_RETURN(Statement * update, tx.prepare(kRenameSpeaker));
+  update->bind_int64(1, scope.tenant_id());
+  update->bind_int64(2, speaker.id);
+  update->bind_text(3, display_name);
+  update->bind_int64(4, tx.now_us());
+  RETURN_IF_ERROR(update->execute());
+  speaker.display_name = std::string(display_name);
+  tx.record_change(scope, "speaker.renamed", "speaker", speaker.public_id,
+                   JsonObject().add("label", speaker.label).add("display_name", display_name).str());
+  return speaker;
+}
+
+}  // namespace narralytica::store

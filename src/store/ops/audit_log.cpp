@@ -1,0 +1,78 @@
+#include "store/ops/audit_log.hpp"
+
+#include "store/outbox.hpp"
+#include "store/page.hpp"
+
+namespace narralytica::store {
+namespace {
+
+constexpr const char* kRecent =
+    "SELECT id, public_id, actor, action, resource_type, resource_public_id, outcome, request_id, details, "
+    "created_at FROM audit_logs WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2";
+
+#define CHAIN_COLUMNS                                                                               \
+  "SELECT public_id, tenant_id, actor_user_id, actor_token_id, actor, action, resource_type, "      \
+  "resource_public_id, outcome, client_address, user_agent, request_id, details, prev_hash, hash, " \
+  "created_at FROM audit_logs "
+constexpr const char* kChainTenant = CHAIN_COLUMNS "WHERE tenant_id = $1 ORDER BY id";
+constexpr const char* kChainSystem = CHAIN_COLUMNS "WHERE tenant_id IS NULL ORDER BY id";
+#undef CHAIN_COLUMNS
+
+}  // namespace
+
+Result<std::vector<AuditEntry>> AuditLog::recent(Transaction& tx, const TenantScope& scope, int limit) {
+  RETURN_IF_ERROR(check_page_limit(limit));
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kRecent));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_int64(2, limit);
+  std::vector<AuditEntry> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, s->step());
+    if (!has_row) break;
+    out.push_back(AuditEntry{s->column_int64(0), s->column_uuid(1), s->column_text(2), s->column_text(3),
+                             s->column_text(4), s->column_optional_uuid(5), s->column_text(6),
+                             s->column_optional_text(7).value_or(""), s->column_text(8), s->column_int64(9)});
+  }
+  s->reset();
+  return out;
+}
+
+Result<ChainVerification> AuditLog::verify(Transaction& tx, const SystemScope& scope,
+                                           std::optional<std::int64_t> tenant_id) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(tenant_id ? kChainTenant : kChainSystem));
+  if (tenant_id) s->bind_int64(1, *tenant_id);
+  ChainVerification result;
+  std::string expected_prev(32, '\0');
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, s->step());
+    if (!has_row) break;
+    AuditHashInput in;
+    in.prev_hash = s->column_blob(13);
+    in.public_id = s->column_uuid(0);
+    in.tenant_id = s->column_optional_int64(1);
+    in.actor_user_id = s->column_optional_int64(2);
+    in.actor_token_id = s->column_optional_int64(3);
+    in.actor = s->column_text(4);
+    in.action = s->column_text(5);
+    in.resource_type = s->column_text(6);
+    in.resource_public_id = s->column_optional_uuid(7);
+    in.outcome = s->column_text(8);
+    in.client_address = s->column_optional_text(9).value_or("");
+    in.user_agent = s->column_optional_text(10).value_or("");
+    in.request_id = s->column_optional_text(11).value_or("");
+    in.details_json = s->column_text(12);
+    in.created_at = s->column_int64(15);
+    const std::string stored_hash = s->column_blob(14);
+    ++result.records;
+    if (!result.first_broken && (in.prev_hash != expected_prev || audit_hash(in) != stored_hash)) {
+      result.first_broken = in.public_id;
+    }
+    expected_prev = stored_hash;
+  }
+  s->reset();
+  return result;
+}
+
+}  // namespace narralytica::store

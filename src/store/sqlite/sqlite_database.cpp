@@ -1,0 +1,272 @@
+#include "store/sqlite/sqlite_database.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+
+#include "store/pooled_database.hpp"
+
+namespace narralytica::store {
+namespace {
+
+// Maps a failed SQLite call to an Error the caller can act on. Constraint violations are the
+// caller's input (conflict for uniqueness, invalid_argument for checks and foreign keys).
+Error sqlite_error(sqlite3* db, int rc, std::string_view sql) {
+  std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  const int primary = rc & 0xff;
+  ErrorCode code = ErrorCode::internal;
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    code = ErrorCode::conflict;
+  } else if (primary == SQLITE_CONSTRAINT) {
+    code = ErrorCode::invalid_argument;
+  } else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    code = ErrorCode::unavailable;
+    message += " (another process holds the database lock; try again)";
+  } else if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM) {
+    code = ErrorCode::unavailable;
+    message += " (check that the database file and its directory are writable)";
+  } else if (primary == SQLITE_ERROR) {
+    code = ErrorCode::invalid_argument;
+  }
+  std::string where(sql.substr(0, 200));
+  return make_error(code, message, where);
+}
+
+// `$12` -> `?12`: SQLite binds `?NNN` to index NNN, so repository SQL written for PostgreSQL
+// runs unchanged. `$` never appears in our SQL otherwise (checked by the backend tests).
+std::string to_sqlite_placeholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size());
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    if (sql[i] == '$' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+      out.push_back('?');
+    } else {
+      out.push_back(sql[i]);
+    }
+  }
+  return out;
+}
+
+class SqliteStatement final : public Statement {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, std::string sql, bool* failed)
+      : db_(db), stmt_(stmt), sql_(std::move(sql)), failed_(failed) {}
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+
+  void bind_null(int i) override { sqlite3_bind_null(stmt_, i); }
+  void bind_int64(int i, std::int64_t v) override { sqlite3_bind_int64(stmt_, i, v); }
+  void bind_double(int i, double v) override { sqlite3_bind_double(stmt_, i, v); }
+  void bind_bool(int i, bool v) override { sqlite3_bind_int(stmt_, i, v ? 1 : 0); }
+  void bind_text(int i, std::string_view v) override {
+    sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  }
+  void bind_blob(int i, std::string_view v) override {
+    sqlite3_bind_blob64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT);
+  }
+  void bind_json(int i, std::string_view v) override { bind_text(i, v); }
+  void bind_uuid(int i, const Uuid& v) override {
+    sqlite3_bind_blob(stmt_, i, v.bytes().data(), 16, SQLITE_TRANSIENT);
+  }
+
+  Result<bool> step() override {
+    if (done_) return false;
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    done_ = true;
+    if (rc == SQLITE_DONE) {
+      changes_ = sqlite3_changes64(db_);
+      return false;
+    }
+    // The extended code from sqlite3_extended_errcode tells UNIQUE from CHECK.
+    Error error = sqlite_error(db_, sqlite3_extended_errcode(db_), sql_);
+    sqlite3_reset(stmt_);
+    if (sqlite3_get_autocommit(db_) == 0) *failed_ = true;
+    return error;
+  }
+
+  void reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    done_ = false;
+    changes_ = 0;
+  }
+  std::int64_t changes() const override { return changes_; }
+
+  bool column_is_null(int c) const override { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+  std::int64_t column_int64(int c) const override { return sqlite3_column_int64(stmt_, c); }
+  double column_double(int c) const override { return sqlite3_column_double(stmt_, c); }
+  bool column_bool(int c) const override { return sqlite3_column_int(stmt_, c) != 0; }
+  std::string column_text(int c) const override {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+    return text ? std::string(text, sqlite3_column_bytes(stmt_, c)) : std::string();
+  }
+  std::string column_blob(int c) const override {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, c));
+    return data ? std::string(data, sqlite3_column_bytes(stmt_, c)) : std::string();
+  }
+  Uuid column_uuid(int c) const override {
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, c));
+    auto id = Uuid::from_bytes(std::string_view(data ? data : "", data ? sqlite3_column_bytes(stmt_, c) : 0));
+    return id.value_or(Uuid{});
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  std::string sql_;
+  bool* failed_;  // the connection's statement_failed_ flag
+  bool done_ = false;
+  std::int64_t changes_ = 0;
+};
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    statements_.clear();  // finalize before close
+    sqlite3_close_v2(db_);
+  }
+
+  Backend backend() const override { return Backend::sqlite; }
+
+  Result<Statement*> prepare(std::string_view sql) override {
+    auto found = statements_.find(std::string(sql));
+    if (found != statements_.end()) {
+      found->second->reset();
+      return found->second.get();
+    }
+    const std::string translated = to_sqlite_placeholders(sql);
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(db_, translated.c_str(), static_cast<int>(translated.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return sqlite_error(db_, rc, sql);
+    auto statement = std::make_unique<SqliteStatement>(db_, stmt, std::string(sql), &statement_failed_);
+    Statement* raw = statement.get();
+    statements_.emplace(std::string(sql), std::move(statement));
+    return raw;
+  }
+
+  Status execute_script(std::string_view sql) override {
+    // Statement by statement, so that a failure names the statement that failed.
+    std::string text(sql);
+    const char* tail = text.c_str();
+    while (tail && *tail) {
+      sqlite3_stmt* stmt = nullptr;
+      const char* start = tail;
+      int rc = sqlite3_prepare_v2(db_, start, -1, &stmt, &tail);
+      std::string_view statement_text(start, static_cast<std::size_t>(tail - start));
+      auto located = [&](Error error) {
+        // Name the line where the failing statement starts, counting from the script's top.
+        std::string_view before(text.c_str(), static_cast<std::size_t>(start - text.c_str()));
+        std::string_view body = trim(statement_text);
+        int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n')) +
+                   static_cast<int>(std::count(statement_text.begin(),
+                                               statement_text.begin() + (body.data() - statement_text.data()), '\n'));
+        error.field = "line " + std::to_string(line) + ": " + error.field;
+        return error;
+      };
+      if (rc != SQLITE_OK) return located(sqlite_error(db_, rc, trim(statement_text)));
+      if (!stmt) continue;  // whitespace or a comment
+      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      }
+      if (rc != SQLITE_DONE) {
+        Error error = located(sqlite_error(db_, sqlite3_extended_errcode(db_), trim(statement_text)));
+        sqlite3_finalize(stmt);
+        if (in_transaction()) statement_failed_ = true;
+        return error;
+      }
+      sqlite3_finalize(stmt);
+    }
+    return ok_status();
+  }
+
+  Status begin(bool write) override {
+    statement_failed_ = false;
+    RETURN_IF_ERROR(execute_script(write ? "BEGIN IMMEDIATE" : "BEGIN"));
+    return ok_status();
+  }
+  Status commit() override { return execute_script("COMMIT"); }
+  Status rollback() override {
+    statement_failed_ = false;
+    if (!in_transaction()) return ok_status();
+    return execute_script("ROLLBACK");
+  }
+  bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+
+ private:
+  static std::string_view trim(std::string_view s) {
+    while (!s.empty()) {
+      if (s.front() == ' ' || s.front() == '\n' || s.front() == '\t' || s.front() == '\r') {
+        s.remove_prefix(1);
+      } else if (s.starts_with("--")) {  // a comment line before the statement
+        auto end = s.find('\n');
+        s.remove_prefix(end == std::string_view::npos ? s.size() : end + 1);
+      } else {
+        break;
+      }
+    }
+    return s;
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
+};
+
+class SqliteDatabase final : public PooledDatabase {
+ public:
+  using PooledDatabase::PooledDatabase;
+  Backend backend() const override { return Backend::sqlite; }
+
+ protected:
+  Result<std::unique_ptr<Connection>> open_connection() override {
+    sqlite3* db = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(options_.url.c_str(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+      sqlite3_close_v2(db);
+      return make_error(ErrorCode::unavailable,
+                        "cannot open SQLite database: " + message +
+                            " (check that the directory exists and is writable)",
+                        options_.url);
+    }
+    auto connection = std::make_unique<SqliteConnection>(db);
+    sqlite3_busy_timeout(db, static_cast<int>(options_.busy_timeout.count()));
+    sqlite3_extended_result_codes(db, 1);
+    // WAL lets readers run beside the one writer; FULL makes every commit durable on disk.
+    const std::string pragmas =
+        "PRAGMA journal_mode = WAL;"
+        "PRAGMA synchronous = FULL;"
+        "PRAGMA foreign_keys = ON;"
+        "PRAGMA cache_size = -65536;"
+        "PRAGMA temp_store = MEMORY;";
+    if (auto status = connection->execute_script(pragmas); !status.ok()) {
+      Error error = std::move(status).error();
+      error.message = "cannot use SQLite database " + options_.url + ": " + error.message;
+      return error;
+    }
+    // A read-only file opens fine and fails on the first write: find out now, not mid-import.
+    if (sqlite3_db_readonly(db, "main") == 1) {
+      return make_error(ErrorCode::unavailable,
+                        "SQLite database is read-only: check the file's and its directory's permissions",
+                        options_.url);
+    }
+    return std::unique_ptr<Connection>(std::move(connection));
+  }
+
+  bool reusable(Connection&) const override { return true; }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> open_sqlite(const DatabaseOptions& options) {
+  auto database = std::make_unique<SqliteDatabase>(options);
+  // Open one connection now so that a bad path fails at start-up with a clear message.
+  ASSIGN_OR_RETURN(auto lease, database->acquire());
+  (void)lease;
+  return std::unique_ptr<Database>(std::move(database));
+}
+
+}  // namespace narralytica::store

@@ -1,0 +1,114 @@
+#include "store/transaction.hpp"
+
+#include "store/outbox.hpp"
+
+namespace narralytica::store {
+namespace {
+
+constexpr const char* kEnterTenantPostgres =
+    "SELECT set_config('narralytica.tenant_id', $1, true), set_config('narralytica.system', '', true)";
+constexpr const char* kEnterSystemPostgres =
+    "SELECT set_config('narralytica.tenant_id', '', true), set_config('narralytica.system', 'on', true)";
+
+}  // namespace
+
+const char* to_string(AuditOutcome outcome) noexcept {
+  switch (outcome) {
+    case AuditOutcome::allowed: return "allowed";
+    case AuditOutcome::denied: return "denied";
+    case AuditOutcome::failed: return "failed";
+  }
+  return "failed";
+}
+
+void Transaction::record_change(const TenantScope& scope, std::string_view action,
+                                std::string_view entity_type, const std::optional<Uuid>& entity,
+                                std::string payload_json) {
+  events_.push_back(EventRecord{scope.tenant_id(), std::string(action), std::string(entity_type),
+                                entity, payload_json});
+  audits_.push_back(AuditRecord{scope.tenant_id(), scope.actor(), std::string(action),
+                                std::string(entity_type), entity, AuditOutcome::allowed,
+                                scope.context(), std::move(payload_json)});
+}
+
+void Transaction::record_change(const SystemScope& scope, std::optional<std::int64_t> tenant_id,
+                                std::string_view action, std::string_view entity_type,
+                                const std::optional<Uuid>& entity, std::string payload_json) {
+  events_.push_back(EventRecord{tenant_id, std::string(action), std::string(entity_type), entity,
+                                payload_json});
+  audits_.push_back(AuditRecord{tenant_id, scope.actor(), std::string(action),
+                                std::string(entity_type), entity, AuditOutcome::allowed,
+                                scope.context(), std::move(payload_json)});
+}
+
+Result<Transaction> Transaction::begin(Database& database, TxMode mode, StoreContext context) {
+  ASSIGN_OR_RETURN(ConnectionLease lease, database.acquire());
+  RETURN_IF_ERROR(lease->begin(mode == TxMode::write));
+  return Transaction(std::move(lease), context);
+}
+
+Transaction::~Transaction() {
+  if (open_ && lease_) (void)lease_->rollback();
+}
+
+Status Transaction::enter(const TenantScope& scope) {
+  if (mode_ == Mode::tenant && current_tenant_ == scope.tenant_id()) return ok_status();
+  mode_ = Mode::tenant;
+  current_tenant_ = scope.tenant_id();
+  if (backend() != Backend::postgres) return ok_status();
+  ASSIGN_OR_RETURN(Statement * statement, prepare(kEnterTenantPostgres));
+  statement->bind_text(1, std::to_string(scope.tenant_id()));
+  auto result = statement->execute();
+  if (!result.ok()) return std::move(result).error();
+  return ok_status();
+}
+
+Status Transaction::enter(const SystemScope&) {
+  if (mode_ == Mode::system) return ok_status();
+  mode_ = Mode::system;
+  current_tenant_.reset();
+  if (backend() != Backend::postgres) return ok_status();
+  ASSIGN_OR_RETURN(Statement * statement, prepare(kEnterSystemPostgres));
+  auto result = statement->execute();
+  if (!result.ok()) return std::move(result).error();
+  return ok_status();
+}
+
+Status Transaction::commit() {
+  if (!open_) return make_error(ErrorCode::internal, "transaction already finished");
+  auto fail = [&](Error error) -> Status {
+    (void)rollback();
+    return error;
+  };
+  if (lease_->statement_failed()) {
+    return fail(make_error(ErrorCode::internal,
+                           "a statement in this transaction failed; it was rolled back, not committed"));
+  }
+  // The outbox is the store's own bookkeeping for changes already authorized when they were
+  // queued, possibly for several scopes (a user and a tenant): it is written in system mode.
+  if (backend() == Backend::postgres && mode_ != Mode::system) {
+    if (auto s = enter(SystemScope::because(Actor{std::nullopt, std::nullopt, "store.outbox"})); !s.ok()) {
+      return fail(std::move(s).error());
+    }
+  }
+  if (auto s = write_events(*this, events_); !s.ok()) return fail(std::move(s).error());
+  if (auto s = write_audits(*this, audits_); !s.ok()) return fail(std::move(s).error());
+  if (before_commit_) {
+    if (auto s = before_commit_(); !s.ok()) return fail(std::move(s).error());
+  }
+  if (auto s = lease_->commit(); !s.ok()) return fail(std::move(s).error());
+  open_ = false;
+  events_.clear();
+  audits_.clear();
+  return ok_status();
+}
+
+Status Transaction::rollback() {
+  if (!open_) return ok_status();
+  open_ = false;
+  events_.clear();
+  audits_.clear();
+  return lease_->rollback();
+}
+
+}  // namespace narralytica::store

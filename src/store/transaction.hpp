@@ -1,0 +1,117 @@
+// The unit of work: one database transaction on one pooled connection, plus the outbox of events
+// and audit records it will write. Events and audit records are written at commit, in the same
+// transaction as the change they describe, so either all of them land or none does.
+//
+// On PostgreSQL, entering a scope sets `narralytica.tenant_id` (or `narralytica.system`) with
+// SET LOCAL semantics, which row-level security policies check; the setting ends with the
+// transaction, so a pooled connection never carries one tenant into the next borrower's work.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "store/database.hpp"
+#include "store/scope.hpp"
+
+namespace narralytica::store {
+
+enum class TxMode { read, write };
+
+// One change worth telling derived systems about (one per logical change, e.g. one for a whole
+// imported transcript).
+struct EventRecord {
+  std::optional<std::int64_t> tenant_id;
+  std::string event_type;   // e.g. "transcript.created"
+  std::string entity_type;  // e.g. "transcript"
+  std::optional<Uuid> entity_public_id;
+  std::string payload_json = "{}";
+};
+
+enum class AuditOutcome { allowed, denied, failed };
+const char* to_string(AuditOutcome outcome) noexcept;
+
+struct AuditRecord {
+  std::optional<std::int64_t> tenant_id;
+  Actor actor;
+  std::string action;         // e.g. "tenant.create", "token.create"
+  std::string resource_type;  // e.g. "tenant"
+  std::optional<Uuid> resource_public_id;
+  AuditOutcome outcome = AuditOutcome::allowed;
+  RequestContext context;
+  std::string details_json = "{}";
+};
+
+// Shared services a transaction needs: the clock for timestamps and the random source for ids.
+struct StoreContext {
+  const Clock* clock = &SystemClock::instance();
+  Random* random = &SecureRandom::instance();
+};
+
+class Transaction {
+ public:
+  // Borrows a connection and begins. Errors: unavailable when no connection can be had or the
+  // write lock is not granted within the busy timeout.
+  static Result<Transaction> begin(Database& database, TxMode mode, StoreContext context = {});
+
+  Transaction(Transaction&&) noexcept = default;
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  // Rolls back unless committed.
+  ~Transaction();
+
+  Connection& connection() { return *lease_; }
+  Backend backend() const { return lease_->backend(); }
+  const Clock& clock() const { return *context_.clock; }
+  Random& random() { return *context_.random; }
+  UnixMicros now_us() const { return context_.clock->now_us(); }
+  Uuid new_id() { return Uuid::v7(*context_.clock, *context_.random); }
+
+  // Shorthand for connection().prepare(sql).
+  Result<Statement*> prepare(std::string_view sql) { return lease_->prepare(sql); }
+
+  // Switches the transaction to act for one tenant (row-level security on PostgreSQL).
+  Status enter(const TenantScope& scope);
+  // Switches the transaction to cross-tenant work.
+  Status enter(const SystemScope& scope);
+  // The tenant entered last, if any; repositories check it against their scope argument.
+  std::optional<std::int64_t> current_tenant() const { return current_tenant_; }
+
+  // Queues records written at commit.
+  void record_event(EventRecord event) { events_.push_back(std::move(event)); }
+  void record_audit(AuditRecord audit) { audits_.push_back(std::move(audit)); }
+
+  // One mutation of tenant data: queues its event (for derived systems) and its audit record
+  // (who did it), both written at commit. `payload_json` is the event payload and audit details.
+  void record_change(const TenantScope& scope, std::string_view action, std::string_view entity_type,
+                     const std::optional<Uuid>& entity, std::string payload_json = "{}");
+  // The same for a change outside any tenant (a user account, say).
+  void record_change(const SystemScope& scope, std::optional<std::int64_t> tenant_id,
+                     std::string_view action, std::string_view entity_type,
+                     const std::optional<Uuid>& entity, std::string payload_json = "{}");
+
+  // Test seam: runs after the outbox is written and before COMMIT; an error aborts the commit.
+  // Used to prove that a failure at that point leaves nothing behind.
+  void set_before_commit(std::function<Status()> hook) { before_commit_ = std::move(hook); }
+
+  // Writes the outbox and commits. After a failure the transaction is rolled back.
+  Status commit();
+  Status rollback();
+
+ private:
+  Transaction(ConnectionLease lease, StoreContext context) : lease_(std::move(lease)), context_(context) {}
+
+  ConnectionLease lease_;
+  StoreContext context_;
+  enum class Mode { none, tenant, system };
+  Mode mode_ = Mode::none;
+  std::optional<std::int64_t> current_tenant_;
+  std::vector<EventRecord> events_;
+  std::vector<AuditRecord> audits_;
+  std::function<Status()> before_commit_;
+  bool open_ = true;
+};
+
+}  // namespace narralytica::store

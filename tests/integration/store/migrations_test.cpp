@@ -1,0 +1,147 @@
+// Proves the migrations runner's promises on both backends: a fresh database reaches the newest
+// schema, running again changes nothing, an edited applied migration is refused, two runners at
+// once are safe, and a failing migration leaves the database as it was and names the statement.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "store/migrations.hpp"
+#include "support/test_database.hpp"
+
+namespace narralytica {
+namespace {
+
+using store::Backend;
+using narralytica::EmbeddedFile;
+using store::MigrationRunner;
+
+class MigrationsTest : public ::testing::TestWithParam<Backend> {};
+
+std::vector<store::Migration> load(std::span<const EmbeddedFile> files) {
+  auto migrations = store::load_migrations(files);
+  EXPECT_TRUE(migrations.ok()) << migrations.error().describe();
+  return std::move(migrations).value();
+}
+
+bool table_exists(store::Database& db, const std::string& table) {
+  auto lease = db.acquire();
+  const std::string sql = db.backend() == Backend::sqlite
+                              ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1"
+                              : "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = $1";
+  auto s = (*lease)->prepare(sql);
+  (*s)->bind_text(1, table);
+  EXPECT_TRUE(*(*s)->step());
+  bool exists = (*s)->column_int64(0) > 0;
+  (*s)->reset();
+  return exists;
+}
+
+TEST_P(MigrationsTest, FreshApplyThenReapplyIsNoOp) {
+  NARRALYTICA_TEST_DB(db, GetParam(), /*migrate=*/false);
+  const auto migrations = load(store::embedded_migrations(GetParam()));
+  MigrationRunner runner(db->owner(), migrations);
+  auto first = runner.apply();
+  ASSERT_TRUE(first.ok()) << first.error().describe();
+  EXPECT_EQ(first->size(), migrations.size());
+  EXPECT_TRUE(table_exists(db->owner(), "segments"));
+  EXPECT_TRUE(table_exists(db->owner(), "audit_logs"));
+
+  auto second = runner.apply();
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->empty());
+  auto status = runner.status();
+  ASSERT_TRUE(status.ok());
+  for (const auto& m : *status) EXPECT_TRUE(m.applied_at.has_value()) << m.name;
+  EXPECT_TRUE(*runner.is_current());
+}
+
+TEST_P(MigrationsTest, ChangedChecksumIsRefused) {
+  NARRALYTICA_TEST_DB(db, GetParam(), /*migrate=*/false);
+  const std::string original = "CREATE TABLE probe (id integer)";
+  const std::string edited = "CREATE TABLE probe (id integer, extra integer)";
+  const EmbeddedFile v1[] = {{"0001_probe.sql", original}};
+  ASSERT_TRUE(MigrationRunner(db->owner(), load(v1)).apply().ok());
+
+  const EmbeddedFile v2[] = {{"0001_probe.sql", edited}};
+  MigrationRunner runner(db->owner(), load(v2));
+  auto applied = runner.apply();
+  ASSERT_FALSE(applied.ok());
+  EXPECT_EQ(applied.error().code, ErrorCode::precondition_failed);
+  EXPECT_NE(applied.error().message.find("0001_probe.sql was changed after it was applied"), std::string::npos)
+      << applied.error().message;
+  EXPECT_FALSE(runner.status().ok());
+}
+
+TEST_P(MigrationsTest, UnknownAppliedMigrationIsRefused) {
+  NARRALYTICA_TEST_DB(db, GetParam(), /*migrate=*/false);
+  const EmbeddedFile newer[] = {{"0001_a.sql", "CREATE TABLE a (id integer)"},
+                                {"0002_b.sql", "CREATE TABLE b (id integer)"}};
+  ASSERT_TRUE(MigrationRunner(db->owner(), load(newer)).apply().ok());
+  const EmbeddedFile older[] = {{"0001_a.sql", "CREATE TABLE a (id integer)"}};
+  auto applied = MigrationRunner(db->owner(), load(older)).apply();
+  ASSERT_FALSE(applied.ok());
+  EXPECT_NE(applied.error().message.find("does not know"), std::string::npos);
+}
+
+TEST_P(MigrationsTest, FailedMigrationRollsBackAndNamesTheStatement) {
+  NARRALYTICA_TEST_DB(db, GetParam(), /*migrate=*/false);
+  const EmbeddedFile files[] = {
+      {"0001_ok.sql", "CREATE TABLE kept (id integer)"},
+      {"0002_broken.sql", "CREATE TABLE half (id integer);\n\nINSERT INTO no_such_table VALUES (1);"},
+  };
+  MigrationRunner runner(db->owner(), load(files));
+  auto applied = runner.apply();
+  ASSERT_FALSE(applied.ok());
+  EXPECT_NE(applied.error().message.find("0002_broken.sql failed"), std::string::npos) << applied.error().message;
+  EXPECT_NE(applied.error().field.find("line 3"), std::string::npos) << applied.error().field;
+  EXPECT_NE(applied.error().field.find("no_such_table"), std::string::npos) << applied.error().field;
+  EXPECT_TRUE(table_exists(db->owner(), "kept"));
+  EXPECT_FALSE(table_exists(db->owner(), "half"));  // rolled back with its migration
+  auto status = runner.status();
+  ASSERT_TRUE(status.ok());
+  EXPECT_TRUE((*status)[0].applied_at.has_value());
+  EXPECT_FALSE((*status)[1].applied_at.has_value());
+}
+
+TEST_P(MigrationsTest, ConcurrentRunnersApplyEachMigrationOnce) {
+  NARRALYTICA_TEST_DB(db, GetParam(), /*migrate=*/false);
+  const auto migrations = load(store::embedded_migrations(GetParam()));
+  // Two independent pools, as two processes would have.
+  auto first_pool = db->open(store::ConnectRole::owner);
+  auto second_pool = db->open(store::ConnectRole::owner);
+  Result<std::vector<int>> first = std::vector<int>{}, second = std::vector<int>{};
+  std::thread a([&] { first = MigrationRunner(*first_pool, migrations).apply(); });
+  std::thread b([&] { second = MigrationRunner(*second_pool, migrations).apply(); });
+  a.join();
+  b.join();
+  ASSERT_TRUE(first.ok()) << first.error().describe();
+  ASSERT_TRUE(second.ok()) << second.error().describe();
+  EXPECT_EQ(first->size() + second->size(), migrations.size());
+  auto lease = db->owner().acquire();
+  auto s = (*lease)->prepare("SELECT count(*) FROM schema_migrations");
+  ASSERT_TRUE(*(*s)->step());
+  EXPECT_EQ((*s)->column_int64(0), static_cast<std::int64_t>(migrations.size()));
+}
+
+TEST(MigrationFiles, MisnamedFileIsRefused) {
+  const EmbeddedFile files[] = {{"create_things.sql", "SELECT 1"}};
+  auto loaded = store::load_migrations(files);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.error().field, "create_things.sql");
+}
+
+TEST(MigrationFiles, BothBackendsHaveTheSameVersions) {
+  auto sqlite = load(store::embedded_migrations(Backend::sqlite));
+  auto postgres = load(store::embedded_migrations(Backend::postgres));
+  ASSERT_EQ(sqlite.size(), postgres.size());
+  for (std::size_t i = 0; i < sqlite.size(); ++i) {
+    EXPECT_EQ(sqlite[i].version, postgres[i].version);
+    EXPECT_EQ(sqlite[i].name, postgres[i].name);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, MigrationsTest, ::testing::Values(Backend::sqlite, Backend::postgres),
+                         testing::backend_name);
+
+}  // namespace
+}  // namespace narralytica
