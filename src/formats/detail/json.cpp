@@ -182,6 +182,21 @@ Result<Json> parse_json(const JsonSource& src) {
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
     return make_error(ErrorCode::invalid_argument, "expected valid JSON, found " + detail,
                       position_field(src.source, src.content, offset));
+  } catch (const Json::exception& e) {
+    // out_of_range 406: a number too large for a double ("1e999"). It carries no offset, but it
+    // names the token, which is found in the text for the position. (Found by fuzzing.)
+    std::string what = e.what();
+    std::size_t open = what.find("parsing '");
+    std::size_t close = open == std::string::npos ? std::string::npos : what.find('\'', open + 9);
+    std::string token = close == std::string::npos ? std::string() : what.substr(open + 9, close - open - 9);
+    std::size_t offset = token.empty() ? std::string_view::npos : src.content.find(token);
+    std::string field = offset == std::string_view::npos
+                            ? source_or_default(src.source)
+                            : position_field(src.source, src.content, offset);
+    return make_error(ErrorCode::invalid_argument,
+                      "expected a number that fits a double, found " +
+                          (token.empty() ? std::string("a number out of range") : quote_found(token)),
+                      std::move(field));
   }
 }
 

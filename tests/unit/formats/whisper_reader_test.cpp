@@ -102,6 +102,15 @@ TEST(WhisperReader, MalformedJsonIsReportedAtItsLineAndColumn) {
   EXPECT_EQ(result.error().message.rfind("expected valid JSON, found ", 0), 0u) << result.error().message;
 }
 
+TEST(WhisperReader, NumberTooLargeForADoubleIsAnErrorNotACrash) {
+  // Found by fuzz_whisper: nlohmann reports this with a different exception type.
+  auto result = read_whisper("{\"segments\":[{\"start\":0,\n \"end\":1e999}]}", ReadOptions{.source_name = "w.json"});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(result.error().field, "w.json:2:8");
+  EXPECT_EQ(result.error().message, "expected a number that fits a double, found \"1e999\"");
+}
+
 TEST(WhisperReader, RefusesJsonNestedTooDeep) {
   std::string deep(100, '[');
   auto result = read_whisper(deep);
