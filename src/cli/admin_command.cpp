@@ -7,6 +7,14 @@
 namespace narralytica::cli {
 namespace {
 
+struct AdminArgs {
+  std::string slug, name;
+  std::string email, display_name, password_env;
+  std::string member_tenant, member_user, member_role;
+  std::string token_tenant, token_user, token_name = "cli";
+  int expires_days = 0;
+} args;
+
 // Runs `action` with an AdminService on the opened database; reports errors.
 template <class Action>
 int with_admin(const GlobalOptions& options, Action action) {
@@ -18,7 +26,7 @@ int with_admin(const GlobalOptions& options, Action action) {
 
 }  // namespace
 
-void add_admin_command(CLI::App& app, GlobalOptions& options, AdminArgs& args, int& exit_code) {
+void add_admin_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
   auto* admin = app.add_subcommand("admin", "Manage tenants, users, memberships and API tokens");
   admin->require_subcommand(1);
 

@@ -38,22 +38,11 @@ Status migrate_quietly(const GlobalOptions& options, bool print);
 // The operator principal for CLI work, labelled with the OS user.
 store::Principal operator_principal();
 
-struct MigrateArgs {
-  bool status = false;  // --status: list instead of applying
-};
-
-// Arguments of `admin …`, owned by main() so CLI11 can write into them while parsing.
-struct AdminArgs {
-  std::string slug, name;
-  std::string email, display_name, password_env;
-  std::string member_tenant, member_user, member_role;
-  std::string token_tenant, token_user, token_name = "cli";
-  int expires_days = 0;
-};
-
-// Subcommand registration; each sets `exit_code` when it runs.
-void add_migrate_command(CLI::App& app, GlobalOptions& options, MigrateArgs& args, int& exit_code);
-void add_admin_command(CLI::App& app, GlobalOptions& options, AdminArgs& args, int& exit_code);
+// Subcommand registration, one file per command (src/cli/<name>_command.cpp); each sets
+// `exit_code` when it runs. A command's arguments live in a file-scope struct of its file:
+// CLI11 writes into storage that must outlive parsing, and a process parses once.
+void add_migrate_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_admin_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_demo_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace narralytica::cli

@@ -20,10 +20,8 @@ int main(int argc, char** argv) {
                  "(also $NARRALYTICA_DB)");
 
   int exit_code = 0;
-  MigrateArgs migrate_args;
-  AdminArgs admin_args;
-  add_migrate_command(app, options, migrate_args, exit_code);
-  add_admin_command(app, options, admin_args, exit_code);
+  add_migrate_command(app, options, exit_code);
+  add_admin_command(app, options, exit_code);
   add_demo_command(app, options, exit_code);
 
   CLI11_PARSE(app, argc, argv);

@@ -9,6 +9,10 @@
 namespace narralytica::cli {
 namespace {
 
+struct MigrateArgs {
+  bool status = false;  // --status: list instead of applying
+} args;
+
 std::string format_time(UnixMicros us) {
   std::time_t seconds = static_cast<std::time_t>(us / 1'000'000);
   std::tm tm{};
@@ -35,10 +39,10 @@ int show_status(const GlobalOptions& options) {
 
 }  // namespace
 
-void add_migrate_command(CLI::App& app, GlobalOptions& options, MigrateArgs& args, int& exit_code) {
+void add_migrate_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
   auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations (as the database owner)");
   migrate->add_flag("--status", args.status, "List applied and pending migrations instead");
-  migrate->callback([&options, &args, &exit_code] {
+  migrate->callback([&options, &exit_code] {
     if (args.status) {
       exit_code = show_status(options);
       return;

@@ -244,6 +244,9 @@ class PostgresDatabase final : public PooledDatabase {
       std::string reason = PQerrorMessage(conn);
       PQfinish(conn);
       while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+      for (char& c : reason) {
+        if (c == '\n' || c == '\t') c = ' ';  // one line, as a CLI error should be
+      }
       const bool malformed = reason.find("invalid") != std::string::npos &&
                              reason.find("URI") != std::string::npos;
       return make_error(malformed ? ErrorCode::invalid_argument : ErrorCode::unavailable,
