@@ -251,7 +251,7 @@ class PostgresDatabase final : public PooledDatabase {
                              reason.find("URI") != std::string::npos;
       return make_error(malformed ? ErrorCode::invalid_argument : ErrorCode::unavailable,
                         "cannot connect to PostgreSQL: " + reason +
-                            (malformed ? "" : " (is the server running and the URL right?)"),
+                            (malformed ? "" : " (check that the server runs and the URL is right)"),
                         "--db");
     }
     auto connection = std::make_unique<PostgresConnection>(conn);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs the test dependencies, starts a private
+# PostgreSQL 15 cluster on a free port, builds with warnings as errors and sanitizers, and runs
+# every CTest test against both backends (SQLite and PostgreSQL).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh test
+
+eval "$(scripts/pg-test-cluster.sh start)"
+trap 'scripts/pg-test-cluster.sh stop "$PG_TEST_DIR"' EXIT
+export NARRALYTICA_TEST_REQUIRE_PG=1  # a missing PostgreSQL fails the run instead of skipping
+
+cmake --preset ci >/dev/null
+cmake --build --preset ci
+ctest --preset ci -j2 --timeout 600

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Proves the CLI's main job and its error handling as a user meets them: `demo` migrates and
+# prints a tenant, owner and token (and can run twice); admin commands create tenants, users,
+# members and tokens; bad input gets a one-line error and a non-zero exit; and, when
+# NARRALYTICA_TEST_PG_URL is set, the same flow works on PostgreSQL.
+set -euo pipefail
+bin=${1:?usage: $0 path/to/narralytica}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+failures=0
+pass=0
+
+check() {  # check NAME EXPECTED_STATUS COMMAND... ; output in $out
+  local name=$1 expected=$2
+  shift 2
+  set +e
+  out=$("$@" 2>&1)
+  local status=$?
+  set -e
+  if [ "$status" -ne "$expected" ]; then
+    echo "FAIL $name: exit $status, expected $expected"
+    echo "$out" | sed 's/^/    /'
+    failures=$((failures + 1))
+  else
+    pass=$((pass + 1))
+  fi
+}
+
+contains() {  # contains NAME NEEDLE ; searches $out
+  if ! grep -q -- "$2" <<<"$out"; then
+    echo "FAIL $1: output lacks '$2'"
+    echo "$out" | sed 's/^/    /'
+    failures=$((failures + 1))
+  else
+    pass=$((pass + 1))
+  fi
+}
+
+flow() {  # flow DB_URL
+  local db=$1
+  check "demo" 0 "$bin" --db "$db" demo
+  contains "demo token" "^token     nla_"
+  check "demo again" 0 "$bin" --db "$db" demo
+  check "migrate status" 0 "$bin" --db "$db" migrate --status
+  contains "status lists applied" "0001  canonical_schema"
+  check "tenant create" 0 "$bin" --db "$db" admin tenant create acme --name "Acme Research"
+  check "tenant duplicate" 4 "$bin" --db "$db" admin tenant create acme
+  contains "duplicate names slug" "slug: a tenant with slug 'acme' already exists"
+  check "tenant bad slug" 2 "$bin" --db "$db" admin tenant create "Not A Slug"
+  check "tenant list" 0 "$bin" --db "$db" admin tenant list
+  contains "list shows acme" "acme"
+  check "user create" 0 "$bin" --db "$db" admin user create Ada@Example.org --name Ada
+  contains "email normalized" "ada@example.org"
+  check "member add" 0 "$bin" --db "$db" admin member add --tenant acme --user ada@example.org --role editor
+  check "member bad role" 3 "$bin" --db "$db" admin member add --tenant acme --user ada@example.org --role wizard
+  contains "role error lists roles" "roles: owner, admin, editor, viewer"
+  check "token create" 0 "$bin" --db "$db" admin token create --tenant acme --user ada@example.org --name laptop
+  contains "token printed once" "^secret nla_"
+  check "token unknown tenant" 3 "$bin" --db "$db" admin token create --tenant nope --user ada@example.org
+}
+
+flow "$dir/narralytica.db"
+check "unknown scheme" 2 "$bin" --db "mysql://localhost/x" migrate
+contains "scheme named" "unknown database scheme 'mysql'"
+check "unreachable server" 6 "$bin" --db "postgresql://nobody@127.0.0.1:1/x" migrate
+contains "server error says what to do" "check that the server runs"
+[ "$(wc -l <<<"$out")" -eq 1 ] && pass=$((pass + 1)) || { echo "FAIL unreachable server: error is not one line"; failures=$((failures + 1)); }
+mkdir "$dir/ro" && touch "$dir/ro/ro.db" && chmod 444 "$dir/ro/ro.db" && chmod 555 "$dir/ro"
+if [ "$(id -u)" != 0 ]; then  # root ignores file permissions
+  check "read-only file" 6 "$bin" --db "$dir/ro/ro.db" migrate
+fi
+check "missing directory" 6 "$bin" --db "$dir/no/such/dir/x.db" migrate
+contains "missing dir says what to do" "directory exists"
+
+if [ -n "${NARRALYTICA_TEST_PG_URL:-}" ]; then
+  name="nl_e2e_$$"
+  psql -q "$NARRALYTICA_TEST_PG_URL" -c "CREATE DATABASE $name" >/dev/null
+  flow "${NARRALYTICA_TEST_PG_URL%/*}/$name"
+  psql -q "$NARRALYTICA_TEST_PG_URL" -c "DROP DATABASE $name WITH (FORCE)" >/dev/null
+fi
+
+echo "$pass passed, $failures failed"
+[ "$failures" -eq 0 ]
