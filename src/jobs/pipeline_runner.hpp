@@ -1,0 +1,67 @@
+// Pipelines: derived systems fed from the event feed. A pipeline is registered (name + batch
+// function), not known. One run of a pipeline, in ONE transaction: lock its checkpoint, read the
+// events after it, let the pipeline write its derived output (idempotently: a replay after a
+// reset must not duplicate anything), advance the checkpoint, commit. A crash anywhere leaves the
+// output and the cursor consistent, and a restart resumes where the last commit left off.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "store/database.hpp"
+#include "store/ops/event_feed.hpp"
+#include "store/transaction.hpp"
+
+namespace narralytica::jobs {
+
+inline constexpr std::size_t kPipelinesMax = 50;
+inline constexpr int kPipelineBatchMax = store::kFeedLimitMax;
+
+// Processes one batch of events inside the runner's transaction. An error rolls the batch back
+// (output and checkpoint), and the batch is offered again on the next run.
+using PipelineBatchFn = std::function<Status(store::Transaction& tx, std::span<const store::FeedEvent> events)>;
+
+struct PipelineDefinition {
+  std::string name;       // the checkpoint's name, 1..store::kPipelineNameLengthMax bytes
+  PipelineBatchFn process;
+  int batch = 100;        // events per run, 1..kPipelineBatchMax
+};
+
+struct PipelineRun {
+  int processed = 0;               // events handed to the pipeline
+  std::int64_t position = 0;       // the checkpoint after the run
+  std::int64_t head = 0;           // the feed's head at the run; head - position is the lag
+  bool behind_horizon = false;     // the checkpoint was older than the retention horizon
+};
+
+// Thread-safe once filled: run_once may be called from several threads (runs of one pipeline take
+// turns on the checkpoint's lock).
+class PipelineRunner {
+ public:
+  PipelineRunner(store::Database& database, store::StoreContext context = {})
+      : database_(database), context_(context) {}
+
+  // Errors: invalid_argument for a bad name/batch, conflict for a duplicate name,
+  // resource_exhausted past kPipelinesMax.
+  Status add(PipelineDefinition definition);
+  const std::vector<PipelineDefinition>& pipelines() const { return pipelines_; }
+
+  // One batch of the named pipeline over the global feed (all tenants). When the checkpoint fell
+  // behind the retention horizon the run reports it and jumps the cursor to the horizon (the
+  // pipeline's derived data must then be rebuilt from canonical data, e.g. `reindex`).
+  // Errors: not_found for an unknown pipeline; database errors.
+  Result<PipelineRun> run_once(const std::string& name);
+  // One batch of every pipeline; returns the events processed in total.
+  Result<int> run_all_once();
+
+ private:
+  store::Database& database_;
+  store::StoreContext context_;
+  std::vector<PipelineDefinition> pipelines_;
+};
+
+}  // namespace narralytica::jobs
