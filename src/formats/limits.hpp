@@ -9,6 +9,9 @@ namespace narralytica::formats::limits {
 
 // Largest input file. Hours of word-level JSON from an ASR engine stay well under this.
 inline constexpr std::size_t input_bytes_max = 256u * 1024 * 1024;
+// Largest JSON input. JSON is parsed into a DOM that takes about 12 times the file size in
+// memory, so JSON gets a lower cap than text; 64 MiB holds ~10 h of word-level WhisperX output.
+inline constexpr std::size_t json_input_bytes_max = 64u * 1024 * 1024;
 // Longest line of a text format (WebVTT, SRT); a longer one is not a subtitle.
 inline constexpr std::size_t line_bytes_max = 64u * 1024;
 // Most segments in one document (a 24 h recording at one cue per second is 86,400).

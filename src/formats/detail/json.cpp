@@ -148,9 +148,9 @@ std::optional<std::size_t> locate_json_path(std::string_view content, const Json
 }
 
 Result<Json> parse_json(const JsonSource& src) {
-  if (src.content.size() > limits::input_bytes_max) {
+  if (src.content.size() > limits::json_input_bytes_max) {
     return make_error(ErrorCode::resource_exhausted,
-                      "expected at most " + std::to_string(limits::input_bytes_max) +
+                      "expected JSON of at most " + std::to_string(limits::json_input_bytes_max) +
                           " bytes, found " + std::to_string(src.content.size()),
                       source_or_default(src.source));
   }

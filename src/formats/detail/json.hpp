@@ -37,7 +37,7 @@ struct JsonSource {
   std::string_view source;
 };
 
-// Parses `content` as one JSON value. Refuses input over limits::input_bytes_max or nested deeper
+// Parses `content` as one JSON value. Refuses input over limits::json_input_bytes_max or nested deeper
 // than limits::json_depth_max (resource_exhausted) and malformed JSON (invalid_argument,
 // "source:line:column").
 Result<Json> parse_json(const JsonSource& src);
