@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -86,6 +87,12 @@ class Worker {
   // Extends the leases of the jobs this loop holds; flags a running job cancelled when its lease
   // is gone. Called by the pool's heartbeat thread.
   Status heartbeat();
+  // Puts back expired leases of any worker (queued again, or dead after the last attempt).
+  // Returns how many were reclaimed.
+  Result<std::int64_t> reclaim_expired();
+  // Settles the successes still pending and releases every job held but not started. Called
+  // once the loop has stopped; also safe to call between steps.
+  Status drain();
   void request_stop() { stop_requested_.store(true); }
   bool stop_requested() const { return stop_requested_.load(); }
   const std::string& owner() const { return owner_; }
@@ -93,9 +100,10 @@ class Worker {
 
  private:
   friend class WorkerPool;
-  Status settle_success(const store::Job& job);
   Status settle_failure(const store::Job& job, const std::string& error);
   Status release(std::vector<std::int64_t> ids);
+  void forget(std::span<const std::int64_t> ids);
+  void count(std::int64_t WorkerMetrics::*field, std::int64_t n);
 
   store::Database& database_;
   const HandlerRegistry& handlers_;
@@ -105,8 +113,12 @@ class Worker {
   std::atomic<bool> stop_requested_{false};
 
   mutable std::mutex held_mutex_;  // guards held_ and running_cancelled_ across the heartbeat thread
-  std::vector<std::int64_t> held_;
+  std::vector<std::int64_t> held_;     // claimed and not yet settled in the database
   std::optional<std::int64_t> running_id_;
+  // Succeeded jobs not yet marked so: settled in the same transaction as the next claim, so a
+  // batch costs one commit, not one per job. If the process dies first they run again
+  // (handlers are idempotent by job id).
+  std::vector<std::int64_t> pending_success_;
   std::atomic<bool> running_cancelled_{false};
 
   mutable std::mutex metrics_mutex_;
@@ -152,6 +164,7 @@ class WorkerPool {
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> heartbeat_stopping_{false};  // heartbeats go on while loops drain
   bool started_ = false;
   bool joined_ = false;
 };

@@ -40,8 +40,8 @@ struct FeedPage {
   std::vector<FeedEvent> events;  // positions strictly increasing, all > after
   // Where to resume: the last returned position, or `after` when nothing was returned.
   std::int64_t next_after = 0;
-  // The highest position written so far (all tenants); head - after is the lag, an upper bound
-  // for a tenant's feed.
+  // The highest position visible in this feed (the tenant's own events for a tenant read, every
+  // event for a system read); head - next_after is how far the consumer lags.
   std::int64_t head = 0;
   // Everything at or below this position may have been pruned.
   std::int64_t pruned_through = 0;

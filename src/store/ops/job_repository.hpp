@@ -48,6 +48,7 @@ inline constexpr std::size_t kJobClaimKindsMax = 50;
 inline constexpr std::int64_t kJobLeaseUsMin = 100'000;           // 100 ms
 inline constexpr std::int64_t kJobLeaseUsMax = 3'600'000'000;     // 1 hour
 inline constexpr int kJobReclaimBatchMax = 1000;
+inline constexpr int kJobPruneBatchMax = 10'000;
 
 enum class JobStatus { queued, running, succeeded, failed, dead, cancelled };
 const char* to_string(JobStatus status) noexcept;

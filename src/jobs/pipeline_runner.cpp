@@ -1,0 +1,65 @@
+#include "jobs/pipeline_runner.hpp"
+
+#include <algorithm>
+
+#include "store/ops/checkpoint_repository.hpp"
+
+namespace narralytica::jobs {
+
+Status PipelineRunner::add(PipelineDefinition definition) {
+  if (definition.name.empty() || definition.name.size() > store::kPipelineNameLengthMax) {
+    return make_error(ErrorCode::invalid_argument, "pipeline name must be 1 to 100 bytes", "name");
+  }
+  if (!definition.process) return make_error(ErrorCode::invalid_argument, "pipeline has no batch function", definition.name);
+  if (definition.batch < 1 || definition.batch > kPipelineBatchMax) {
+    return make_error(ErrorCode::invalid_argument, "pipeline batch must be 1 to 1000", "batch");
+  }
+  if (pipelines_.size() >= kPipelinesMax) return make_error(ErrorCode::resource_exhausted, "too many pipelines");
+  const bool taken = std::any_of(pipelines_.begin(), pipelines_.end(),
+                                 [&](const PipelineDefinition& p) { return p.name == definition.name; });
+  if (taken) return make_error(ErrorCode::conflict, "a pipeline with this name is already registered", definition.name);
+  pipelines_.push_back(std::move(definition));
+  return ok_status();
+}
+
+Result<PipelineRun> PipelineRunner::run_once(const std::string& name) {
+  auto it = std::find_if(pipelines_.begin(), pipelines_.end(), [&](const PipelineDefinition& p) { return p.name == name; });
+  if (it == pipelines_.end()) return make_error(ErrorCode::not_found, "no such pipeline", name);
+  const auto scope = store::SystemScope::because(store::Actor{std::nullopt, std::nullopt, "pipeline:" + name});
+  ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, context_));
+  // The checkpoint row is locked until commit: a second runner of this pipeline waits here
+  // instead of processing the same batch.
+  ASSIGN_OR_RETURN(store::Checkpoint checkpoint, store::CheckpointRepository::lock(tx, scope, name, std::nullopt));
+  ASSIGN_OR_RETURN(store::FeedPage page, store::EventFeed::read(tx, scope, checkpoint.position, it->batch));
+  PipelineRun run;
+  run.head = page.head;
+  run.position = checkpoint.position;
+  if (page.behind_horizon) {
+    // Events this pipeline never saw are gone: say so, and continue from the horizon. Its
+    // derived data must be rebuilt from canonical data (the pipeline's owner decides how).
+    run.behind_horizon = true;
+    run.position = page.pruned_through;
+  } else if (!page.events.empty()) {
+    RETURN_IF_ERROR(it->process(tx, page.events));
+    // The pipeline may have entered a tenant scope; the checkpoint is system bookkeeping.
+    run.processed = static_cast<int>(page.events.size());
+    run.position = page.next_after;
+  }
+  if (run.position != checkpoint.position) {
+    RETURN_IF_ERROR(store::CheckpointRepository::advance(tx, scope, name, std::nullopt, run.position,
+                                                         checkpoint.state_json));
+  }
+  RETURN_IF_ERROR(tx.commit());
+  return run;
+}
+
+Result<int> PipelineRunner::run_all_once() {
+  int total = 0;
+  for (const auto& pipeline : pipelines_) {
+    ASSIGN_OR_RETURN(PipelineRun run, run_once(pipeline.name));
+    total += run.processed;
+  }
+  return total;
+}
+
+}  // namespace narralytica::jobs
