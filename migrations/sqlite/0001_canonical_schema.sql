@@ -212,13 +212,14 @@ CREATE TABLE transcripts (
   FOREIGN KEY (tenant_id, attachment_id) REFERENCES attachments (tenant_id, id)
 );
 
--- The big table. Kept narrow, with only the indexes a query needs: the (tenant, transcript,
--- ordinal) key serves the ordered read of a transcript, the tenant prefix and the cascade from
--- transcripts; the speaker index serves speaker filters and deletes. tenant_id's own FK to tenants is implied by the composite FK to transcripts
--- (a transcript's tenant exists), so it is not checked a second time per row.
+-- The big table (millions of rows), kept narrow: a segment is identified by its transcript and
+-- ordinal (transcripts are immutable; a correction is a new revision), so it needs neither a
+-- surrogate key nor a public id, and the primary key (tenant, transcript, ordinal) is at once the
+-- ordered read of a transcript, the tenant prefix, the cascade from transcripts and the target of
+-- references from layer items. tenant_id's own FK to tenants is implied by the composite FK to
+-- transcripts (a transcript's tenant exists), so it is not checked a second time per row.
+-- See docs/decisions/0002-segment-keys.md for the measurements behind this layout.
 CREATE TABLE segments (
-  id             INTEGER PRIMARY KEY,
-  public_id      BLOB    NOT NULL UNIQUE CHECK (length(public_id) = 16),  -- index: lookup by public id
   tenant_id      INTEGER NOT NULL,
   transcript_id  INTEGER NOT NULL,
   ordinal        INTEGER NOT NULL CHECK (ordinal >= 0),
@@ -231,10 +232,10 @@ CREATE TABLE segments (
   created_at     INTEGER NOT NULL,
   updated_at     INTEGER NOT NULL,
   CHECK (0 <= start_ms AND start_ms <= end_ms),
-  UNIQUE (tenant_id, transcript_id, ordinal),  -- index: read a transcript in order; tenant prefix
+  PRIMARY KEY (tenant_id, transcript_id, ordinal),  -- index: read a transcript in order; tenant prefix
   FOREIGN KEY (tenant_id, transcript_id) REFERENCES transcripts (tenant_id, id) ON DELETE CASCADE,
   FOREIGN KEY (tenant_id, speaker_id) REFERENCES speakers (tenant_id, id)
-);
+) WITHOUT ROWID;
 -- index: a speaker's segments (the speaker filter, speaker merges) and the FK check when a
 -- speaker is deleted, which would otherwise scan every segment
 CREATE INDEX segments_speaker ON segments (tenant_id, speaker_id);

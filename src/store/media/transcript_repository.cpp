@@ -14,7 +14,7 @@ namespace {
 // would dominate; on SQLite a multi-row VALUES saves per-statement overhead. Measured in
 // bench/segment_insert_bench (docs/performance.md).
 constexpr int kSegmentBatchRows = 64;
-constexpr int kSegmentColumnsPerRow = 9;
+constexpr int kSegmentColumnsPerRow = 7;  // bound per row; tenant, transcript and time are shared
 
 constexpr const char* kSelectLatestRevision =
     "SELECT id, revision FROM transcripts WHERE tenant_id = $1 AND video_id = $2 AND language = $3 "
@@ -47,7 +47,7 @@ constexpr const char* kHasNewerRevision =
 constexpr const char* kDeleteTranscript = "DELETE FROM transcripts WHERE tenant_id = $1 AND id = $2";
 
 #define SEGMENT_SELECT                                                                             \
-  "SELECT s.public_id, s.ordinal, s.start_ms, s.end_ms, sp.public_id, sp.label, s.text, "          \
+  "SELECT s.ordinal, s.start_ms, s.end_ms, sp.public_id, sp.label, s.text, "                      \
   "s.confidence, s.words FROM segments s "                                                         \
   "LEFT JOIN speakers sp ON sp.tenant_id = s.tenant_id AND sp.id = s.speaker_id "                  \
   "WHERE s.tenant_id = $1 AND s.transcript_id = $2 AND s.ordinal > $3 AND s.end_ms >= $4 "         \
@@ -74,13 +74,13 @@ constexpr const char* kRenameSpeaker =
 // time); each row adds kSegmentColumnsPerRow parameters.
 std::string segment_insert_sql(int rows) {
   std::string sql =
-      "INSERT INTO segments (tenant_id, transcript_id, created_at, updated_at, public_id, ordinal, "
+      "INSERT INTO segments (tenant_id, transcript_id, created_at, updated_at, ordinal, "
       "start_ms, end_ms, speaker_id, text, confidence, words) VALUES ";
   int p = 4;
   for (int r = 0; r < rows; ++r) {
     if (r) sql += ',';
     sql += "($1,$2,$3,$3";
-    for (int c = 0; c < kSegmentColumnsPerRow - 1; ++c) sql += ",$" + std::to_string(p++);
+    for (int c = 0; c < kSegmentColumnsPerRow; ++c) sql += ",$" + std::to_string(p++);
     sql += ')';
   }
   return sql;
@@ -181,20 +181,19 @@ Result<std::map<std::string, std::int64_t>> resolve_speakers(Transaction& tx, co
   return ids;
 }
 
-void bind_segment(Statement& s, int first, Transaction& tx, std::int64_t ordinal, const SegmentDraft& segment,
+void bind_segment(Statement& s, int first, std::int64_t ordinal, const SegmentDraft& segment,
                   const std::map<std::string, std::int64_t>& speakers) {
-  s.bind_uuid(first, tx.new_id());
-  s.bind_int64(first + 1, ordinal);
-  s.bind_int64(first + 2, segment.start_ms);
-  s.bind_int64(first + 3, segment.end_ms);
+  s.bind_int64(first, ordinal);
+  s.bind_int64(first + 1, segment.start_ms);
+  s.bind_int64(first + 2, segment.end_ms);
   if (segment.speaker_label.empty()) {
-    s.bind_null(first + 4);
+    s.bind_null(first + 3);
   } else {
-    s.bind_int64(first + 4, speakers.at(segment.speaker_label));
+    s.bind_int64(first + 3, speakers.at(segment.speaker_label));
   }
-  s.bind_text(first + 5, segment.text);
-  s.bind_optional_double(first + 6, segment.confidence);
-  if (segment.words_json.empty()) s.bind_null(first + 7); else s.bind_json(first + 7, segment.words_json);
+  s.bind_text(first + 4, segment.text);
+  s.bind_optional_double(first + 5, segment.confidence);
+  if (segment.words_json.empty()) s.bind_null(first + 6); else s.bind_json(first + 6, segment.words_json);
 }
 
 Status insert_segments(Transaction& tx, const TenantScope& scope, std::int64_t transcript_id,
@@ -212,7 +211,7 @@ Status insert_segments(Transaction& tx, const TenantScope& scope, std::int64_t t
     s->bind_int64(2, transcript_id);
     s->bind_int64(3, now);
     for (int r = 0; r < kSegmentBatchRows; ++r) {
-      bind_segment(*s, 4 + r * (kSegmentColumnsPerRow - 1), tx, static_cast<std::int64_t>(next + r),
+      bind_segment(*s, 4 + r * kSegmentColumnsPerRow, static_cast<std::int64_t>(next + r),
                    draft.segments[next + r], speakers);
     }
     if (auto done = s->execute(); !done.ok()) return fail_at(std::move(done).error(), next);
@@ -223,7 +222,7 @@ Status insert_segments(Transaction& tx, const TenantScope& scope, std::int64_t t
     s->bind_int64(1, scope.tenant_id());
     s->bind_int64(2, transcript_id);
     s->bind_int64(3, now);
-    bind_segment(*s, 4, tx, static_cast<std::int64_t>(next), draft.segments[next], speakers);
+    bind_segment(*s, 4, static_cast<std::int64_t>(next), draft.segments[next], speakers);
     if (auto done = s->execute(); !done.ok()) return fail_at(std::move(done).error(), next);
   }
   return ok_status();
@@ -267,9 +266,12 @@ Result<TranscriptWrite> TranscriptRepository::create(Transaction& tx, const Tena
   latest->bind_int64(2, video.id);
   latest->bind_text(3, draft.language);
   ASSIGN_OR_RETURN(bool has_previous, latest->step());
-  const std::optional<std::int64_t> previous_id =
-      has_previous ? std::optional<std::int64_t>(latest->column_int64(0)) : std::nullopt;
-  const int revision = has_previous ? static_cast<int>(latest->column_int64(1)) + 1 : 1;
+  std::int64_t previous_id = 0;  // 0: none (ids start at 1)
+  int revision = 1;
+  if (has_previous) {
+    previous_id = latest->column_int64(0);
+    revision = static_cast<int>(latest->column_int64(1)) + 1;
+  }
   latest->reset();
 
   ASSIGN_OR_RETURN(auto speakers, resolve_speakers(tx, scope, video, draft));
@@ -292,7 +294,7 @@ Result<TranscriptWrite> TranscriptRepository::create(Transaction& tx, const Tena
   insert->bind_int64(3, video.id);
   insert->bind_text(4, t.language);
   insert->bind_int64(5, t.revision);
-  insert->bind_optional_int64(6, previous_id);
+  if (has_previous) insert->bind_int64(6, previous_id); else insert->bind_null(6);
   insert->bind_text(7, t.origin);
   insert->bind_optional_text(8, t.engine);
   insert->bind_optional_text(9, t.model);
@@ -382,9 +384,9 @@ Result<SegmentPage> TranscriptRepository::segments(Transaction& tx, const Tenant
   while (true) {
     ASSIGN_OR_RETURN(bool has_row, s->step());
     if (!has_row) break;
-    page.items.push_back(Segment{s->column_uuid(0), s->column_int64(1), s->column_int64(2), s->column_int64(3),
-                                 s->column_optional_uuid(4), s->column_optional_text(5), s->column_text(6),
-                                 s->column_optional_double(7), s->column_optional_text(8)});
+    page.items.push_back(Segment{s->column_int64(0), s->column_int64(1), s->column_int64(2),
+                                 s->column_optional_uuid(3), s->column_optional_text(4), s->column_text(5),
+                                 s->column_optional_double(6), s->column_optional_text(7)});
   }
   s->reset();
   if (static_cast<int>(page.items.size()) == query.limit) page.next_after_ordinal = page.items.back().ordinal;

@@ -66,8 +66,8 @@ struct Speaker {
   std::optional<Uuid> identity_public_id;
 };
 
+// A segment is identified by its transcript and ordinal (0-based, in time order as imported).
 struct Segment {
-  Uuid public_id;
   std::int64_t ordinal = 0;
   std::int64_t start_ms = 0;
   std::int64_t end_ms = 0;

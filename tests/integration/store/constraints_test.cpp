@@ -76,16 +76,16 @@ TEST_P(ConstraintsTest, ControlRowIsAccepted) {
   REQUIRE_DB();
   // The same shape as the refused rows below, but valid: proves the refusals are the rules'.
   auto status = raw(
-      "INSERT INTO segments (public_id, tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
-      "updated_at) VALUES ({id}, {A}, {transcript_a}, 100, 5, 10, 'ok', {now}, {now})");
+      "INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
+      "updated_at) VALUES ({A}, {transcript_a}, 100, 5, 10, 'ok', {now}, {now})");
   EXPECT_TRUE(status.ok()) << status.error().describe();
 }
 
 TEST_P(ConstraintsTest, CrossTenantReferenceIsRefused) {
   REQUIRE_DB();
   expect_refused(
-      "INSERT INTO segments (public_id, tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
-      "updated_at) VALUES ({id}, {B}, {transcript_a}, 100, 0, 10, 'x', {now}, {now})",
+      "INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
+      "updated_at) VALUES ({B}, {transcript_a}, 100, 0, 10, 'x', {now}, {now})",
       "a tenant-B segment pointing at tenant A's transcript");
   expect_refused(
       "INSERT INTO transcripts (public_id, tenant_id, video_id, language, revision, origin, content_hash, "
@@ -100,12 +100,12 @@ TEST_P(ConstraintsTest, CrossTenantReferenceIsRefused) {
 TEST_P(ConstraintsTest, InvertedOrNegativeTimeRangeIsRefused) {
   REQUIRE_DB();
   expect_refused(
-      "INSERT INTO segments (public_id, tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
-      "updated_at) VALUES ({id}, {A}, {transcript_a}, 100, 500, 400, 'x', {now}, {now})",
+      "INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
+      "updated_at) VALUES ({A}, {transcript_a}, 100, 500, 400, 'x', {now}, {now})",
       "end_ms before start_ms");
   expect_refused(
-      "INSERT INTO segments (public_id, tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
-      "updated_at) VALUES ({id}, {A}, {transcript_a}, 101, -5, 10, 'x', {now}, {now})",
+      "INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
+      "updated_at) VALUES ({A}, {transcript_a}, 101, -5, 10, 'x', {now}, {now})",
       "negative start_ms");
   expect_refused("UPDATE videos SET duration_ms = -1 WHERE id = {video_a}", "negative duration");
 }
@@ -121,20 +121,20 @@ TEST_P(ConstraintsTest, DanglingReferenceIsRefused) {
       "VALUES ({id}, 987654321, 'x', {now}, {now})",
       "a video of a tenant that does not exist");
   expect_refused(
-      "INSERT INTO segments (public_id, tenant_id, transcript_id, ordinal, start_ms, end_ms, speaker_id, text, "
-      "created_at, updated_at) VALUES ({id}, {A}, {transcript_a}, 102, 0, 10, 987654321, 'x', {now}, {now})",
+      "INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, speaker_id, text, "
+      "created_at, updated_at) VALUES ({A}, {transcript_a}, 102, 0, 10, 987654321, 'x', {now}, {now})",
       "a segment of a speaker that does not exist");
 }
 
 TEST_P(ConstraintsTest, EmptyTextsUnknownStatusesAndDuplicatesAreRefused) {
   REQUIRE_DB();
   expect_refused(
-      "INSERT INTO segments (public_id, tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
-      "updated_at) VALUES ({id}, {A}, {transcript_a}, 103, 0, 10, '', {now}, {now})",
+      "INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
+      "updated_at) VALUES ({A}, {transcript_a}, 103, 0, 10, '', {now}, {now})",
       "empty segment text");
   expect_refused(
-      "INSERT INTO segments (public_id, tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
-      "updated_at) VALUES ({id}, {A}, {transcript_a}, 0, 0, 10, 'dup', {now}, {now})",
+      "INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, "
+      "updated_at) VALUES ({A}, {transcript_a}, 0, 0, 10, 'dup', {now}, {now})",
       "a second segment with the same ordinal");
   expect_refused("UPDATE tenants SET status = 'sleeping' WHERE id = {A}", "unknown tenant status");
   expect_refused("UPDATE tenants SET name = '   ' WHERE id = {A}", "blank tenant name");
