@@ -48,4 +48,9 @@ Result<Format> detect_format(std::string_view content, std::string_view filename
 // Pure; thread-safe; `content` is not retained.
 Result<Document> read_document(std::string_view content, const ReadOptions& options = {});
 
+// Adds a warning to `document` when segments end after `duration_ms` (for the import use case,
+// which knows the video's duration; readers already check the duration the file declares).
+// Segments are kept: ASR end times commonly overshoot by a few milliseconds.
+void warn_past_duration(Document& document, int64_t duration_ms);
+
 }  // namespace narralytica::formats

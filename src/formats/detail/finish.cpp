@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "formats/detail/text.hpp"
+#include "formats/format.hpp"
 #include "formats/limits.hpp"
 
 namespace narralytica::formats::detail {
@@ -83,6 +84,22 @@ bool overlaps(int64_t a0, int64_t a1, int64_t b0, int64_t b1) {
 }
 
 }  // namespace
+
+void warn_past_duration(Document& document, int64_t duration_ms, std::string_view what) {
+  std::size_t past = 0;
+  std::optional<std::size_t> first_past;
+  for (std::size_t i = 0; i < document.segments.size(); ++i) {
+    if (document.segments[i].end_ms > duration_ms) {
+      ++past;
+      if (!first_past) first_past = i;
+    }
+  }
+  if (past > 0) {
+    add_warning(document, std::to_string(past) + " segment(s) end after " + std::string(what) + " " +
+                              format_timestamp(duration_ms, '.') + ", first " +
+                              describe_segment(document.segments[*first_past], *first_past) + "; kept");
+  }
+}
 
 std::string describe_segment(const Segment& segment, std::size_t index) {
   std::string name = segment.cue_id.empty() ? "segment " + std::to_string(index + 1)
@@ -182,22 +199,7 @@ Status finish_document(Document& document, std::string_view source) {
                               "; kept");
   }
 
-  if (document.duration_ms) {
-    std::size_t past = 0;
-    std::optional<std::size_t> first_past;
-    for (std::size_t i = 0; i < document.segments.size(); ++i) {
-      if (document.segments[i].end_ms > *document.duration_ms) {
-        ++past;
-        if (!first_past) first_past = i;
-      }
-    }
-    if (past > 0) {
-      add_warning(document, std::to_string(past) + " segment(s) end after the declared duration " +
-                                format_timestamp(*document.duration_ms, '.') + ", first " +
-                                describe_segment(document.segments[*first_past], *first_past) +
-                                "; kept");
-    }
-  }
+  if (document.duration_ms) warn_past_duration(document, *document.duration_ms, "the declared duration");
   return ok_status();
 }
 
@@ -227,6 +229,10 @@ void attach_by_time(const Document& document, Layer& layer) {
 }  // namespace narralytica::formats::detail
 
 namespace narralytica::formats {
+
+void warn_past_duration(Document& document, int64_t duration_ms) {
+  detail::warn_past_duration(document, duration_ms, "the video's duration");
+}
 
 std::vector<std::string> speaker_labels(const Document& document) {
   std::vector<std::string> labels;

@@ -22,6 +22,9 @@ Status finish_document(Document& document, std::string_view source);
 // overlapping the item's time span. Segments must already be sorted (finish_document).
 void attach_by_time(const Document& document, Layer& layer);
 
+// One warning counting the segments that end after `duration_ms`; `what` names the duration.
+void warn_past_duration(Document& document, int64_t duration_ms, std::string_view what);
+
 // Human name of a segment for warnings: cue "id" at 00:00:01.000, or segment N at ...
 std::string describe_segment(const Segment& segment, std::size_t index);
 

@@ -63,6 +63,19 @@ TEST(DetectFormat, UnknownContentIsRefusedNamingTheFormats) {
   EXPECT_EQ(broken.error().field.rfind("b.json:1:", 0), 0u);
 }
 
+TEST(WarnPastDuration, CountsSegmentsEndingAfterTheVideo) {
+  auto document = read_document(read_data("spec_dialogue.vtt"));
+  ASSERT_TRUE(document.ok());
+  warn_past_duration(*document, 32'000);
+  ASSERT_EQ(document->segments.size(), 10u);  // kept
+  ASSERT_EQ(document->warnings.size(), 1u);
+  EXPECT_EQ(document->warnings[0],
+            "1 segment(s) end after the video's duration 00:00:32.000, first segment 10 at "
+            "00:00:32.000; kept");
+  warn_past_duration(*document, 40'000);
+  EXPECT_EQ(document->warnings.size(), 1u);
+}
+
 TEST(ParseFormat, AcceptsShortNamesAndAliases) {
   EXPECT_EQ(*parse_format("vtt"), Format::webvtt);
   EXPECT_EQ(*parse_format("WebVTT"), Format::webvtt);
