@@ -129,7 +129,7 @@ TEST_P(CrashTest, KilledWorkersLoseNothingAndApplyEachEffectOnce) {
   const auto dead = scalar(db->owner(), "SELECT count(*) FROM jobs WHERE status = 'dead'");
   EXPECT_EQ(dead, failing) << "exactly the failing jobs are dead";
   EXPECT_EQ(scalar(db->owner(), "SELECT count(*) FROM jobs WHERE status = 'dead' AND last_error IS NULL"), 0);
-  EXPECT_EQ(scalar(db->owner(), "SELECT count(*) FROM jobs WHERE status = 'dead' AND payload NOT LIKE '%fail%'"), 0);
+  EXPECT_EQ(scalar(db->owner(), "SELECT count(*) FROM jobs WHERE status = 'dead' AND CAST(payload AS text) NOT LIKE '%fail%'"), 0);
   // Exactly once in effect: one effect row per succeeded job, none for dead ones.
   EXPECT_EQ(scalar(db->owner(), "SELECT count(*) FROM test_effects"), succeeded);
   EXPECT_EQ(scalar(db->owner(), "SELECT count(*) FROM jobs j WHERE status = 'succeeded' AND NOT EXISTS "
@@ -137,7 +137,7 @@ TEST_P(CrashTest, KilledWorkersLoseNothingAndApplyEachEffectOnce) {
   EXPECT_EQ(scalar(db->owner(), "SELECT count(*) FROM test_effects e JOIN jobs j ON j.id = e.job_id "
                                 "WHERE j.status = 'dead'"), 0);
   const auto runs = scalar(db->owner(), "SELECT count(*) FROM test_runs");
-  const auto reclaimed = scalar(db->owner(), "SELECT count(*) FROM jobs WHERE attempts > 1 AND payload NOT LIKE '%fail%'");
+  const auto reclaimed = scalar(db->owner(), "SELECT count(*) FROM jobs WHERE attempts > 1 AND CAST(payload AS text) NOT LIKE '%fail%'");
   std::printf("crash harness (%s): %d jobs, %d kills, %lld ms; %lld succeeded, %lld dead; %lld handler runs "
               "committed (%lld reruns); %lld jobs needed more than one attempt; orphans rerun within %lld ms "
               "(lease %d ms)\n",
