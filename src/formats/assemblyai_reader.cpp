@@ -18,15 +18,16 @@ namespace {
 
 constexpr const char* kProducer = "assemblyai";
 
-Status check_order(const JsonSource& src, const JsonPath& path, const Json& object, int64_t start_ms,
-                   int64_t end_ms) {
+Status check_order(const JsonSource& src, const JsonPath& path, const Json& object,
+                   int64_t start_ms, int64_t end_ms) {
   if (end_ms >= start_ms) return ok_status();
   return json_error(src, path.member("end"),
                     "an end at or after the start " + format_timestamp(start_ms, '.'),
                     find(object, "end"));
 }
 
-Result<std::vector<Word>> read_words(const JsonSource& src, const Json& array, const JsonPath& path) {
+Result<std::vector<Word>> read_words(const JsonSource& src, const Json& array,
+                                     const JsonPath& path) {
   RETURN_IF_ERROR(check_count(array.size(), limits::words_max, "words", path.str()));
   std::vector<Word> words;
   words.reserve(array.size());
@@ -70,8 +71,9 @@ Result<LayerItem> read_item(const JsonSource& src, const Json& element, const Js
   return item;
 }
 
-Result<std::optional<Layer>> read_layer(const JsonSource& src, const Json& array, const JsonPath& path,
-                                        std::string kind, const std::string& model) {
+Result<std::optional<Layer>> read_layer(const JsonSource& src, const Json& array,
+                                        const JsonPath& path, std::string kind,
+                                        const std::string& model) {
   if (array.empty()) return std::optional<Layer>();
   RETURN_IF_ERROR(check_count(array.size(), limits::layer_items_max, "layer items", path.str()));
   Layer layer;
@@ -105,15 +107,16 @@ Result<Document> read_assemblyai_value(const JsonSource& src, const Json& root) 
   document.engine = kProducer;
   ASSIGN_OR_RETURN(document.external_id, string_member(src, root, "id", root_path, false));
   ASSIGN_OR_RETURN(document.language, string_member(src, root, "language_code", root_path, false));
-  ASSIGN_OR_RETURN(document.duration_ms, optional_seconds_member(src, root, "audio_duration", root_path));
+  ASSIGN_OR_RETURN(document.duration_ms,
+                   optional_seconds_member(src, root, "audio_duration", root_path));
   ASSIGN_OR_RETURN(document.model, string_member(src, root, "speech_model", root_path, false));
 
   ASSIGN_OR_RETURN(const Json* utterances, array_member(src, root, "utterances", root_path, false));
   ASSIGN_OR_RETURN(const Json* words, array_member(src, root, "words", root_path, false));
   if (utterances != nullptr && !utterances->empty()) {
     const JsonPath utterances_path = root_path.member("utterances");
-    RETURN_IF_ERROR(check_count(utterances->size(), limits::segments_max, "utterances",
-                                utterances_path.str()));
+    RETURN_IF_ERROR(
+        check_count(utterances->size(), limits::segments_max, "utterances", utterances_path.str()));
     for (std::size_t i = 0; i < utterances->size(); ++i) {
       JsonPath path = utterances_path.at(i);
       ASSIGN_OR_RETURN(const Json* object, require_object(src, (*utterances)[i], path));
@@ -126,17 +129,20 @@ Result<Document> read_assemblyai_value(const JsonSource& src, const Json& root) 
       ASSIGN_OR_RETURN(std::string speaker, string_member(src, *object, "speaker", path, false));
       segment.speaker_label = clip_label(speaker);
       ASSIGN_OR_RETURN(segment.confidence, confidence_member(src, *object, "confidence", path));
-      ASSIGN_OR_RETURN(const Json* utterance_words, array_member(src, *object, "words", path, false));
+      ASSIGN_OR_RETURN(const Json* utterance_words,
+                       array_member(src, *object, "words", path, false));
       if (utterance_words != nullptr) {
         ASSIGN_OR_RETURN(segment.words, read_words(src, *utterance_words, path.member("words")));
       }
       document.segments.push_back(std::move(segment));
     }
   } else if (words != nullptr && !words->empty()) {
-    ASSIGN_OR_RETURN(std::vector<Word> all_words, read_words(src, *words, root_path.member("words")));
+    ASSIGN_OR_RETURN(std::vector<Word> all_words,
+                     read_words(src, *words, root_path.member("words")));
     document.segments = group_words(std::move(all_words));
-    add_warning(document, "no utterances (speaker_labels was off); segments were formed from words "
-                          "at pauses and speaker changes");
+    add_warning(document,
+                "no utterances (speaker_labels was off); segments were formed from words "
+                "at pauses and speaker changes");
   } else {
     ASSIGN_OR_RETURN(std::string text, string_member(src, root, "text", root_path, false));
     if (!tidy_text(text).empty()) {
@@ -158,23 +164,28 @@ Result<Document> read_assemblyai_value(const JsonSource& src, const Json& root) 
       {"chapters", "chapters"},
   };
   for (const LayerSource& layer_source : kLayerSources) {
-    ASSIGN_OR_RETURN(const Json* array, array_member(src, root, layer_source.key, root_path, false));
+    ASSIGN_OR_RETURN(const Json* array,
+                     array_member(src, root, layer_source.key, root_path, false));
     if (array == nullptr) continue;
-    ASSIGN_OR_RETURN(std::optional<Layer> layer, read_layer(src, *array, root_path.member(layer_source.key),
-                                                            layer_source.kind, document.model));
+    ASSIGN_OR_RETURN(std::optional<Layer> layer,
+                     read_layer(src, *array, root_path.member(layer_source.key), layer_source.kind,
+                                document.model));
     if (layer) document.layers.push_back(std::move(*layer));
   }
   std::optional<LayerItem> topics_summary;
   if (const Json* iab = find(root, "iab_categories_result"); iab != nullptr) {
     const JsonPath iab_path = root_path.member("iab_categories_result");
     ASSIGN_OR_RETURN(const Json* iab_object, require_object(src, *iab, iab_path));
-    ASSIGN_OR_RETURN(const Json* results, array_member(src, *iab_object, "results", iab_path, false));
+    ASSIGN_OR_RETURN(const Json* results,
+                     array_member(src, *iab_object, "results", iab_path, false));
     if (results != nullptr) {
-      ASSIGN_OR_RETURN(std::optional<Layer> layer, read_layer(src, *results, iab_path.member("results"),
-                                                              "topics", document.model));
+      ASSIGN_OR_RETURN(
+          std::optional<Layer> layer,
+          read_layer(src, *results, iab_path.member("results"), "topics", document.model));
       if (layer) document.layers.push_back(std::move(*layer));
     }
-    if (const Json* summary = find(*iab_object, "summary"); summary != nullptr && !summary->empty()) {
+    if (const Json* summary = find(*iab_object, "summary");
+        summary != nullptr && !summary->empty()) {
       LayerItem item;
       item.payload_json = Json{{"summary", *summary}}.dump();
       topics_summary = std::move(item);

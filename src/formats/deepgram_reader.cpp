@@ -13,8 +13,8 @@ namespace narralytica::formats::detail {
 
 namespace {
 
-Status check_order(const JsonSource& src, const JsonPath& path, const Json& object, int64_t start_ms,
-                   int64_t end_ms) {
+Status check_order(const JsonSource& src, const JsonPath& path, const Json& object,
+                   int64_t start_ms, int64_t end_ms) {
   if (end_ms >= start_ms) return ok_status();
   return json_error(src, path.member("end"),
                     "an end at or after the start " + format_timestamp(start_ms, '.'),
@@ -66,15 +66,19 @@ Result<Document> read_deepgram_value(const JsonSource& src, const Json& root) {
   if (const Json* metadata = find(root, "metadata"); metadata != nullptr) {
     const JsonPath metadata_path = root_path.member("metadata");
     ASSIGN_OR_RETURN(const Json* object, require_object(src, *metadata, metadata_path));
-    ASSIGN_OR_RETURN(document.duration_ms, optional_seconds_member(src, *object, "duration", metadata_path));
-    ASSIGN_OR_RETURN(document.external_id, string_member(src, *object, "request_id", metadata_path, false));
+    ASSIGN_OR_RETURN(document.duration_ms,
+                     optional_seconds_member(src, *object, "duration", metadata_path));
+    ASSIGN_OR_RETURN(document.external_id,
+                     string_member(src, *object, "request_id", metadata_path, false));
     // model_info maps model uuids to {name, version, arch}; the first one names the model.
-    if (const Json* info = find(*object, "model_info"); info != nullptr && info->is_object() && !info->empty()) {
+    if (const Json* info = find(*object, "model_info");
+        info != nullptr && info->is_object() && !info->empty()) {
       const Json& first = info->begin().value();
       const JsonPath info_path = metadata_path.member("model_info");
       const JsonPath first_path = info_path.member(info->begin().key());
       ASSIGN_OR_RETURN(document.model, string_member(src, first, "name", first_path, false));
-      ASSIGN_OR_RETURN(document.model_version, string_member(src, first, "version", first_path, false));
+      ASSIGN_OR_RETURN(document.model_version,
+                       string_member(src, first, "version", first_path, false));
     }
   }
 
@@ -82,7 +86,8 @@ Result<Document> read_deepgram_value(const JsonSource& src, const Json& root) {
   const JsonPath results_path = root_path.member("results");
   if (results_value == nullptr) return json_error(src, results_path, "an object", nullptr);
   ASSIGN_OR_RETURN(const Json* results, require_object(src, *results_value, results_path));
-  ASSIGN_OR_RETURN(const Json* channels, array_member(src, *results, "channels", results_path, true));
+  ASSIGN_OR_RETURN(const Json* channels,
+                   array_member(src, *results, "channels", results_path, true));
   const JsonPath channels_path = results_path.member("channels");
   const bool multichannel = channels->size() > 1;
   if (!channels->empty()) {
@@ -91,11 +96,12 @@ Result<Document> read_deepgram_value(const JsonSource& src, const Json& root) {
                      string_member(src, *first, "detected_language", channels_path.at(0), false));
   }
 
-  ASSIGN_OR_RETURN(const Json* utterances, array_member(src, *results, "utterances", results_path, false));
+  ASSIGN_OR_RETURN(const Json* utterances,
+                   array_member(src, *results, "utterances", results_path, false));
   if (utterances != nullptr && !utterances->empty()) {
     const JsonPath utterances_path = results_path.member("utterances");
-    RETURN_IF_ERROR(check_count(utterances->size(), limits::segments_max, "utterances",
-                                utterances_path.str()));
+    RETURN_IF_ERROR(
+        check_count(utterances->size(), limits::segments_max, "utterances", utterances_path.str()));
     for (std::size_t i = 0; i < utterances->size(); ++i) {
       JsonPath path = utterances_path.at(i);
       ASSIGN_OR_RETURN(const Json* object, require_object(src, (*utterances)[i], path));
@@ -127,8 +133,10 @@ Result<Document> read_deepgram_value(const JsonSource& src, const Json& root) {
       if (alternatives->empty()) continue;
       const JsonPath alternatives_path = channel_path.member("alternatives");
       const JsonPath alternative_path = alternatives_path.at(0);
-      ASSIGN_OR_RETURN(const Json* alternative, require_object(src, (*alternatives)[0], alternative_path));
-      ASSIGN_OR_RETURN(const Json* words, array_member(src, *alternative, "words", alternative_path, false));
+      ASSIGN_OR_RETURN(const Json* alternative,
+                       require_object(src, (*alternatives)[0], alternative_path));
+      ASSIGN_OR_RETURN(const Json* words,
+                       array_member(src, *alternative, "words", alternative_path, false));
       std::vector<Word> channel_words;
       if (words != nullptr) {
         ASSIGN_OR_RETURN(channel_words, read_words(src, *words, alternative_path.member("words"),

@@ -21,25 +21,29 @@ namespace narralytica::formats {
 
 // One recognised word with its own timing, when the source has word-level timestamps.
 struct Word {
-  std::string text;                   // the word as written, trimmed, punctuation kept if the engine gave it
-  int64_t start_ms = 0;               // inclusive start of the word
-  int64_t end_ms = 0;                 // end of the word, >= start_ms
-  std::optional<double> confidence;   // 0..1 as reported by the engine (probability, score); absent if none
-  bool interpolated = false;          // true when the source had no timing for this word (WhisperX does
-                                      // this for numbers and symbols) and the times were interpolated
-  std::string speaker_label;          // diarization label of this word, empty when unknown
+  std::string text;      // the word as written, trimmed, punctuation kept if the engine gave it
+  int64_t start_ms = 0;  // inclusive start of the word
+  int64_t end_ms = 0;    // end of the word, >= start_ms
+  // 0..1 as reported by the engine (probability, score); absent if none.
+  std::optional<double> confidence;
+  // True when the source had no timing for this word (WhisperX does this for numbers and
+  // symbols) and the times were interpolated from its neighbours.
+  bool interpolated = false;
+  std::string speaker_label;  // diarization label of this word, empty when unknown
 };
 
 // One cue / utterance: a span of speech with its text.
 struct Segment {
   int64_t start_ms = 0;
-  int64_t end_ms = 0;                 // >= start_ms
-  std::string text;                   // plain text, tags stripped, entities decoded; lines joined by '\n'
-  std::string speaker_label;          // speaker as the source names it ("A", "SPEAKER_00", "Alice"); may be empty
-  std::optional<double> confidence;   // 0..1; absent if the source has none
-  std::vector<Word> words;            // word timings, empty when the source has none
-  std::string cue_id;                 // WebVTT cue identifier or SRT index as written; may be empty
-  std::string cue_settings;           // WebVTT cue settings after the timing ("align:start line:0"), verbatim
+  int64_t end_ms = 0;  // >= start_ms
+  std::string text;    // plain text, tags stripped, entities decoded; lines joined by '\n'
+  // Speaker as the source names it ("A", "SPEAKER_00", "Alice"); may be empty.
+  std::string speaker_label;
+  std::optional<double> confidence;  // 0..1; absent if the source has none
+  std::vector<Word> words;           // word timings, empty when the source has none
+  std::string cue_id;                // WebVTT cue identifier or SRT index as written; may be empty
+  // WebVTT cue settings after the timing ("align:start line:0"), verbatim; SRT position hints.
+  std::string cue_settings;
 };
 
 // One annotation of a layer: a span of time, the segments it is attached to, and a JSON payload.
@@ -51,30 +55,35 @@ struct LayerItem {
   std::optional<std::size_t> segment_index_last;
   int64_t start_ms = 0;
   int64_t end_ms = 0;
-  std::string payload_json;           // a compact JSON object, keys sorted, e.g. {"sentiment":"POSITIVE"}
+  std::string payload_json;  // a compact JSON object, keys sorted, e.g. {"sentiment":"POSITIVE"}
 };
 
 // A versioned AI output over the transcript (sentiment, entities, chapters, topics...).
 struct Layer {
-  std::string kind;                   // "sentiment", "entities", "chapters", "topics", ...
-  std::string producer_name;          // who produced it, e.g. "assemblyai"
-  std::string producer_version;       // version of that producer's model; may be empty
-  std::string params_json = "{}";     // compact JSON object of the parameters the producer ran with
+  std::string kind;                // "sentiment", "entities", "chapters", "topics", ...
+  std::string producer_name;       // who produced it, e.g. "assemblyai"
+  std::string producer_version;    // version of that producer's model; may be empty
+  std::string params_json = "{}";  // compact JSON object of the parameters the producer ran with
   std::vector<LayerItem> items;
 };
 
 // A whole transcript as read from one file.
 struct Document {
-  std::string format;                 // the format it was read from: "vtt", "srt", "whisper", ... (see format.hpp)
-  std::string language;               // BCP 47 / ISO 639 code as given by the source ("en", "en_us"); may be empty
-  std::optional<int64_t> duration_ms; // media duration declared by the source, if any
-  std::string engine;                 // ASR engine ("openai-whisper", "whisperx", "assemblyai", "deepgram"); empty = unknown or human
-  std::string model;                  // engine model name, may be empty
-  std::string model_version;          // engine model version, may be empty
-  std::string external_id;            // the engine's own id for this transcript (AssemblyAI "id", Deepgram request_id)
+  // The format it was read from: "vtt", "srt", "whisper", ... (see to_string(Format)).
+  std::string format;
+  // BCP 47 / ISO 639 code as given by the source ("en", "en_us"); may be empty.
+  std::string language;
+  std::optional<int64_t> duration_ms;  // media duration declared by the source, if any
+  // ASR engine ("openai-whisper", "whisperx", "assemblyai", "deepgram"); empty = unknown or human.
+  std::string engine;
+  std::string model;          // engine model name, may be empty
+  std::string model_version;  // engine model version, may be empty
+  // The engine's own id for this transcript (AssemblyAI "id", Deepgram "request_id").
+  std::string external_id;
   std::vector<Segment> segments;
   std::vector<Layer> layers;
-  std::vector<std::string> warnings;  // what was kept or repaired but deserves a look (at most limits::warnings_max + 1)
+  // What was kept or repaired but deserves a look; at most limits::warnings_max + 1 entries.
+  std::vector<std::string> warnings;
 };
 
 // Distinct non-empty speaker labels in order of first appearance (segments, then words).

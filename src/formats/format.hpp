@@ -12,13 +12,13 @@
 namespace narralytica::formats {
 
 enum class Format {
-  webvtt,             // W3C WebVTT (.vtt)
-  srt,                // SubRip (.srt)
-  whisper_json,       // OpenAI Whisper verbose_json
-  whisperx_json,      // WhisperX JSON (segments with speakers, words with score)
-  assemblyai_json,    // AssemblyAI transcript JSON
-  deepgram_json,      // Deepgram pre-recorded response JSON
-  narralytica_json,   // Narralytica's own lossless JSON
+  webvtt,            // W3C WebVTT (.vtt)
+  srt,               // SubRip (.srt)
+  whisper_json,      // OpenAI Whisper verbose_json
+  whisperx_json,     // WhisperX JSON (segments with speakers, words with score)
+  assemblyai_json,   // AssemblyAI transcript JSON
+  deepgram_json,     // Deepgram pre-recorded response JSON
+  narralytica_json,  // Narralytica's own lossless JSON
 };
 
 // Stable short names, also used by --format and in Document::format:
@@ -31,9 +31,12 @@ Result<Format> parse_format(std::string_view name);
 struct ReadOptions {
   // Members have explicit initializers so designated initialisation stays warning-free on GCC 12.
   std::optional<Format> format{};  // overrides detection when set (--format)
-  std::string source_name{};       // file name used in error positions and warnings; "<input>" when empty
-  std::string filename_hint{};     // file name whose extension helps detection; defaults to source_name
-  bool speaker_prefix = false;    // SRT: map a leading "Name: " on a cue to its speaker (--speaker-prefix)
+  // File name used in error positions and warnings; "<input>" when empty.
+  std::string source_name{};
+  // File name whose extension helps detection; defaults to source_name.
+  std::string filename_hint{};
+  // SRT: map a leading "Name: " on a cue to its speaker (--speaker-prefix).
+  bool speaker_prefix = false;
 };
 
 // Detects the format of `content` from its first bytes and, for JSON, its top-level keys; the
@@ -43,8 +46,9 @@ Result<Format> detect_format(std::string_view content, std::string_view filename
 
 // Reads a whole transcript. Uses options.format when set, otherwise detect_format(). Returns the
 // Document (with warnings for what was repaired, see docs/formats.md), or:
-//   invalid_argument   "expected X, found Y" with field "source:line:column" (JSON: "source:line:column: $.path")
-//   resource_exhausted the input is over one of the limits in limits.hpp
+//   invalid_argument   "expected X, found Y" with field "source:line:column" (JSON:
+//   "source:line:column: $.path") resource_exhausted the input is over one of the limits in
+//   limits.hpp
 // Pure; thread-safe; `content` is not retained.
 Result<Document> read_document(std::string_view content, const ReadOptions& options = {});
 

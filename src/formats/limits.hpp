@@ -30,7 +30,8 @@ inline constexpr int64_t timestamp_ms_max = 1000LL * 3600 * 1000;
 inline constexpr std::size_t warnings_max = 100;
 // Longest speaker label and cue id kept.
 inline constexpr std::size_t label_bytes_max = 256;
-// Words grouped into segments (Deepgram, AssemblyAI without utterances) break at a pause this long...
+// Words grouped into segments (Deepgram, AssemblyAI without utterances) break at a pause this
+// long...
 inline constexpr int64_t turn_gap_ms_max = 1500;
 // ...or when the segment would grow past this length.
 inline constexpr int64_t turn_length_ms_max = 30'000;

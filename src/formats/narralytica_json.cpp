@@ -29,7 +29,8 @@ Result<OrderedJson> object_from_text(const std::string& text, const std::string&
 
 }  // namespace
 
-Result<std::string> write_narralytica_json(const Document& document, const JsonWriteOptions& options) {
+Result<std::string> write_narralytica_json(const Document& document,
+                                           const JsonWriteOptions& options) {
   OrderedJson root;
   root["format"] = narralytica_json_format_name;
   root["version"] = narralytica_json_version;
@@ -48,8 +49,10 @@ Result<std::string> write_narralytica_json(const Document& document, const JsonW
     const Segment& segment = document.segments[i];
     const std::string field = "segments[" + std::to_string(i) + "]";
     if (segment.start_ms < 0 || segment.end_ms < segment.start_ms) {
-      return write_error("expected 0 <= start_ms <= end_ms, found " + std::to_string(segment.start_ms) +
-                             " and " + std::to_string(segment.end_ms), field);
+      return write_error("expected 0 <= start_ms <= end_ms, found " +
+                             std::to_string(segment.start_ms) + " and " +
+                             std::to_string(segment.end_ms),
+                         field);
     }
     OrderedJson out;
     out["start_ms"] = segment.start_ms;
@@ -64,8 +67,9 @@ Result<std::string> write_narralytica_json(const Document& document, const JsonW
       for (std::size_t j = 0; j < segment.words.size(); ++j) {
         const Word& word = segment.words[j];
         if (word.start_ms < 0 || word.end_ms < word.start_ms) {
-          return write_error("expected 0 <= start_ms <= end_ms, found " + std::to_string(word.start_ms) +
-                                 " and " + std::to_string(word.end_ms),
+          return write_error("expected 0 <= start_ms <= end_ms, found " +
+                                 std::to_string(word.start_ms) + " and " +
+                                 std::to_string(word.end_ms),
                              field + ".words[" + std::to_string(j) + "]");
         }
         OrderedJson w;
@@ -92,7 +96,8 @@ Result<std::string> write_narralytica_json(const Document& document, const JsonW
       out["kind"] = layer.kind;
       out["producer"] = {{"name", layer.producer_name}, {"version", layer.producer_version}};
       ASSIGN_OR_RETURN(out["params"],
-                       object_from_text(layer.params_json.empty() ? "{}" : layer.params_json, field + ".params"));
+                       object_from_text(layer.params_json.empty() ? "{}" : layer.params_json,
+                                        field + ".params"));
       OrderedJson items = OrderedJson::array();
       for (std::size_t k = 0; k < layer.items.size(); ++k) {
         const LayerItem& item = layer.items[k];
@@ -101,12 +106,14 @@ Result<std::string> write_narralytica_json(const Document& document, const JsonW
         if (item.segment_index.has_value() != item.segment_index_last.has_value() ||
             (item.segment_index && (*item.segment_index > *item.segment_index_last ||
                                     *item.segment_index_last >= document.segments.size()))) {
-          return write_error("expected segment_index <= segment_index_last < the number of segments",
-                             item_field);
+          return write_error(
+              "expected segment_index <= segment_index_last < the number of segments", item_field);
         }
         if (item.start_ms < 0 || item.end_ms < item.start_ms) {
-          return write_error("expected 0 <= start_ms <= end_ms, found " + std::to_string(item.start_ms) +
-                                 " and " + std::to_string(item.end_ms), item_field);
+          return write_error("expected 0 <= start_ms <= end_ms, found " +
+                                 std::to_string(item.start_ms) + " and " +
+                                 std::to_string(item.end_ms),
+                             item_field);
         }
         if (item.segment_index) {
           i_out["segment_index"] = *item.segment_index;
@@ -114,7 +121,8 @@ Result<std::string> write_narralytica_json(const Document& document, const JsonW
         }
         i_out["start_ms"] = item.start_ms;
         i_out["end_ms"] = item.end_ms;
-        ASSIGN_OR_RETURN(i_out["payload"], object_from_text(item.payload_json, item_field + ".payload"));
+        ASSIGN_OR_RETURN(i_out["payload"],
+                         object_from_text(item.payload_json, item_field + ".payload"));
         items.push_back(std::move(i_out));
       }
       out["items"] = std::move(items);
@@ -123,7 +131,8 @@ Result<std::string> write_narralytica_json(const Document& document, const JsonW
     root["layers"] = std::move(layers);
   }
   // replace: a Document built by hand with bad UTF-8 is written with U+FFFD rather than throwing.
-  std::string text = root.dump(options.pretty ? 2 : -1, ' ', false, OrderedJson::error_handler_t::replace);
+  std::string text =
+      root.dump(options.pretty ? 2 : -1, ' ', false, OrderedJson::error_handler_t::replace);
   text += '\n';
   return text;
 }
@@ -142,15 +151,15 @@ Result<std::optional<std::size_t>> optional_index(const JsonSource& src, const J
   }
   auto index = value->get<uint64_t>();
   if (index >= count) {
-    return json_error(src, path.member(key),
-                      "a segment index below the number of segments (" + std::to_string(count) + ")",
-                      value);
+    return json_error(
+        src, path.member(key),
+        "a segment index below the number of segments (" + std::to_string(count) + ")", value);
   }
   return std::optional<std::size_t>(static_cast<std::size_t>(index));
 }
 
-Status check_order(const JsonSource& src, const JsonPath& path, const Json& object, int64_t start_ms,
-                   int64_t end_ms) {
+Status check_order(const JsonSource& src, const JsonPath& path, const Json& object,
+                   int64_t start_ms, int64_t end_ms) {
   if (end_ms >= start_ms) return ok_status();
   return json_error(src, path.member("end_ms"),
                     "an end at or after the start " + format_timestamp(start_ms, '.'),
@@ -183,13 +192,16 @@ Result<Document> read_narralytica_value(const JsonSource& src, const Json& root)
     RETURN_IF_ERROR(require_object(src, *origin, origin_path));
     ASSIGN_OR_RETURN(document.engine, string_member(src, *origin, "engine", origin_path, false));
     ASSIGN_OR_RETURN(document.model, string_member(src, *origin, "model", origin_path, false));
-    ASSIGN_OR_RETURN(document.model_version, string_member(src, *origin, "model_version", origin_path, false));
-    ASSIGN_OR_RETURN(document.external_id, string_member(src, *origin, "external_id", origin_path, false));
+    ASSIGN_OR_RETURN(document.model_version,
+                     string_member(src, *origin, "model_version", origin_path, false));
+    ASSIGN_OR_RETURN(document.external_id,
+                     string_member(src, *origin, "external_id", origin_path, false));
   }
 
   ASSIGN_OR_RETURN(const Json* segments, array_member(src, root, "segments", root_path, true));
   const JsonPath segments_path = root_path.member("segments");
-  RETURN_IF_ERROR(check_count(segments->size(), limits::segments_max, "segments", segments_path.str()));
+  RETURN_IF_ERROR(
+      check_count(segments->size(), limits::segments_max, "segments", segments_path.str()));
   document.segments.reserve(segments->size());
   for (std::size_t i = 0; i < segments->size(); ++i) {
     JsonPath path = segments_path.at(i);
@@ -202,12 +214,13 @@ Result<Document> read_narralytica_value(const JsonSource& src, const Json& root)
     ASSIGN_OR_RETURN(segment.speaker_label, string_member(src, *object, "speaker", path, false));
     ASSIGN_OR_RETURN(segment.confidence, confidence_member(src, *object, "confidence", path));
     ASSIGN_OR_RETURN(segment.cue_id, string_member(src, *object, "cue_id", path, false));
-    ASSIGN_OR_RETURN(segment.cue_settings, string_member(src, *object, "cue_settings", path, false));
+    ASSIGN_OR_RETURN(segment.cue_settings,
+                     string_member(src, *object, "cue_settings", path, false));
     ASSIGN_OR_RETURN(const Json* words, array_member(src, *object, "words", path, false));
     if (words != nullptr) {
       const JsonPath words_path = path.member("words");
-      RETURN_IF_ERROR(check_count(words->size(), limits::words_per_segment_max, "words in one segment",
-                                  words_path.str()));
+      RETURN_IF_ERROR(check_count(words->size(), limits::words_per_segment_max,
+                                  "words in one segment", words_path.str()));
       segment.words.reserve(words->size());
       for (std::size_t j = 0; j < words->size(); ++j) {
         JsonPath word_path = words_path.at(j);
@@ -243,7 +256,8 @@ Result<Document> read_narralytica_value(const JsonSource& src, const Json& root)
       if (const Json* producer = find(*object, "producer"); producer != nullptr) {
         const JsonPath producer_path = path.member("producer");
         RETURN_IF_ERROR(require_object(src, *producer, producer_path));
-        ASSIGN_OR_RETURN(layer.producer_name, string_member(src, *producer, "name", producer_path, false));
+        ASSIGN_OR_RETURN(layer.producer_name,
+                         string_member(src, *producer, "name", producer_path, false));
         ASSIGN_OR_RETURN(layer.producer_version,
                          string_member(src, *producer, "version", producer_path, false));
       }
@@ -253,16 +267,18 @@ Result<Document> read_narralytica_value(const JsonSource& src, const Json& root)
       }
       ASSIGN_OR_RETURN(const Json* items, array_member(src, *object, "items", path, true));
       const JsonPath items_path = path.member("items");
-      RETURN_IF_ERROR(check_count(items->size(), limits::layer_items_max, "layer items", items_path.str()));
+      RETURN_IF_ERROR(
+          check_count(items->size(), limits::layer_items_max, "layer items", items_path.str()));
       layer.items.reserve(items->size());
       for (std::size_t k = 0; k < items->size(); ++k) {
         JsonPath item_path = items_path.at(k);
         ASSIGN_OR_RETURN(const Json* i, require_object(src, (*items)[k], item_path));
         LayerItem item;
-        ASSIGN_OR_RETURN(item.segment_index,
-                         optional_index(src, *i, "segment_index", item_path, document.segments.size()));
-        ASSIGN_OR_RETURN(item.segment_index_last,
-                         optional_index(src, *i, "segment_index_last", item_path, document.segments.size()));
+        ASSIGN_OR_RETURN(item.segment_index, optional_index(src, *i, "segment_index", item_path,
+                                                            document.segments.size()));
+        ASSIGN_OR_RETURN(
+            item.segment_index_last,
+            optional_index(src, *i, "segment_index_last", item_path, document.segments.size()));
         if (item.segment_index.has_value() != item.segment_index_last.has_value() ||
             (item.segment_index && *item.segment_index_last < *item.segment_index)) {
           return json_error(src, item_path.member("segment_index_last"),

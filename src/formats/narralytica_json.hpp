@@ -17,9 +17,9 @@ inline constexpr std::string_view narralytica_json_format_name = "narralytica.tr
 inline constexpr int narralytica_json_version = 1;
 
 struct JsonWriteOptions {
-  bool include_words = true;     // word timings
-  bool include_layers = true;    // layers ("and layers when asked")
-  bool pretty = true;            // two-space indentation; false writes one line
+  bool include_words = true;   // word timings
+  bool include_layers = true;  // layers ("and layers when asked")
+  bool pretty = true;          // two-space indentation; false writes one line
 };
 
 // Writes `document` as Narralytica JSON. Fails with invalid_argument when the document breaks an

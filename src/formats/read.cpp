@@ -55,7 +55,8 @@ std::optional<Format> detect_json(const Json& root) {
       root.contains("language_code") || root.contains("audio_url")) {
     return Format::assemblyai_json;
   }
-  if (const Json* segments = detail::find(root, "segments"); segments != nullptr && segments->is_array()) {
+  if (const Json* segments = detail::find(root, "segments");
+      segments != nullptr && segments->is_array()) {
     if (root.contains("word_segments")) return Format::whisperx_json;
     // Look at the first segments only: detection must stay cheap on a huge file.
     constexpr std::size_t kSegmentsInspected = 8;
@@ -77,7 +78,9 @@ std::optional<Format> detect_json(const Json& root) {
 std::string_view first_content(std::string_view content) {
   content.remove_prefix(detail::bom_length(content));
   std::size_t i = 0;
-  while (i < content.size() && (content[i] == ' ' || content[i] == '\t' || content[i] == '\n' || content[i] == '\r')) ++i;
+  while (i < content.size() &&
+         (content[i] == ' ' || content[i] == '\t' || content[i] == '\n' || content[i] == '\r'))
+    ++i;
   return content.substr(i);
 }
 
@@ -123,20 +126,28 @@ bool looks_like_json(std::string_view content) {
 
 const char* to_string(Format format) noexcept {
   switch (format) {
-    case Format::webvtt: return "vtt";
-    case Format::srt: return "srt";
-    case Format::whisper_json: return "whisper";
-    case Format::whisperx_json: return "whisperx";
-    case Format::assemblyai_json: return "assemblyai";
-    case Format::deepgram_json: return "deepgram";
-    case Format::narralytica_json: return "json";
+    case Format::webvtt:
+      return "vtt";
+    case Format::srt:
+      return "srt";
+    case Format::whisper_json:
+      return "whisper";
+    case Format::whisperx_json:
+      return "whisperx";
+    case Format::assemblyai_json:
+      return "assemblyai";
+    case Format::deepgram_json:
+      return "deepgram";
+    case Format::narralytica_json:
+      return "json";
   }
   return "json";
 }
 
 Result<Format> parse_format(std::string_view name) {
-  constexpr Format kAll[] = {Format::webvtt,          Format::srt,           Format::whisper_json,
-                             Format::whisperx_json,   Format::assemblyai_json, Format::deepgram_json,
+  constexpr Format kAll[] = {Format::webvtt,          Format::srt,
+                             Format::whisper_json,    Format::whisperx_json,
+                             Format::assemblyai_json, Format::deepgram_json,
                              Format::narralytica_json};
   for (Format format : kAll) {
     if (iequals(name, to_string(format))) return format;
@@ -170,13 +181,19 @@ Result<Document> read_document(std::string_view content, const ReadOptions& opti
     std::optional<Format> detected = detect_json(root);
     if (!detected) return unknown_format(options.source_name);
     switch (*detected) {
-      case Format::whisper_json: return detail::read_whisper_value(src, root, false);
-      case Format::whisperx_json: return detail::read_whisper_value(src, root, true);
-      case Format::assemblyai_json: return detail::read_assemblyai_value(src, root);
-      case Format::deepgram_json: return detail::read_deepgram_value(src, root);
-      case Format::narralytica_json: return detail::read_narralytica_value(src, root);
+      case Format::whisper_json:
+        return detail::read_whisper_value(src, root, false);
+      case Format::whisperx_json:
+        return detail::read_whisper_value(src, root, true);
+      case Format::assemblyai_json:
+        return detail::read_assemblyai_value(src, root);
+      case Format::deepgram_json:
+        return detail::read_deepgram_value(src, root);
+      case Format::narralytica_json:
+        return detail::read_narralytica_value(src, root);
       case Format::webvtt:
-      case Format::srt: break;  // not produced by detect_json
+      case Format::srt:
+        break;  // not produced by detect_json
     }
     return unknown_format(options.source_name);
   }
@@ -186,13 +203,20 @@ Result<Document> read_document(std::string_view content, const ReadOptions& opti
     if (!format) return unknown_format(options.source_name);
   }
   switch (*format) {
-    case Format::webvtt: return read_webvtt(content, options);
-    case Format::srt: return read_srt(content, options);
-    case Format::whisper_json: return read_whisper(content, options);
-    case Format::whisperx_json: return read_whisperx(content, options);
-    case Format::assemblyai_json: return read_assemblyai(content, options);
-    case Format::deepgram_json: return read_deepgram(content, options);
-    case Format::narralytica_json: return read_narralytica_json(content, options);
+    case Format::webvtt:
+      return read_webvtt(content, options);
+    case Format::srt:
+      return read_srt(content, options);
+    case Format::whisper_json:
+      return read_whisper(content, options);
+    case Format::whisperx_json:
+      return read_whisperx(content, options);
+    case Format::assemblyai_json:
+      return read_assemblyai(content, options);
+    case Format::deepgram_json:
+      return read_deepgram(content, options);
+    case Format::narralytica_json:
+      return read_narralytica_json(content, options);
   }
   return unknown_format(options.source_name);
 }

@@ -16,8 +16,12 @@ namespace {
 using detail::Line;
 using detail::LineReader;
 
-bool is_blank(const Line* line) { return line == nullptr || detail::trim(line->text).empty(); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_blank(const Line* line) {
+  return line == nullptr || detail::trim(line->text).empty();
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 bool all_digits(std::string_view text) {
   text = detail::trim(text);
@@ -99,7 +103,8 @@ Result<Timing> parse_timing_line(const Line& line, std::string_view source) {
                 token_at(text, at));
   }
   if (*end < *start) {
-    return fail(end_pos, "an end time at or after the start " + detail::format_timestamp(*start, ','),
+    return fail(end_pos,
+                "an end time at or after the start " + detail::format_timestamp(*start, ','),
                 token_at(text, end_pos));
   }
   return Timing{*start, *end, std::string(detail::trim(text.substr(pos)))};
@@ -112,7 +117,9 @@ bool is_timing_line(const Line* line) {
   return parse_timestamp(text, pos).has_value();
 }
 
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 // Strips HTML-like tags (<i>, </b>, <font color="...">) and ASS override codes ({\an8}); a '<'
 // that does not open a tag ("x < y") stays.
@@ -197,7 +204,8 @@ Result<Document> read_srt(std::string_view content, const ReadOptions& options) 
       if (line == nullptr || is_blank(line)) {
         return make_error(ErrorCode::invalid_argument,
                           "expected a timing line like 00:00:01,000 --> 00:00:02,000 after cue " +
-                              cue_id + ", found " + (line == nullptr ? "the end of the file" : "a blank line"),
+                              cue_id + ", found " +
+                              (line == nullptr ? "the end of the file" : "a blank line"),
                           detail::line_field(source, line == nullptr ? index_line : *line));
       }
     }
@@ -222,9 +230,10 @@ Result<Document> read_srt(std::string_view content, const ReadOptions& options) 
     segment.cue_settings = std::move(timing.settings);
     if (options.speaker_prefix) split_speaker_prefix(segment.text, segment.speaker_label);
     if (document.segments.size() >= limits::segments_max) {
-      return make_error(ErrorCode::resource_exhausted,
-                        "expected at most " + std::to_string(limits::segments_max) + " cues, found more",
-                        detail::line_field(source, timing_line));
+      return make_error(
+          ErrorCode::resource_exhausted,
+          "expected at most " + std::to_string(limits::segments_max) + " cues, found more",
+          detail::line_field(source, timing_line));
     }
     document.segments.push_back(std::move(segment));
   }

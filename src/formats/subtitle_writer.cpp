@@ -19,7 +19,8 @@ Status check_segment(const Segment& segment, std::size_t index) {
                     "segments[" + std::to_string(index) + "]");
 }
 
-// The segment's lines without blank ones (a blank line ends a cue); the words when there is no text.
+// The segment's lines without blank ones (a blank line ends a cue); the words when there is no
+// text.
 std::string cue_lines(const Segment& segment) {
   std::string text = segment.text;
   if (detail::trim(text).empty()) {
@@ -47,10 +48,14 @@ std::string escape_vtt(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out += c;
   }
   return out;
 }
@@ -117,7 +122,8 @@ Result<std::string> write_srt(const Document& document) {
     out += '\n';
     std::string text = cue_lines(segment);
     // SRT has no escaping: "-->" in text would read as a timing line, so it loses its '-'.
-    for (std::size_t pos = text.find("-->"); pos != std::string::npos; pos = text.find("-->", pos)) {
+    for (std::size_t pos = text.find("-->"); pos != std::string::npos;
+         pos = text.find("-->", pos)) {
       text.erase(pos, 1);
     }
     if (!segment.speaker_label.empty()) {
@@ -132,14 +138,19 @@ Result<std::string> write_srt(const Document& document) {
 
 Result<std::string> write_document(const Document& document, Format format) {
   switch (format) {
-    case Format::webvtt: return write_webvtt(document);
-    case Format::srt: return write_srt(document);
-    case Format::narralytica_json: return write_narralytica_json(document);
-    default: break;
+    case Format::webvtt:
+      return write_webvtt(document);
+    case Format::srt:
+      return write_srt(document);
+    case Format::narralytica_json:
+      return write_narralytica_json(document);
+    default:
+      break;
   }
-  return make_error(ErrorCode::invalid_argument,
-                    std::string("expected an export format (vtt, srt, json), found ") + to_string(format),
-                    "format");
+  return make_error(
+      ErrorCode::invalid_argument,
+      std::string("expected an export format (vtt, srt, json), found ") + to_string(format),
+      "format");
 }
 
 }  // namespace narralytica::formats

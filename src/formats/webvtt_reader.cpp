@@ -16,9 +16,13 @@ namespace {
 using detail::Line;
 using detail::LineReader;
 
-bool is_blank(const Line* line) { return line == nullptr || detail::trim(line->text).empty(); }
+bool is_blank(const Line* line) {
+  return line == nullptr || detail::trim(line->text).empty();
+}
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 constexpr const char* kTimestampShape = "a timestamp like 00:01.000 or 01:00:01.000";
 
@@ -100,7 +104,8 @@ Result<Timing> parse_timing_line(const Line& line, std::string_view source) {
                 token_at(text, *start > limits::timestamp_ms_max ? start_pos : end_pos));
   }
   if (*end < *start) {
-    return fail(end_pos, "an end time at or after the start " + detail::format_timestamp(*start, '.'),
+    return fail(end_pos,
+                "an end time at or after the start " + detail::format_timestamp(*start, '.'),
                 token_at(text, end_pos));
   }
   if (pos < text.size() && !detail::is_space(text[pos])) {
@@ -244,8 +249,8 @@ Result<Document> read_webvtt(std::string_view content, const ReadOptions& option
                    detail::starts_with_word(text, "STYLE") ||
                    detail::starts_with_word(text, "REGION");
       if (!known) {
-        detail::add_warning(document, detail::line_field(source, *line) +
-                                          ": block without a cue timing ignored");
+        detail::add_warning(
+            document, detail::line_field(source, *line) + ": block without a cue timing ignored");
       } else if (seen_cue && !detail::starts_with_word(text, "NOTE")) {
         detail::add_warning(document, detail::line_field(source, *line) +
                                           ": STYLE or REGION block after the first cue ignored");
@@ -271,15 +276,16 @@ Result<Document> read_webvtt(std::string_view content, const ReadOptions& option
     segment.cue_id = std::move(cue_id);
     segment.cue_settings = std::move(timing.settings);
     if (!cue_text.other_speaker.empty()) {
-      detail::add_warning(document,
-                          detail::line_field(source, timing_line) +
-                              ": cue has several voices (\"" + segment.speaker_label + "\", \"" +
-                              cue_text.other_speaker + "\"); the first is its speaker");
+      detail::add_warning(document, detail::line_field(source, timing_line) +
+                                        ": cue has several voices (\"" + segment.speaker_label +
+                                        "\", \"" + cue_text.other_speaker +
+                                        "\"); the first is its speaker");
     }
     if (document.segments.size() >= limits::segments_max) {
-      return make_error(ErrorCode::resource_exhausted,
-                        "expected at most " + std::to_string(limits::segments_max) + " cues, found more",
-                        detail::line_field(source, timing_line));
+      return make_error(
+          ErrorCode::resource_exhausted,
+          "expected at most " + std::to_string(limits::segments_max) + " cues, found more",
+          detail::line_field(source, timing_line));
     }
     document.segments.push_back(std::move(segment));
     seen_cue = true;

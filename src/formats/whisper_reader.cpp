@@ -15,8 +15,8 @@ namespace narralytica::formats::detail {
 
 namespace {
 
-Status check_order(const JsonSource& src, const JsonPath& path, const Json& object, int64_t start_ms,
-                   int64_t end_ms) {
+Status check_order(const JsonSource& src, const JsonPath& path, const Json& object,
+                   int64_t start_ms, int64_t end_ms) {
   if (end_ms >= start_ms) return ok_status();
   return json_error(src, path.member("end"),
                     "an end at or after the start " + format_timestamp(start_ms, '.'),
@@ -45,8 +45,9 @@ Status read_words(const JsonSource& src, const Json& array, const JsonPath& path
     } else {
       timed.push_back(false);
     }
-    ASSIGN_OR_RETURN(word.confidence,
-                     confidence_member(src, *object, whisperx ? "score" : "probability", word_path));
+    ASSIGN_OR_RETURN(
+        word.confidence,
+        confidence_member(src, *object, whisperx ? "score" : "probability", word_path));
     ASSIGN_OR_RETURN(word.speaker_label, string_member(src, *object, "speaker", word_path, false));
     word.speaker_label = clip_label(word.speaker_label);
     words.push_back(std::move(word));
@@ -68,7 +69,8 @@ Result<Document> read_whisper_value(const JsonSource& src, const Json& root, boo
 
   ASSIGN_OR_RETURN(const Json* segments, array_member(src, root, "segments", root_path, true));
   const JsonPath segments_path = root_path.member("segments");
-  RETURN_IF_ERROR(check_count(segments->size(), limits::segments_max, "segments", segments_path.str()));
+  RETURN_IF_ERROR(
+      check_count(segments->size(), limits::segments_max, "segments", segments_path.str()));
   document.segments.reserve(segments->size());
   std::size_t untimed_words = 0;
   bool any_words = false;
@@ -93,7 +95,8 @@ Result<Document> read_whisper_value(const JsonSource& src, const Json& root, boo
     ASSIGN_OR_RETURN(const Json* words, array_member(src, *object, "words", path, false));
     if (words != nullptr) {
       std::vector<bool> timed;
-      RETURN_IF_ERROR(read_words(src, *words, path.member("words"), whisperx, segment.words, timed));
+      RETURN_IF_ERROR(
+          read_words(src, *words, path.member("words"), whisperx, segment.words, timed));
       untimed_words += static_cast<std::size_t>(std::count(timed.begin(), timed.end(), false));
       interpolate_words(segment.words, timed, segment.start_ms, segment.end_ms);
       any_words |= !segment.words.empty();

@@ -38,7 +38,8 @@ inline void check_document(const Document& document) {
   }
   for (const Layer& layer : document.layers) {
     for (const LayerItem& item : layer.items) {
-      require(item.segment_index.has_value() == item.segment_index_last.has_value(), "item index pair");
+      require(item.segment_index.has_value() == item.segment_index_last.has_value(),
+              "item index pair");
       if (item.segment_index) {
         require(*item.segment_index <= *item.segment_index_last, "item index order");
         require(*item.segment_index_last < document.segments.size(), "item index range");
@@ -51,7 +52,8 @@ inline void check_document(const Document& document) {
 template <class Reader>
 int fuzz_reader(const uint8_t* data, size_t size, Reader reader) {
   std::string_view content(reinterpret_cast<const char*>(data), size);
-  auto document = reader(content, ReadOptions{.source_name = "fuzz", .speaker_prefix = (size % 2) == 1});
+  auto document =
+      reader(content, ReadOptions{.source_name = "fuzz", .speaker_prefix = (size % 2) == 1});
   if (!document.ok()) {
     require(!document.error().message.empty(), "error has a message");
     require(!document.error().field.empty(), "error has a position");

@@ -18,8 +18,10 @@ bool replace_nul(std::string& text) {
   std::string out;
   out.reserve(text.size() + 8);
   for (char c : text) {
-    if (c == '\0') out += "\xEF\xBF\xBD";
-    else out += c;
+    if (c == '\0')
+      out += "\xEF\xBF\xBD";
+    else
+      out += c;
   }
   text = std::move(out);
   return true;
@@ -31,15 +33,17 @@ Status check_span(int64_t start_ms, int64_t end_ms, std::string_view source, Des
   if (start_ms < 0 || end_ms < 0 || start_ms > limits::timestamp_ms_max ||
       end_ms > limits::timestamp_ms_max) {
     return make_error(ErrorCode::invalid_argument,
-                      "expected times between 0 and " + format_timestamp(limits::timestamp_ms_max, '.') +
-                          ", found " + std::to_string(start_ms) + " ms to " +
-                          std::to_string(end_ms) + " ms in " + describe(),
+                      "expected times between 0 and " +
+                          format_timestamp(limits::timestamp_ms_max, '.') + ", found " +
+                          std::to_string(start_ms) + " ms to " + std::to_string(end_ms) +
+                          " ms in " + describe(),
                       source_or_default(source));
   }
   if (end_ms < start_ms) {
     return make_error(ErrorCode::invalid_argument,
-                      "expected an end time at or after the start " + format_timestamp(start_ms, '.') +
-                          ", found " + format_timestamp(end_ms, '.') + " in " + describe(),
+                      "expected an end time at or after the start " +
+                          format_timestamp(start_ms, '.') + ", found " +
+                          format_timestamp(end_ms, '.') + " in " + describe(),
                       source_or_default(source));
   }
   return ok_status();
@@ -95,9 +99,10 @@ void warn_past_duration(Document& document, int64_t duration_ms, std::string_vie
     }
   }
   if (past > 0) {
-    add_warning(document, std::to_string(past) + " segment(s) end after " + std::string(what) + " " +
-                              format_timestamp(duration_ms, '.') + ", first " +
-                              describe_segment(document.segments[*first_past], *first_past) + "; kept");
+    add_warning(document, std::to_string(past) + " segment(s) end after " + std::string(what) +
+                              " " + format_timestamp(duration_ms, '.') + ", first " +
+                              describe_segment(document.segments[*first_past], *first_past) +
+                              "; kept");
   }
 }
 
@@ -110,10 +115,10 @@ std::string describe_segment(const Segment& segment, std::size_t index) {
 Status check_count(std::size_t count, std::size_t maximum, std::string_view what,
                    std::string_view field) {
   if (count <= maximum) return ok_status();
-  return make_error(ErrorCode::resource_exhausted,
-                    "expected at most " + std::to_string(maximum) + " " + std::string(what) +
-                        ", found more",
-                    std::string(field));
+  return make_error(
+      ErrorCode::resource_exhausted,
+      "expected at most " + std::to_string(maximum) + " " + std::string(what) + ", found more",
+      std::string(field));
 }
 
 Status finish_document(Document& document, std::string_view source) {
@@ -152,10 +157,12 @@ Status finish_document(Document& document, std::string_view source) {
     }
   }
   if (had_nul) {
-    add_warning(document, "NUL characters were replaced by U+FFFD (a database text column cannot hold them)");
+    add_warning(document,
+                "NUL characters were replaced by U+FFFD (a database text column cannot hold them)");
   }
 
-  // Empty cues carry nothing to search or analyse; WebVTT allows them, so they are dropped, not refused.
+  // Empty cues carry nothing to search or analyse; WebVTT allows them, so they are dropped, not
+  // refused.
   std::vector<std::size_t> order;
   order.reserve(document.segments.size());
   for (std::size_t i = 0; i < document.segments.size(); ++i) {
@@ -172,8 +179,9 @@ Status finish_document(Document& document, std::string_view source) {
   };
   auto unsorted = std::is_sorted_until(order.begin(), order.end(), by_start);
   if (unsorted != order.end()) {
-    add_warning(document, describe_segment(document.segments[*unsorted], *unsorted) +
-                              " starts before the one above it; segments were sorted by start time");
+    add_warning(document,
+                describe_segment(document.segments[*unsorted], *unsorted) +
+                    " starts before the one above it; segments were sorted by start time");
     std::stable_sort(order.begin(), order.end(), by_start);
   }
   if (order.size() != document.segments.size() || unsorted != order.end()) {
@@ -193,13 +201,13 @@ Status finish_document(Document& document, std::string_view source) {
     end_so_far = std::max(end_so_far, segment.end_ms);
   }
   if (overlap_count > 0) {
-    add_warning(document, std::to_string(overlap_count) +
-                              " segment(s) overlap an earlier one, first " +
-                              describe_segment(document.segments[*first_overlap], *first_overlap) +
-                              "; kept");
+    add_warning(document,
+                std::to_string(overlap_count) + " segment(s) overlap an earlier one, first " +
+                    describe_segment(document.segments[*first_overlap], *first_overlap) + "; kept");
   }
 
-  if (document.duration_ms) warn_past_duration(document, *document.duration_ms, "the declared duration");
+  if (document.duration_ms)
+    warn_past_duration(document, *document.duration_ms, "the declared duration");
   return ok_status();
 }
 

@@ -11,7 +11,8 @@ namespace narralytica::formats::detail {
 namespace {
 
 std::size_t skip_ws(std::string_view s, std::size_t pos) {
-  while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\n' || s[pos] == '\r')) ++pos;
+  while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\n' || s[pos] == '\r'))
+    ++pos;
   return pos;
 }
 
@@ -87,8 +88,8 @@ std::size_t find_element(std::string_view s, std::size_t pos, std::size_t index)
 
 std::string field_for(const JsonSource& src, const JsonPath& path) {
   std::optional<std::size_t> offset = locate_json_path(src.content, path);
-  std::string where = offset ? position_field(src.source, src.content, *offset)
-                             : source_or_default(src.source);
+  std::string where =
+      offset ? position_field(src.source, src.content, *offset) : source_or_default(src.source);
   return where + ": " + path.str();
 }
 
@@ -110,9 +111,9 @@ Result<int64_t> to_ms(const JsonSource& src, const JsonPath& path, const Json& v
   }
   double ms = number * scale;
   if (ms > static_cast<double>(limits::timestamp_ms_max)) {
-    return json_error(src, path,
-                      std::string(unit) + " before " + format_timestamp(limits::timestamp_ms_max, '.'),
-                      &value);
+    return json_error(
+        src, path, std::string(unit) + " before " + format_timestamp(limits::timestamp_ms_max, '.'),
+        &value);
   }
   return static_cast<int64_t>(std::llround(ms));
 }
@@ -126,8 +127,10 @@ std::string JsonPath::str() const {
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     const JsonPath* p = *it;
     if (p->parent == nullptr) continue;  // the root
-    if (p->is_index) out += "[" + std::to_string(p->index) + "]";
-    else out += "." + std::string(p->key);
+    if (p->is_index)
+      out += "[" + std::to_string(p->index) + "]";
+    else
+      out += "." + std::string(p->key);
   }
   return out;
 }
@@ -140,7 +143,8 @@ std::optional<std::size_t> locate_json_path(std::string_view content, const Json
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     const JsonPath* p = *it;
     if (p->parent == nullptr) continue;
-    std::size_t next = p->is_index ? find_element(content, pos, p->index) : find_member(content, pos, p->key);
+    std::size_t next =
+        p->is_index ? find_element(content, pos, p->index) : find_member(content, pos, p->key);
     if (next == std::string_view::npos) return pos;  // the deepest part that exists
     pos = next;
   }
@@ -176,7 +180,8 @@ Result<Json> parse_json(const JsonSource& src) {
   } catch (const Json::parse_error& e) {
     std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
     std::string what = e.what();
-    // Keep nlohmann's explanation, without its own "[json.exception...] ... line 1, column 5:" prefix.
+    // Keep nlohmann's explanation, without its own "[json.exception...] ... line 1, column 5:"
+    // prefix.
     std::size_t column = what.find("column ");
     std::size_t colon = column == std::string::npos ? std::string::npos : what.find(": ", column);
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
@@ -188,37 +193,46 @@ Result<Json> parse_json(const JsonSource& src) {
     std::string what = e.what();
     std::size_t open = what.find("parsing '");
     std::size_t close = open == std::string::npos ? std::string::npos : what.find('\'', open + 9);
-    std::string token = close == std::string::npos ? std::string() : what.substr(open + 9, close - open - 9);
+    std::string token =
+        close == std::string::npos ? std::string() : what.substr(open + 9, close - open - 9);
     std::size_t offset = token.empty() ? std::string_view::npos : src.content.find(token);
     std::string field = offset == std::string_view::npos
                             ? source_or_default(src.source)
                             : position_field(src.source, src.content, offset);
-    return make_error(ErrorCode::invalid_argument,
-                      "expected a number that fits a double, found " +
-                          (token.empty() ? std::string("a number out of range") : quote_found(token)),
-                      std::move(field));
+    return make_error(
+        ErrorCode::invalid_argument,
+        "expected a number that fits a double, found " +
+            (token.empty() ? std::string("a number out of range") : quote_found(token)),
+        std::move(field));
   }
 }
 
 std::string describe_json(const Json& value) {
   switch (value.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::string: return "string " + quote_found(value.get_ref<const std::string&>());
-    case Json::value_t::boolean: return value.get<bool>() ? "true" : "false";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::string:
+      return "string " + quote_found(value.get_ref<const std::string&>());
+    case Json::value_t::boolean:
+      return value.get<bool>() ? "true" : "false";
     case Json::value_t::number_integer:
     case Json::value_t::number_unsigned:
-    case Json::value_t::number_float: return "number " + value.dump();
-    default: return "a value of another kind";
+    case Json::value_t::number_float:
+      return "number " + value.dump();
+    default:
+      return "a value of another kind";
   }
 }
 
 Error json_error(const JsonSource& src, const JsonPath& path, std::string_view expected,
                  const Json* found) {
-  std::string message = "expected " + std::string(expected) + ", found " +
-                        (found == nullptr ? std::string("nothing (the member is missing)")
-                                          : describe_json(*found));
+  std::string message =
+      "expected " + std::string(expected) + ", found " +
+      (found == nullptr ? std::string("nothing (the member is missing)") : describe_json(*found));
   return make_error(ErrorCode::invalid_argument, std::move(message), field_for(src, path));
 }
 
@@ -305,7 +319,8 @@ Result<std::optional<int64_t>> optional_ms_member(const JsonSource& src, const J
                                                   std::string_view key, const JsonPath& path) {
   const Json* value = find(object, key);
   if (value == nullptr) return std::optional<int64_t>();
-  if (!value->is_number()) return json_error(src, path.member(key), "a number of milliseconds", value);
+  if (!value->is_number())
+    return json_error(src, path.member(key), "a number of milliseconds", value);
   ASSIGN_OR_RETURN(int64_t ms, to_ms(src, path.member(key), *value, 1.0, "milliseconds"));
   return std::optional<int64_t>(ms);
 }
@@ -314,7 +329,8 @@ Result<std::optional<double>> confidence_member(const JsonSource& src, const Jso
                                                 std::string_view key, const JsonPath& path) {
   const Json* value = find(object, key);
   if (value == nullptr) return std::optional<double>();
-  if (!value->is_number()) return json_error(src, path.member(key), "a confidence between 0 and 1", value);
+  if (!value->is_number())
+    return json_error(src, path.member(key), "a confidence between 0 and 1", value);
   double number = value->get<double>();
   if (!(number >= 0.0 && number <= 1.0)) {
     return json_error(src, path.member(key), "a confidence between 0 and 1", value);

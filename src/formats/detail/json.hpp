@@ -5,11 +5,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/result.hpp"
 
@@ -22,7 +21,7 @@ using Json = nlohmann::json;
 // parent: never keep one built from a temporary (`a.member("x").at(0)` stored in a variable).
 struct JsonPath {
   const JsonPath* parent = nullptr;
-  std::string_view key;      // member name; empty for an array index or the root
+  std::string_view key;  // member name; empty for an array index or the root
   std::size_t index = 0;
   bool is_index = false;
 
@@ -37,8 +36,8 @@ struct JsonSource {
   std::string_view source;
 };
 
-// Parses `content` as one JSON value. Refuses input over limits::json_input_bytes_max or nested deeper
-// than limits::json_depth_max (resource_exhausted) and malformed JSON (invalid_argument,
+// Parses `content` as one JSON value. Refuses input over limits::json_input_bytes_max or nested
+// deeper than limits::json_depth_max (resource_exhausted) and malformed JSON (invalid_argument,
 // "source:line:column").
 Result<Json> parse_json(const JsonSource& src);
 

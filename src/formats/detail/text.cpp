@@ -19,21 +19,21 @@ struct NamedReference {
 // commonly emit. Anything else is kept verbatim, which is what an HTML parser does with an
 // unknown reference, so no text is lost.
 constexpr NamedReference kNamedReferences[] = {
-    {"amp", U'&'},       {"lt", U'<'},        {"gt", U'>'},        {"quot", U'"'},
-    {"apos", U'\''},     {"nbsp", 0x00A0},    {"lrm", 0x200E},     {"rlm", 0x200F},
-    {"hellip", 0x2026},  {"mdash", 0x2014},   {"ndash", 0x2013},   {"lsquo", 0x2018},
-    {"rsquo", 0x2019},   {"ldquo", 0x201C},   {"rdquo", 0x201D},   {"laquo", 0x00AB},
-    {"raquo", 0x00BB},   {"copy", 0x00A9},    {"reg", 0x00AE},     {"trade", 0x2122},
-    {"deg", 0x00B0},     {"euro", 0x20AC},    {"pound", 0x00A3},   {"cent", 0x00A2},
-    {"yen", 0x00A5},     {"sect", 0x00A7},    {"para", 0x00B6},    {"middot", 0x00B7},
-    {"bull", 0x2022},    {"iexcl", 0x00A1},   {"iquest", 0x00BF},  {"times", 0x00D7},
-    {"divide", 0x00F7},  {"agrave", 0x00E0},  {"aacute", 0x00E1},  {"acirc", 0x00E2},
-    {"auml", 0x00E4},    {"ccedil", 0x00E7},  {"egrave", 0x00E8},  {"eacute", 0x00E9},
-    {"ecirc", 0x00EA},   {"euml", 0x00EB},    {"iuml", 0x00EF},    {"ntilde", 0x00F1},
-    {"ouml", 0x00F6},    {"uuml", 0x00FC},    {"szlig", 0x00DF},   {"Agrave", 0x00C0},
-    {"Eacute", 0x00C9},  {"Auml", 0x00C4},    {"Ouml", 0x00D6},    {"Uuml", 0x00DC},
-    {"shy", 0x00AD},     {"zwj", 0x200D},     {"zwnj", 0x200C},    {"ensp", 0x2002},
-    {"emsp", 0x2003},    {"thinsp", 0x2009},
+    {"amp", U'&'},      {"lt", U'<'},       {"gt", U'>'},       {"quot", U'"'},
+    {"apos", U'\''},    {"nbsp", 0x00A0},   {"lrm", 0x200E},    {"rlm", 0x200F},
+    {"hellip", 0x2026}, {"mdash", 0x2014},  {"ndash", 0x2013},  {"lsquo", 0x2018},
+    {"rsquo", 0x2019},  {"ldquo", 0x201C},  {"rdquo", 0x201D},  {"laquo", 0x00AB},
+    {"raquo", 0x00BB},  {"copy", 0x00A9},   {"reg", 0x00AE},    {"trade", 0x2122},
+    {"deg", 0x00B0},    {"euro", 0x20AC},   {"pound", 0x00A3},  {"cent", 0x00A2},
+    {"yen", 0x00A5},    {"sect", 0x00A7},   {"para", 0x00B6},   {"middot", 0x00B7},
+    {"bull", 0x2022},   {"iexcl", 0x00A1},  {"iquest", 0x00BF}, {"times", 0x00D7},
+    {"divide", 0x00F7}, {"agrave", 0x00E0}, {"aacute", 0x00E1}, {"acirc", 0x00E2},
+    {"auml", 0x00E4},   {"ccedil", 0x00E7}, {"egrave", 0x00E8}, {"eacute", 0x00E9},
+    {"ecirc", 0x00EA},  {"euml", 0x00EB},   {"iuml", 0x00EF},   {"ntilde", 0x00F1},
+    {"ouml", 0x00F6},   {"uuml", 0x00FC},   {"szlig", 0x00DF},  {"Agrave", 0x00C0},
+    {"Eacute", 0x00C9}, {"Auml", 0x00C4},   {"Ouml", 0x00D6},   {"Uuml", 0x00DC},
+    {"shy", 0x00AD},    {"zwj", 0x200D},    {"zwnj", 0x200C},   {"ensp", 0x2002},
+    {"emsp", 0x2003},   {"thinsp", 0x2009},
 };
 
 // Length of the UTF-8 sequence starting at s[i], or 0 when it is not valid UTF-8 (overlong
@@ -45,10 +45,20 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   std::size_t length = 0;
   char32_t minimum = 0;
   char32_t value = 0;
-  if ((c & 0xE0) == 0xC0) { length = 2; minimum = 0x80; value = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { length = 3; minimum = 0x800; value = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { length = 4; minimum = 0x10000; value = c & 0x07; }
-  else return 0;
+  if ((c & 0xE0) == 0xC0) {
+    length = 2;
+    minimum = 0x80;
+    value = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    length = 3;
+    minimum = 0x800;
+    value = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    length = 4;
+    minimum = 0x10000;
+    value = c & 0x07;
+  } else
+    return 0;
   if (i + length > s.size()) return 0;
   for (std::size_t k = 1; k < length; ++k) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
@@ -155,16 +165,22 @@ std::size_t bom_length(std::string_view content) {
   return content.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\f'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\f';
+}
 
 std::string_view trim(std::string_view text) {
-  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r'; };
+  const auto blank = [](char c) {
+    return c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r';
+  };
   while (!text.empty() && blank(text.front())) text.remove_prefix(1);
   while (!text.empty() && blank(text.back())) text.remove_suffix(1);
   return text;
 }
 
-int64_t seconds_to_ms(double seconds) { return std::llround(seconds * 1000.0); }
+int64_t seconds_to_ms(double seconds) {
+  return std::llround(seconds * 1000.0);
+}
 
 std::string format_timestamp(int64_t ms, char separator) {
   if (ms < 0) ms = 0;
@@ -212,9 +228,12 @@ std::size_t decode_reference(std::string_view text, std::string& out) {
     char32_t value = 0;
     for (char c : digits) {
       int digit = -1;
-      if (c >= '0' && c <= '9') digit = c - '0';
-      else if (hex && c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-      else if (hex && c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+      if (c >= '0' && c <= '9')
+        digit = c - '0';
+      else if (hex && c >= 'a' && c <= 'f')
+        digit = c - 'a' + 10;
+      else if (hex && c >= 'A' && c <= 'F')
+        digit = c - 'A' + 10;
       if (digit < 0) return 0;
       value = value * (hex ? 16 : 10) + static_cast<char32_t>(digit);
       if (value > 0x10FFFF) value = 0x110000;  // stays invalid, becomes U+FFFD
@@ -293,7 +312,8 @@ std::string line_field(std::string_view source, const Line& line, std::size_t po
   for (std::size_t i = 0; i < pos && i < line.text.size(); ++i) {
     if ((static_cast<unsigned char>(line.text[i]) & 0xC0) != 0x80) ++column;
   }
-  return source_or_default(source) + ":" + std::to_string(line.number) + ":" + std::to_string(column);
+  return source_or_default(source) + ":" + std::to_string(line.number) + ":" +
+         std::to_string(column);
 }
 
 LineReader::LineReader(std::string_view content, std::size_t start_offset)

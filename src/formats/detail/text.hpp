@@ -67,8 +67,8 @@ void add_warning(Document& document, std::string warning);
 // One line of a text file, without its line terminator.
 struct Line {
   std::string_view text;
-  std::size_t offset = 0;   // byte offset of the first character in the whole content
-  std::size_t number = 0;   // 1-based
+  std::size_t offset = 0;  // byte offset of the first character in the whole content
+  std::size_t number = 0;  // 1-based
 };
 
 // "source:line:column" for byte `pos` within `line`; cheap (does not rescan the file).

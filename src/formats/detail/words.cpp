@@ -44,8 +44,10 @@ Segment segment_from_words(std::vector<Word> words) {
     segment.end_ms = std::max(segment.end_ms, word.end_ms);
     if (!segment.text.empty()) segment.text += ' ';
     segment.text += word.text;
-    if (word.confidence) confidence_sum += *word.confidence;
-    else all_confident = false;
+    if (word.confidence)
+      confidence_sum += *word.confidence;
+    else
+      all_confident = false;
   }
   if (all_confident) segment.confidence = confidence_sum / static_cast<double>(words.size());
   segment.words = std::move(words);

@@ -93,7 +93,8 @@ TEST(AssemblyaiReader, WithoutUtterancesWordsAreGroupedAtPauses) {
 }
 
 TEST(AssemblyaiReader, RefusesUnfinishedAndFailedTranscripts) {
-  auto queued = read_assemblyai(R"({"status":"queued","id":"x"})", ReadOptions{.source_name = "a.json"});
+  auto queued =
+      read_assemblyai(R"({"status":"queued","id":"x"})", ReadOptions{.source_name = "a.json"});
   ASSERT_FALSE(queued.ok());
   EXPECT_EQ(queued.error().field, "a.json:1:11: $.status");
   EXPECT_EQ(queued.error().message,
@@ -104,7 +105,8 @@ TEST(AssemblyaiReader, RefusesUnfinishedAndFailedTranscripts) {
 }
 
 TEST(AssemblyaiReader, RefusesConfidenceOutOfRange) {
-  auto result = read_assemblyai(R"({"utterances":[{"start":0,"end":1,"text":"x","confidence":1.5}]})");
+  auto result =
+      read_assemblyai(R"({"utterances":[{"start":0,"end":1,"text":"x","confidence":1.5}]})");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().field, "<input>:1:59: $.utterances[0].confidence");
 }

@@ -34,7 +34,8 @@ TEST(DeepgramReader, WordsAreGroupedBySpeakerTurn) {
 }
 
 TEST(DeepgramReader, UtterancesWinOverWords) {
-  auto result = read_deepgram(R"({"results":{"channels":[{"alternatives":[{"transcript":"a b","words":[
+  auto result =
+      read_deepgram(R"({"results":{"channels":[{"alternatives":[{"transcript":"a b","words":[
       {"word":"a","start":0,"end":0.5},{"word":"b","start":0.5,"end":1}]}]}],
       "utterances":[{"start":0,"end":1,"confidence":0.9,"channel":0,"transcript":"A b.","speaker":2,
                      "id":"u1","words":[{"word":"a","start":0,"end":0.5,"speaker":2,"punctuated_word":"A"}]}]}})");

@@ -116,15 +116,14 @@ TEST(NarralyticaJson, WritesTheDocumentedShape) {
   document.segments = {segment};
   auto written = write_narralytica_json(document, JsonWriteOptions{.pretty = false});
   ASSERT_TRUE(written.ok());
-  EXPECT_EQ(*written,
-            R"({"format":"narralytica.transcript","version":1,"speakers":["A"],)"
-            R"("segments":[{"start_ms":5,"end_ms":10,"text":"hi","speaker":"A"}]})"
-            "\n");
+  EXPECT_EQ(*written, R"({"format":"narralytica.transcript","version":1,"speakers":["A"],)"
+                      R"("segments":[{"start_ms":5,"end_ms":10,"text":"hi","speaker":"A"}]})"
+                      "\n");
 }
 
 TEST(NarralyticaJson, OptionsLeaveOutWordsAndLayers) {
-  auto written = write_narralytica_json(sample_document(),
-                                        JsonWriteOptions{.include_words = false, .include_layers = false});
+  auto written = write_narralytica_json(
+      sample_document(), JsonWriteOptions{.include_words = false, .include_layers = false});
   ASSERT_TRUE(written.ok());
   EXPECT_EQ(written->find("\"words\""), std::string::npos);
   EXPECT_EQ(written->find("\"layers\""), std::string::npos);
@@ -147,15 +146,18 @@ TEST(NarralyticaJson, ReaderRefusesSchemaViolationsAtTheirPath) {
   auto other = read_narralytica_json(R"({"format":"other","version":1,"segments":[]})");
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().field, "<input>:1:11: $.format");
-  auto future = read_narralytica_json(R"({"format":"narralytica.transcript","version":2,"segments":[]})");
+  auto future =
+      read_narralytica_json(R"({"format":"narralytica.transcript","version":2,"segments":[]})");
   ASSERT_FALSE(future.ok());
   EXPECT_EQ(future.error().message, "expected a version from 1 to 1, found number 2");
   auto index = read_narralytica_json(
       R"({"format":"narralytica.transcript","version":1,"segments":[{"start_ms":0,"end_ms":1,"text":"a"}],)"
       R"("layers":[{"kind":"k","items":[{"segment_index":3,"segment_index_last":3,"start_ms":0,"end_ms":1,"payload":{}}]}]})");
   ASSERT_FALSE(index.ok());
-  EXPECT_EQ(index.error().message, "expected a segment index below the number of segments (1), found number 3");
-  EXPECT_EQ(index.error().field.substr(index.error().field.find('$')), "$.layers[0].items[0].segment_index");
+  EXPECT_EQ(index.error().message,
+            "expected a segment index below the number of segments (1), found number 3");
+  EXPECT_EQ(index.error().field.substr(index.error().field.find('$')),
+            "$.layers[0].items[0].segment_index");
   auto flag = read_narralytica_json(
       R"({"format":"narralytica.transcript","version":1,"segments":[{"start_ms":0,"end_ms":1,"text":"a",)"
       R"("words":[{"text":"a","start_ms":0,"end_ms":1,"interpolated":"yes"}]}]})");

@@ -1,10 +1,9 @@
 // Proves that read_document() detects every supported format from content (the extension only
 // breaks ties), that --format overrides detection, and that unknown input is refused with a
 // message naming the formats.
-#include "formats/format.hpp"
-
 #include <gtest/gtest.h>
 
+#include "formats/format.hpp"
 #include "test_data.hpp"
 
 namespace narralytica::formats {
@@ -14,10 +13,14 @@ using testing::read_data;
 
 TEST(DetectFormat, RecognisesEverySampleFromItsContent) {
   const std::pair<const char*, Format> samples[] = {
-      {"spec_dialogue.vtt", Format::webvtt},        {"bom_no_final_newline.vtt", Format::webvtt},
-      {"basic.srt", Format::srt},                   {"crlf_bom.srt", Format::srt},
-      {"whisper_verbose.json", Format::whisper_json}, {"whisperx.json", Format::whisperx_json},
-      {"assemblyai.json", Format::assemblyai_json}, {"deepgram.json", Format::deepgram_json},
+      {"spec_dialogue.vtt", Format::webvtt},
+      {"bom_no_final_newline.vtt", Format::webvtt},
+      {"basic.srt", Format::srt},
+      {"crlf_bom.srt", Format::srt},
+      {"whisper_verbose.json", Format::whisper_json},
+      {"whisperx.json", Format::whisperx_json},
+      {"assemblyai.json", Format::assemblyai_json},
+      {"deepgram.json", Format::deepgram_json},
   };
   for (const auto& [name, expected] : samples) {
     auto detected = detect_format(read_data(name));  // no file name: content alone decides
@@ -43,8 +46,9 @@ TEST(DetectFormat, ExtensionBreaksTiesOnly) {
 }
 
 TEST(DetectFormat, FormatOptionOverridesDetection) {
-  auto document = read_document(read_data("whisperx.json"),
-                                ReadOptions{.format = Format::whisper_json, .source_name = "x.json"});
+  auto document =
+      read_document(read_data("whisperx.json"),
+                    ReadOptions{.format = Format::whisper_json, .source_name = "x.json"});
   // Read as plain Whisper, the untimed WhisperX words are an error, named precisely.
   ASSERT_FALSE(document.ok());
   EXPECT_NE(document.error().field.find("$.segments[0].words[2].start"), std::string::npos);
@@ -84,7 +88,8 @@ TEST(ParseFormat, AcceptsShortNamesAndAliases) {
   auto bad = parse_format("docx");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message,
-            "expected a format name (vtt, srt, whisper, whisperx, assemblyai, deepgram, json), found \"docx\"");
+            "expected a format name (vtt, srt, whisper, whisperx, assemblyai, deepgram, json), "
+            "found \"docx\"");
 }
 
 }  // namespace

@@ -15,13 +15,21 @@ namespace {
 using testing::read_data;
 
 const char* const kSamples[] = {
-    "spec_dialogue.vtt", "spec_regions_styles.vtt", "line_endings.vtt", "bom_no_final_newline.vtt",
-    "basic.srt",         "crlf_bom.srt",            "whisper_verbose.json", "whisperx.json",
-    "assemblyai.json",   "deepgram.json",
+    "spec_dialogue.vtt",
+    "spec_regions_styles.vtt",
+    "line_endings.vtt",
+    "bom_no_final_newline.vtt",
+    "basic.srt",
+    "crlf_bom.srt",
+    "whisper_verbose.json",
+    "whisperx.json",
+    "assemblyai.json",
+    "deepgram.json",
 };
 
 Document read_sample(const char* name) {
-  auto document = read_document(read_data(name), ReadOptions{.source_name = name, .speaker_prefix = true});
+  auto document =
+      read_document(read_data(name), ReadOptions{.source_name = name, .speaker_prefix = true});
   EXPECT_TRUE(document.ok()) << name << ": " << document.error().describe();
   return document.ok() ? std::move(document).value() : Document{};
 }
@@ -59,7 +67,8 @@ TEST(RoundTrip, SrtWriterKeepsSegmentsSpeakersAndTimes) {
     Document original = read_sample(name);
     auto written = write_srt(original);
     ASSERT_TRUE(written.ok()) << name;
-    auto again = read_srt(*written, ReadOptions{.source_name = "written.srt", .speaker_prefix = true});
+    auto again =
+        read_srt(*written, ReadOptions{.source_name = "written.srt", .speaker_prefix = true});
     ASSERT_TRUE(again.ok()) << name << ": " << again.error().describe() << "\n" << *written;
     expect_same_segments(original, *again, name, /*cue_ids=*/false);
   }
@@ -103,7 +112,9 @@ TEST(RoundTrip, WebvttWriterEscapesWhatWouldBreakACue) {
   document.segments = {segment};
   auto written = write_webvtt(document);
   ASSERT_TRUE(written.ok());
-  EXPECT_EQ(*written, "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Tom &lt;the&gt; Cat>a --&gt; b\n&lt;c&gt; &amp; d\n");
+  EXPECT_EQ(*written,
+            "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Tom &lt;the&gt; Cat>a --&gt; b\n&lt;c&gt; "
+            "&amp; d\n");
   auto again = read_webvtt(*written);
   ASSERT_TRUE(again.ok()) << again.error().describe();
   EXPECT_EQ(again->segments[0].text, "a --> b\n<c> & d");
@@ -121,7 +132,8 @@ TEST(RoundTrip, SrtWriterFormatsTimesAndSpeakers) {
   auto written = write_srt(document);
   ASSERT_TRUE(written.ok());
   EXPECT_EQ(*written,
-            "1\n01:02:03,004 --> 01:02:04,000\nAnn: hello\n\n2\n01:02:03,004 --> 01:02:04,000\nAnn: hello\n");
+            "1\n01:02:03,004 --> 01:02:04,000\nAnn: hello\n\n2\n01:02:03,004 --> "
+            "01:02:04,000\nAnn: hello\n");
   EXPECT_FALSE(write_document(document, Format::whisper_json).ok());
 }
 

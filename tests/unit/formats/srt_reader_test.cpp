@@ -13,7 +13,8 @@ namespace {
 using testing::read_data;
 
 Document read_ok(std::string_view content, bool speaker_prefix = false) {
-  auto result = read_srt(content, ReadOptions{.source_name = "test.srt", .speaker_prefix = speaker_prefix});
+  auto result =
+      read_srt(content, ReadOptions{.source_name = "test.srt", .speaker_prefix = speaker_prefix});
   EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().describe());
   return result.ok() ? std::move(result).value() : Document{};
 }
@@ -95,7 +96,8 @@ TEST(SrtReader, RefusesMalformedTimingAtItsColumn) {
 }
 
 TEST(SrtReader, EmptyCueIsDroppedWithAWarning) {
-  Document document = read_ok("1\n00:00:01,000 --> 00:00:02,000\n\n2\n00:00:03,000 --> 00:00:04,000\nkept\n");
+  Document document =
+      read_ok("1\n00:00:01,000 --> 00:00:02,000\n\n2\n00:00:03,000 --> 00:00:04,000\nkept\n");
   ASSERT_EQ(document.segments.size(), 1u);
   EXPECT_EQ(document.segments[0].cue_id, "2");
   EXPECT_EQ(document.warnings.size(), 1u);

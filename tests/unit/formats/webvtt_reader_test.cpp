@@ -91,7 +91,8 @@ TEST(WebvttReader, ParsesBothTimestampFormsAndLargeHours) {
 }
 
 TEST(WebvttReader, CueWithoutBlankLineBeforeNextTimingEndsThere) {
-  Document document = read_ok("WEBVTT\n\n00:01.000 --> 00:02.000\none\n00:03.000 --> 00:04.000\ntwo\n");
+  Document document =
+      read_ok("WEBVTT\n\n00:01.000 --> 00:02.000\none\n00:03.000 --> 00:04.000\ntwo\n");
   ASSERT_EQ(document.segments.size(), 2u);
   EXPECT_EQ(document.segments[0].text, "one");
   EXPECT_EQ(document.segments[1].text, "two");
@@ -136,11 +137,14 @@ TEST(WebvttReader, ColumnsCountCharactersNotBytes) {
 TEST(WebvttReader, RefusesEndBeforeStart) {
   Error error = read_error("WEBVTT\n\n00:05.000 --> 00:04.000\nbackwards\n");
   EXPECT_EQ(error.field, "test.vtt:3:15");
-  EXPECT_EQ(error.message, "expected an end time at or after the start 00:00:05.000, found \"00:04.000\"");
+  EXPECT_EQ(error.message,
+            "expected an end time at or after the start 00:00:05.000, found \"00:04.000\"");
 }
 
 TEST(WebvttReader, DropsEmptyCuesWithAWarning) {
-  Document document = read_ok("WEBVTT\n\nempty\n00:01.000 --> 00:02.000\n\n00:03.000 --> 00:04.000\n<b></b>\n\n00:05.000 --> 00:06.000\nkept\n");
+  Document document = read_ok(
+      "WEBVTT\n\nempty\n00:01.000 --> 00:02.000\n\n00:03.000 --> 00:04.000\n<b></b>\n\n00:05.000 "
+      "--> 00:06.000\nkept\n");
   ASSERT_EQ(document.segments.size(), 1u);
   EXPECT_EQ(document.segments[0].text, "kept");
   ASSERT_EQ(document.warnings.size(), 2u);
@@ -148,7 +152,8 @@ TEST(WebvttReader, DropsEmptyCuesWithAWarning) {
 }
 
 TEST(WebvttReader, SortsOutOfOrderCuesWithAWarning) {
-  Document document = read_ok("WEBVTT\n\n00:05.000 --> 00:06.000\nsecond\n\n00:01.000 --> 00:02.000\nfirst\n");
+  Document document =
+      read_ok("WEBVTT\n\n00:05.000 --> 00:06.000\nsecond\n\n00:01.000 --> 00:02.000\nfirst\n");
   ASSERT_EQ(document.segments.size(), 2u);
   EXPECT_EQ(document.segments[0].text, "first");
   EXPECT_EQ(document.segments[1].text, "second");
@@ -157,7 +162,8 @@ TEST(WebvttReader, SortsOutOfOrderCuesWithAWarning) {
 }
 
 TEST(WebvttReader, WarnsAboutIgnoredBlocksAndSeveralVoices) {
-  Document document = read_ok("WEBVTT\n\nstray text\n\n00:01.000 --> 00:02.000\n<v A>hi</v> <v B>ho\n");
+  Document document =
+      read_ok("WEBVTT\n\nstray text\n\n00:01.000 --> 00:02.000\n<v A>hi</v> <v B>ho\n");
   ASSERT_EQ(document.segments.size(), 1u);
   EXPECT_EQ(document.segments[0].speaker_label, "A");
   ASSERT_EQ(document.warnings.size(), 2u);
@@ -166,7 +172,8 @@ TEST(WebvttReader, WarnsAboutIgnoredBlocksAndSeveralVoices) {
 }
 
 TEST(WebvttReader, DecodesEntitiesInVoiceNamesAndKeepsUnknownOnes) {
-  Document document = read_ok("WEBVTT\n\n00:01.000 --> 00:02.000\n<v Tom &amp; Jerry>a &bogus; &amp b\n");
+  Document document =
+      read_ok("WEBVTT\n\n00:01.000 --> 00:02.000\n<v Tom &amp; Jerry>a &bogus; &amp b\n");
   ASSERT_EQ(document.segments.size(), 1u);
   EXPECT_EQ(document.segments[0].speaker_label, "Tom & Jerry");
   EXPECT_EQ(document.segments[0].text, "a &bogus; &amp b");

@@ -3,9 +3,9 @@
 // and that a wrong field is reported with its JSON path and line:column.
 #include "formats/whisper_reader.hpp"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "test_data.hpp"
 
@@ -15,7 +15,8 @@ namespace {
 using testing::read_data;
 
 TEST(WhisperReader, ReadsVerboseJsonSegmentsAndWords) {
-  auto result = read_whisper(read_data("whisper_verbose.json"), ReadOptions{.source_name = "w.json"});
+  auto result =
+      read_whisper(read_data("whisper_verbose.json"), ReadOptions{.source_name = "w.json"});
   ASSERT_TRUE(result.ok()) << result.error().describe();
   const Document& document = *result;
   EXPECT_EQ(document.format, "whisper");
@@ -70,8 +71,9 @@ TEST(WhisperReader, TopLevelWordsAreDistributedIntoSegments) {
 }
 
 TEST(WhisperReader, WrongTypeIsReportedWithPathAndPosition) {
-  auto result = read_whisper("{\n  \"segments\": [\n    {\"start\": 0, \"end\": \"1\", \"text\": \"x\"}\n  ]\n}",
-                             ReadOptions{.source_name = "w.json"});
+  auto result = read_whisper(
+      "{\n  \"segments\": [\n    {\"start\": 0, \"end\": \"1\", \"text\": \"x\"}\n  ]\n}",
+      ReadOptions{.source_name = "w.json"});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::invalid_argument);
   EXPECT_EQ(result.error().field, "w.json:3:25: $.segments[0].end");
@@ -83,7 +85,8 @@ TEST(WhisperReader, MissingMemberPointsAtItsObject) {
                              ReadOptions{.source_name = "w.json"});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().field, "w.json:1:15: $.segments[0].end");
-  EXPECT_EQ(result.error().message, "expected a number of seconds, found nothing (the member is missing)");
+  EXPECT_EQ(result.error().message,
+            "expected a number of seconds, found nothing (the member is missing)");
 }
 
 TEST(WhisperReader, RefusesNegativeTimesAndEndBeforeStart) {
@@ -96,15 +99,18 @@ TEST(WhisperReader, RefusesNegativeTimesAndEndBeforeStart) {
 }
 
 TEST(WhisperReader, MalformedJsonIsReportedAtItsLineAndColumn) {
-  auto result = read_whisper("{\"segments\": [\n  {\"start\": 0,, }\n]}", ReadOptions{.source_name = "w.json"});
+  auto result = read_whisper("{\"segments\": [\n  {\"start\": 0,, }\n]}",
+                             ReadOptions{.source_name = "w.json"});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().field, "w.json:2:15");
-  EXPECT_EQ(result.error().message.rfind("expected valid JSON, found ", 0), 0u) << result.error().message;
+  EXPECT_EQ(result.error().message.rfind("expected valid JSON, found ", 0), 0u)
+      << result.error().message;
 }
 
 TEST(WhisperReader, NumberTooLargeForADoubleIsAnErrorNotACrash) {
   // Found by fuzz_whisper: nlohmann reports this with a different exception type.
-  auto result = read_whisper("{\"segments\":[{\"start\":0,\n \"end\":1e999}]}", ReadOptions{.source_name = "w.json"});
+  auto result = read_whisper("{\"segments\":[{\"start\":0,\n \"end\":1e999}]}",
+                             ReadOptions{.source_name = "w.json"});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::invalid_argument);
   EXPECT_EQ(result.error().field, "w.json:2:8");
