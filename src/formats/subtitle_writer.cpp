@@ -122,8 +122,8 @@ Result<std::string> write_srt(const Document& document) {
     out += '\n';
     std::string text = cue_lines(segment);
     // SRT has no escaping: "-->" in text would read as a timing line, so it loses its '-'.
-    for (std::size_t pos = text.find("-->"); pos != std::string::npos;
-         pos = text.find("-->", pos)) {
+    // Restart from the beginning after each cut: "--->" becomes "-->" after one.
+    for (std::size_t pos = text.find("-->"); pos != std::string::npos; pos = text.find("-->")) {
       text.erase(pos, 1);
     }
     if (!segment.speaker_label.empty()) {

@@ -12,7 +12,9 @@
 #include "formats/format.hpp"
 #include "formats/limits.hpp"
 #include "formats/narralytica_json.hpp"
+#include "formats/srt_reader.hpp"
 #include "formats/subtitle_writer.hpp"
+#include "formats/webvtt_reader.hpp"
 
 namespace narralytica::formats::fuzz {
 
@@ -60,8 +62,13 @@ int fuzz_reader(const uint8_t* data, size_t size, Reader reader) {
     return 0;
   }
   check_document(*document);
-  require(write_webvtt(*document).ok(), "webvtt writer");
-  require(write_srt(*document).ok(), "srt writer");
+  // What a writer produces, its reader must accept.
+  auto vtt = write_webvtt(*document);
+  require(vtt.ok(), "webvtt writer");
+  require(read_webvtt(*vtt).ok(), "webvtt reads back");
+  auto srt = write_srt(*document);
+  require(srt.ok(), "srt writer");
+  require(read_srt(*srt, ReadOptions{.speaker_prefix = true}).ok(), "srt reads back");
   auto json = write_narralytica_json(*document);
   require(json.ok(), "json writer");
   auto again = read_narralytica_json(*json);

@@ -135,6 +135,12 @@ TEST(RoundTrip, SrtWriterFormatsTimesAndSpeakers) {
             "1\n01:02:03,004 --> 01:02:04,000\nAnn: hello\n\n2\n01:02:03,004 --> "
             "01:02:04,000\nAnn: hello\n");
   EXPECT_FALSE(write_document(document, Format::whisper_json).ok());
+  // SRT cannot escape "-->", so the writer breaks every arrow, even one hidden in "--->".
+  document.segments[0].text = "a ---> b";
+  document.segments.resize(1);
+  auto arrows = write_srt(document);
+  ASSERT_TRUE(arrows.ok());
+  EXPECT_EQ(*arrows, "1\n01:02:03,004 --> 01:02:04,000\nAnn: a -> b\n");
 }
 
 }  // namespace
