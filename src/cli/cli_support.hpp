@@ -44,5 +44,8 @@ store::Principal operator_principal();
 void add_migrate_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_admin_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_demo_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_worker_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_jobs_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_pipelines_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace narralytica::cli

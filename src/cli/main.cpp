@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   add_migrate_command(app, options, exit_code);
   add_admin_command(app, options, exit_code);
   add_demo_command(app, options, exit_code);
+  add_worker_command(app, options, exit_code);
+  add_jobs_command(app, options, exit_code);
+  add_pipelines_command(app, options, exit_code);
 
   CLI11_PARSE(app, argc, argv);
   return exit_code;
