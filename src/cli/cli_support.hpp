@@ -47,5 +47,6 @@ void add_demo_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_worker_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_jobs_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_pipelines_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_serve_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace narralytica::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add_worker_command(app, options, exit_code);
   add_jobs_command(app, options, exit_code);
   add_pipelines_command(app, options, exit_code);
+  add_serve_command(app, options, exit_code);
 
   CLI11_PARSE(app, argc, argv);
   return exit_code;

@@ -1,0 +1,61 @@
+// Small conversions every handler file needs: RFC 3339 timestamps, opaque pagination cursors,
+// ids from the path, numbers from the query, and JSON arrays built without a DOM (responses are
+// written straight into a string: a page of 100 segments should cost one allocation pattern,
+// not a tree).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/detail/route.hpp"
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "core/uuid.hpp"
+
+namespace narralytica::api {
+
+// "2024-05-01T12:00:00.123456Z".
+std::string rfc3339(UnixMicros us);
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)". Errors: invalid_argument naming `field`.
+Result<UnixMicros> parse_rfc3339(std::string_view text, std::string_view field);
+
+// A cursor is opaque to clients (base64url of a tagged key), so its encoding can change without
+// breaking them. `kind` tells one list's cursor from another's.
+std::string encode_cursor(char kind, std::string_view key_bytes);
+// Errors: invalid_argument (field "cursor") when the text is not a cursor of `kind`.
+Result<std::string> decode_cursor(char kind, std::string_view text);
+
+// The path parameter `name` as a public id. An id that does not parse is answered like one that
+// does not exist (not_found), so malformed and foreign ids look the same.
+Result<Uuid> path_id(const Call& call, std::string_view name, std::string_view what);
+
+// An integer query parameter within [min, max]; nullopt when absent. Errors: invalid_argument.
+Result<std::optional<std::int64_t>> query_int(const HttpRequest& request, std::string_view name, std::int64_t min,
+                                              std::int64_t max);
+// `limit` with the store's default and maximum.
+Result<int> page_limit(const HttpRequest& request);
+
+// "[a,b,c]" from raw JSON values.
+class JsonArray {
+ public:
+  JsonArray() : text_("[") {}
+  JsonArray& add_raw(std::string_view json) {
+    if (text_.size() > 1) text_ += ',';
+    text_ += json;
+    return *this;
+  }
+  std::string str() const { return text_ + "]"; }
+
+ private:
+  std::string text_;
+};
+
+HttpResponse json_response(int status, std::string body);
+// A strong ETag from a version number.
+std::string etag_of(std::int64_t version);
+// Parses an If-Match/If-None-Match value written by etag_of; nullopt for "*" or another form.
+std::optional<std::int64_t> version_of_etag(std::string_view etag);
+
+}  // namespace narralytica::api

@@ -1,0 +1,70 @@
+// What every handler shares while the server runs: the database, the clock and random source,
+// the metrics, the cached readiness and the login throttle. Internal to src/api.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "api/detail/metrics.hpp"
+#include "api/server.hpp"
+#include "store/database.hpp"
+#include "store/transaction.hpp"
+
+namespace narralytica::api {
+
+// Whether the database's migrations are current, checked at most once per interval: readiness
+// probes arrive every few seconds from every load balancer, and the migration runner's check
+// takes the migration lock, which a probe must not take every time.
+class ReadinessCache {
+ public:
+  // A database found current stays so until someone migrates it further, which a deploy does
+  // while this binary is being replaced: recheck rarely. One found behind is rechecked soon.
+  static constexpr std::int64_t kRecheckCurrentUs = 60'000'000;
+  static constexpr std::int64_t kRecheckUs = 2'000'000;
+  // True when current; the error names what is not.
+  Status check(store::Database& database, const Clock& clock);
+
+ private:
+  std::mutex mutex_;
+  std::int64_t checked_at_us_ = 0;
+  bool current_ = false;
+  std::string reason_;
+};
+
+// Failed logins per e-mail address within a window, so password guessing is answered with 429
+// after a few tries. Bounded: past kTrackedMax addresses the oldest window is forgotten.
+class LoginThrottle {
+ public:
+  static constexpr int kFailuresMax = 10;
+  static constexpr std::int64_t kWindowUs = 5 * 60 * 1'000'000LL;
+  static constexpr std::size_t kTrackedMax = 10'000;
+  bool allowed(const std::string& email, std::int64_t now_us);
+  void failed(const std::string& email, std::int64_t now_us);
+  void succeeded(const std::string& email);
+
+ private:
+  struct Window {
+    std::int64_t started_us = 0;
+    int failures = 0;
+  };
+  std::mutex mutex_;
+  std::unordered_map<std::string, Window> windows_;
+};
+
+struct ApiState {
+  ApiState(store::Database& database_in, store::StoreContext context_in, ServerOptions options_in)
+      : database(database_in), store_context(context_in), options(std::move(options_in)) {}
+
+  store::Database& database;
+  store::StoreContext store_context;
+  ServerOptions options;
+  Metrics metrics;
+  ReadinessCache readiness;
+  LoginThrottle login_throttle;
+
+  const Clock& clock() const { return *store_context.clock; }
+};
+
+}  // namespace narralytica::api

@@ -1,0 +1,28 @@
+// How each entity looks in the API: one function per entity writes its JSON object. Public ids
+// only; internal keys never leave the process. Timestamps are RFC 3339 strings.
+#pragma once
+
+#include <string>
+
+#include "store/identity/membership_repository.hpp"
+#include "store/identity/token_repository.hpp"
+#include "store/media/transcript_repository.hpp"
+#include "store/ops/audit_log.hpp"
+#include "store/tenancy/tenant_repository.hpp"
+
+namespace narralytica::api {
+
+std::string video_json(const store::Video& video);
+std::string source_json(const store::VideoSource& source);
+std::string transcript_json(const store::Transcript& transcript);
+std::string segment_json(const store::Segment& segment);
+std::string speaker_json(const store::Speaker& speaker);
+std::string tenant_json(const store::Tenant& tenant);
+std::string membership_json(const store::Membership& membership);
+std::string role_json(const store::Role& role);
+std::string token_json(const store::ApiToken& token);
+std::string audit_json(const store::AuditEntry& entry);
+// {"items":[...],"next_cursor":"..."|null}
+std::string page_json(const std::string& items_array, const std::optional<std::string>& next_cursor);
+
+}  // namespace narralytica::api

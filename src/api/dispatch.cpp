@@ -1,0 +1,371 @@
+#include "api/detail/dispatch.hpp"
+
+#include <cstdio>
+#include <optional>
+
+#include "api/detail/io.hpp"
+#include "api/detail/route.hpp"
+#include "api/problem.hpp"
+#include "core/hashing.hpp"
+#include "core/json_writer.hpp"
+#include "store/identity/token_repository.hpp"
+#include "store/ops/idempotency_repository.hpp"
+
+namespace narralytica::api {
+namespace {
+
+using store::Transaction;
+using store::TxMode;
+
+std::string describe_type(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::null: return "null";
+    case nlohmann::json::value_t::boolean: return "a boolean";
+    case nlohmann::json::value_t::string: return "a string";
+    case nlohmann::json::value_t::array: return "an array";
+    case nlohmann::json::value_t::object: return "an object";
+    case nlohmann::json::value_t::number_float: return "a number";
+    default: return "an integer";
+  }
+}
+
+const char* expected(FieldType type) {
+  switch (type) {
+    case FieldType::string: return "a string";
+    case FieldType::integer: return "an integer";
+    case FieldType::number: return "a number";
+    case FieldType::boolean: return "a boolean";
+    case FieldType::object: return "an object";
+    case FieldType::object_array: return "an array of objects";
+    case FieldType::any: return "any JSON value";
+  }
+  return "a value";
+}
+
+bool has_type(const nlohmann::json& value, FieldType type) {
+  switch (type) {
+    case FieldType::string: return value.is_string();
+    case FieldType::integer: return value.is_number_integer();
+    case FieldType::number: return value.is_number();
+    case FieldType::boolean: return value.is_boolean();
+    case FieldType::object: return value.is_object();
+    case FieldType::object_array: return value.is_array();
+    case FieldType::any: return true;
+  }
+  return false;
+}
+
+struct Invalid {
+  std::string code;  // unknown_field, read_only_field, missing_field, wrong_type, too_long
+  std::string detail;
+  std::string field;
+};
+
+std::optional<Invalid> validate(const nlohmann::json& object, std::span<const Field> fields, const std::string& path) {
+  if (!object.is_object()) return Invalid{"wrong_type", "expected a JSON object, found " + describe_type(object), path.empty() ? "$" : path};
+  for (const auto& [name, value] : object.items()) {
+    const std::string where = path.empty() ? name : path + "." + name;
+    const Field* field = nullptr;
+    for (const Field& f : fields) {
+      if (f.name == name) field = &f;
+    }
+    if (!field) return Invalid{"unknown_field", "unknown field \"" + name + "\"", where};
+    if (field->read_only) return Invalid{"read_only_field", "\"" + name + "\" is read-only", where};
+    if (value.is_null()) {
+      if (!field->nullable) return Invalid{"wrong_type", std::string("expected ") + expected(field->type) + ", found null", where};
+      continue;
+    }
+    if (!has_type(value, field->type)) {
+      return Invalid{"wrong_type", std::string("expected ") + expected(field->type) + ", found " + describe_type(value), where};
+    }
+    if (field->type == FieldType::string && field->length_max && value.get_ref<const std::string&>().size() > field->length_max) {
+      return Invalid{"too_long", "at most " + std::to_string(field->length_max) + " bytes", where};
+    }
+    if (field->type == FieldType::object_array) {
+      if (field->length_max && value.size() > field->length_max) {
+        return Invalid{"too_long", "at most " + std::to_string(field->length_max) + " items", where};
+      }
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        if (auto bad = validate(value[i], field->items, where + "[" + std::to_string(i) + "]")) return bad;
+      }
+    } else if (field->type == FieldType::object && !field->items.empty()) {
+      if (auto bad = validate(value, field->items, where)) return bad;
+    }
+  }
+  for (const Field& f : fields) {
+    if (f.required && !object.contains(f.name)) {
+      const std::string where = path.empty() ? std::string(f.name) : path + "." + std::string(f.name);
+      return Invalid{"missing_field", "\"" + std::string(f.name) + "\" is required", where};
+    }
+  }
+  return std::nullopt;
+}
+
+// Nesting deeper than any route accepts is refused before parsing, so a hostile body cannot
+// make the parser (or the tree's destructor) recurse a million levels.
+bool nesting_within(std::string_view body, std::size_t depth_max) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > depth_max) return false;
+    } else if (c == '}' || c == ']') {
+      if (depth > 0) --depth;
+    }
+  }
+  return true;
+}
+
+bool is_json_media_type(std::string_view content_type) {
+  const auto semicolon = content_type.find(';');
+  std::string_view media = content_type.substr(0, semicolon);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  if (media.size() != 16) return false;
+  constexpr std::string_view kJson = "application/json";
+  for (std::size_t i = 0; i < media.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(media[i])) != kJson[i]) return false;
+  }
+  return true;
+}
+
+// nullopt when the body is acceptable (and parsed into call.body); else the problem to answer.
+std::optional<HttpResponse> read_body(const Route& route, Call& call) {
+  const HttpRequest& request = call.request;
+  if (route.body != BodyKind::json) return std::nullopt;
+  if (!is_json_media_type(request.header("content-type"))) {
+    return problem(415, "unsupported_media_type", "send the body as application/json", "Content-Type", request);
+  }
+  if (!nesting_within(request.body, kJsonDepthMax)) {
+    return problem(400, "malformed_json", "JSON nested deeper than " + std::to_string(kJsonDepthMax) + " levels", "",
+                   request);
+  }
+  call.body = nlohmann::json::parse(request.body, nullptr, false);
+  if (call.body.is_discarded()) return problem(400, "malformed_json", "the body is not valid JSON", "", request);
+  if (auto bad = validate(call.body, route.fields, "")) {
+    return problem(422, bad->code, bad->detail, bad->field, request);
+  }
+  return std::nullopt;
+}
+
+std::string_view bearer_secret(const HttpRequest& request) {
+  std::string_view value = request.header("authorization");
+  constexpr std::string_view kScheme = "Bearer ";
+  if (value.size() <= kScheme.size()) return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != std::tolower(static_cast<unsigned char>(kScheme[i]))) {
+      return {};
+    }
+  }
+  value.remove_prefix(kScheme.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  return value;
+}
+
+store::RequestContext request_context(const HttpRequest& request) {
+  return store::RequestContext{request.client_address, std::string(request.header("user-agent").substr(0, 200)),
+                               request.request_id};
+}
+
+const store::Actor kAuthenticator{std::nullopt, std::nullopt, "api:authenticator"};
+
+// Appends an audit record for a change that was refused or failed, in its own transaction: the
+// request's transaction has been rolled back and must not carry it.
+void audit_outcome(ApiState& state, const Route& route, const Call& call, const store::Principal& principal,
+                   std::int64_t tenant_id, store::AuditOutcome outcome, const HttpResponse& answer) {
+  auto tx = Transaction::begin(state.database, TxMode::write, state.store_context);
+  if (!tx.ok()) return;
+  const auto context = request_context(call.request);
+  if (!tx->enter(store::SystemScope::because(principal.actor, context)).ok()) return;
+  std::optional<Uuid> resource;
+  if (auto id = Uuid::parse(call.param("id"))) resource = *id;
+  tx->record_audit(store::AuditRecord{tenant_id, principal.actor, std::string(route.operation_id),
+                                      std::string(route.resource_type), resource, outcome, context,
+                                      JsonObject().add("status", answer.status).add("path", call.request.path).str()});
+  if (auto committed = tx->commit(); !committed.ok()) {
+    std::fprintf(stderr, "narralytica: audit of a %s request failed: %s\n", store::to_string(outcome),
+                 committed.error().describe().c_str());
+  }
+}
+
+std::string request_hash(const HttpRequest& request) {
+  Sha256 h;
+  h.update_field(request.method);
+  h.update_field(request.path);
+  h.update_field(request.query);
+  h.update_field(request.header("content-type"));
+  h.update_field(request.body);
+  return h.finish();
+}
+
+std::string serialize_headers(const HttpResponse& response) {
+  std::string out;
+  for (const auto& [name, value] : response.headers) out += name + ": " + value + "\n";
+  return out;
+}
+
+HttpResponse replay(const store::StoredResponse& stored) {
+  HttpResponse response;
+  response.status = stored.status;
+  response.content_type = stored.content_type;
+  response.body = stored.body;
+  std::string_view rest = stored.headers;
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    const std::string_view line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    const auto colon = line.find(": ");
+    if (colon != std::string_view::npos) response.with_header(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
+  }
+  response.with_header("Idempotent-Replayed", "true");
+  return response;
+}
+
+struct Authenticated {
+  store::Principal principal;
+  store::Tenant tenant;
+  std::string email;
+};
+
+// Resolves the bearer secret inside `tx`. Authentication may refresh the token's last-use time
+// (a write, once a minute); on SQLite a read transaction can lose the race to upgrade, so that
+// one case is retried in a write transaction of its own and the read transaction begun anew.
+Result<Authenticated> authenticate(ApiState& state, std::string_view secret, std::optional<Transaction>& tx,
+                                   TxMode mode) {
+  const auto system = store::SystemScope::because(kAuthenticator);
+  auto identity = store::TokenRepository::authenticate(*tx, system, secret);
+  if (!identity.ok() && identity.error().code != ErrorCode::unauthenticated && mode == TxMode::read) {
+    tx.reset();
+    ASSIGN_OR_RETURN(auto writer, Transaction::begin(state.database, TxMode::write, state.store_context));
+    identity = store::TokenRepository::authenticate(writer, system, secret);
+    if (identity.ok()) RETURN_IF_ERROR(writer.commit());
+    ASSIGN_OR_RETURN(auto reader, Transaction::begin(state.database, mode, state.store_context));
+    tx.emplace(std::move(reader));
+  }
+  if (!identity.ok()) return std::move(identity).error();
+  auto tenant = store::TenantRepository::find_by_id(*tx, identity->tenant_id);
+  if (!tenant.ok()) {
+    if (tenant.error().code == ErrorCode::not_found) return make_error(ErrorCode::unauthenticated, "invalid, expired or revoked token");
+    return std::move(tenant).error();
+  }
+  store::Principal principal{store::Principal::Kind::user,
+                             store::Actor{identity->user_id, identity->token_id, "token:" + identity->prefix},
+                             identity->tenant_id};
+  return Authenticated{std::move(principal), std::move(tenant).value(), identity->email};
+}
+
+HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
+  const HttpRequest& request = call.request;
+  const std::string_view secret = bearer_secret(request);
+  if (secret.empty()) {
+    return problem(401, "unauthenticated", "send an API token as `Authorization: Bearer <token>`", "Authorization",
+                   request);
+  }
+  const TxMode mode = route.mutating() ? TxMode::write : TxMode::read;
+  std::optional<Transaction> tx;
+  {
+    auto begun = Transaction::begin(state.database, mode, state.store_context);
+    if (!begun.ok()) return problem(begun.error(), request);
+    tx.emplace(std::move(begun).value());
+  }
+  auto who = authenticate(state, secret, tx, mode);
+  if (!who.ok()) {
+    if (who.error().code == ErrorCode::unauthenticated) {
+      return problem(401, "unauthenticated", who.error().message, "Authorization", request);
+    }
+    return problem(who.error(), request);
+  }
+  const store::Principal& principal = who->principal;
+  call.principal = &principal;
+  call.caller_email = who->email;
+  auto scope = store::Authorizer::authorize(*tx, principal, who->tenant, route.permission, request_context(request));
+  if (!scope.ok()) {
+    tx.reset();
+    HttpResponse answer = problem(scope.error(), request);
+    if (route.mutating() && scope.error().code == ErrorCode::permission_denied) {
+      audit_outcome(state, route, call, principal, who->tenant.id, store::AuditOutcome::denied, answer);
+    }
+    return answer;
+  }
+  call.tx = &*tx;
+  call.scope = &*scope;
+
+  auto fail = [&](HttpResponse answer) {
+    tx.reset();
+    if (route.mutating()) audit_outcome(state, route, call, principal, who->tenant.id, store::AuditOutcome::failed, answer);
+    return answer;
+  };
+  if (auto refused = read_body(route, call)) return fail(std::move(*refused));
+
+  const std::string_view key = request.method == "POST" ? request.header("idempotency-key") : std::string_view{};
+  std::string hash;
+  if (!key.empty()) {
+    if (key.size() > store::kIdempotencyKeyLengthMax) {
+      return fail(problem(400, "malformed_request", "an Idempotency-Key is at most 255 characters", "Idempotency-Key", request));
+    }
+    hash = request_hash(request);
+    auto stored = store::IdempotencyRepository::find(*tx, *scope, key);
+    if (!stored.ok()) return fail(problem(stored.error(), request));
+    if (*stored) {
+      if ((*stored)->request_hash != hash) {
+        return fail(problem(422, "idempotency_key_reused",
+                            "this Idempotency-Key was used for a different request; use a new key", "Idempotency-Key",
+                            request));
+      }
+      return replay(**stored);  // read only: the transaction rolls back as it goes out of scope
+    }
+  }
+
+  auto answer = route.handler(call);
+  if (!answer.ok()) {
+    if (answer.error().code == ErrorCode::internal) {
+      std::fprintf(stderr, "narralytica: request %s: %s\n", request.request_id.c_str(), answer.error().describe().c_str());
+    }
+    return fail(problem(answer.error(), request));
+  }
+  if (!key.empty() && answer->status < 300 && answer->body.size() <= store::kIdempotentBodyBytesMax) {
+    auto stored = store::IdempotencyRepository::store(
+        *tx, *scope, key,
+        store::StoredResponse{hash, answer->status, answer->content_type, serialize_headers(*answer), answer->body});
+    if (!stored.ok()) return fail(problem(stored.error(), request));
+  }
+  if (auto committed = tx->commit(); !committed.ok()) return fail(problem(committed.error(), request));
+  return std::move(answer).value();
+}
+
+}  // namespace
+
+Dispatched dispatch(ApiState& state, const HttpRequest& request) {
+  Dispatched out;
+  RouteMatch match = match_route(request.method, request.path);
+  if (!match.route) {
+    if (match.path_exists) {
+      out.response = problem(405, "method_not_allowed", "this path does not accept " + request.method, "", request);
+    } else {
+      out.response = problem(404, "not_found", "no such route", "", request);
+    }
+    return out;
+  }
+  const Route& route = *match.route;
+  out.route = static_cast<int>(&route - all_routes().data());
+  Call call(request, std::move(match.params), state);
+  if (route.access == Access::open) {
+    if (auto refused = read_body(route, call)) {
+      out.response = std::move(*refused);
+      return out;
+    }
+    auto answer = route.handler(call);
+    out.response = answer.ok() ? std::move(answer).value() : problem(answer.error(), request);
+    return out;
+  }
+  out.response = run_tenant_route(state, route, call);
+  return out;
+}
+
+}  // namespace narralytica::api

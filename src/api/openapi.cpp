@@ -1,0 +1,161 @@
+#include "api/openapi.hpp"
+
+#include "api/detail/route.hpp"
+#include "store/page.hpp"
+
+namespace narralytica::api {
+namespace {
+
+using nlohmann::json;
+
+json field_schema(const Field& field);
+
+json object_schema(std::span<const Field> fields) {
+  json schema = {{"type", "object"}, {"additionalProperties", false}};
+  json properties = json::object();
+  json required = json::array();
+  for (const Field& f : fields) {
+    properties[std::string(f.name)] = field_schema(f);
+    if (f.required) required.push_back(f.name);
+  }
+  schema["properties"] = properties;
+  if (!required.empty()) schema["required"] = required;
+  return schema;
+}
+
+json field_schema(const Field& field) {
+  json schema;
+  const char* type = "string";
+  switch (field.type) {
+    case FieldType::string: type = "string"; break;
+    case FieldType::integer: type = "integer"; break;
+    case FieldType::number: type = "number"; break;
+    case FieldType::boolean: type = "boolean"; break;
+    case FieldType::object: schema = field.items.empty() ? json{{"type", "object"}} : object_schema(field.items); break;
+    case FieldType::object_array: schema = {{"type", "array"}, {"items", object_schema(field.items)}}; break;
+    case FieldType::any: schema = json::object(); break;
+  }
+  if (field.type != FieldType::object && field.type != FieldType::object_array && field.type != FieldType::any) {
+    schema["type"] = field.nullable ? json::array({type, "null"}) : json(type);
+  }
+  if (field.type == FieldType::string && field.length_max) schema["maxLength"] = field.length_max;
+  if (field.type == FieldType::object_array && field.length_max) schema["maxItems"] = field.length_max;
+  if (field.read_only) schema["readOnly"] = true;
+  if (!field.description.empty()) schema["description"] = field.description;
+  return schema;
+}
+
+json problem_response(std::string_view description) {
+  return {{"description", description},
+          {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+}
+
+json operation(const Route& route) {
+  json op = {{"operationId", route.operation_id}, {"summary", route.summary}};
+  const std::string_view pattern = route.pattern;
+  op["tags"] = json::array({pattern.starts_with("/v1/") ? std::string(pattern.substr(4, pattern.find('/', 4) - 4))
+                                                         : std::string("operations")});
+  json parameters = json::array();
+  for (std::size_t open = pattern.find('{'); open != std::string_view::npos; open = pattern.find('{', open + 1)) {
+    const auto close = pattern.find('}', open);
+    const std::string name(pattern.substr(open + 1, close - open - 1));
+    parameters.push_back({{"name", name}, {"in", "path"}, {"required", true},
+                          {"schema", name == "key" ? json{{"type", "string"}} : json{{"type", "string"}, {"format", "uuid"}}}});
+  }
+  for (std::string_view q : route.query) {
+    json schema = {{"type", "string"}};
+    if (q == "limit") schema = {{"type", "integer"}, {"minimum", 1}, {"maximum", store::kPageLimitMax}};
+    if (q == "from_ms" || q == "to_ms") schema = {{"type", "integer"}, {"minimum", 0}};
+    parameters.push_back({{"name", q}, {"in", "query"}, {"required", false}, {"schema", schema}});
+  }
+  if (route.mutating() && route.access == Access::tenant) {
+    if (route.method == "POST") {
+      parameters.push_back({{"name", "Idempotency-Key"}, {"in", "header"}, {"required", false},
+                            {"description", "The first answer to a request with this key is replayed for 24 hours"},
+                            {"schema", {{"type", "string"}, {"maxLength", 255}}}});
+    }
+    if (route.method == "PATCH") {
+      parameters.push_back({{"name", "If-Match"}, {"in", "header"}, {"required", false},
+                            {"description", "The ETag of the version being changed; a newer version answers 412"},
+                            {"schema", {{"type", "string"}}}});
+    }
+  }
+  if (!parameters.empty()) op["parameters"] = parameters;
+  if (route.body == BodyKind::json) {
+    op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", object_schema(route.fields)}}}}}};
+  } else if (route.body == BodyKind::upload) {
+    op["requestBody"] = {{"required", true},
+                         {"content", {{"text/vtt", {{"schema", {{"type", "string"}}}}},
+                                      {"application/x-subrip", {{"schema", {{"type", "string"}}}}},
+                                      {"application/json", {{"schema", {{"type", "object"}}}}}}}};
+  }
+  json responses = json::object();
+  json success = {{"description", route.status == 204 ? "Done" : "Success"}};
+  if (route.status != 204) {
+    const json schema = route.produces == "application/json" ? json{{"type", "object"}} : json{{"type", "string"}};
+    success["content"] = json::object();
+    success["content"][std::string(route.produces)] = {{"schema", schema}};
+  }
+  responses[std::to_string(route.status)] = success;
+  if (route.access == Access::tenant) {
+    op["security"] = json::array({{{"bearer", json::array()}}});
+    op["x-permission"] = std::string(route.permission.action) + ":" + std::string(route.permission.resource);
+    responses["401"] = problem_response("No, invalid, expired or revoked token");
+    responses["403"] = problem_response("The caller's role lacks the permission");
+    responses["404"] = problem_response("No such resource in the caller's tenant");
+  }
+  if (route.body == BodyKind::json) {
+    responses["400"] = problem_response("Malformed JSON");
+    responses["415"] = problem_response("Not application/json");
+    responses["422"] = problem_response("A field is unknown, read-only, missing, of the wrong type or invalid");
+  }
+  if (route.method == "PATCH") responses["412"] = problem_response("If-Match names an older version");
+  if (route.mutating()) responses["409"] = problem_response("Conflicts with existing data");
+  op["responses"] = responses;
+  return op;
+}
+
+std::string build() {
+  json paths = json::object();
+  for (const Route& route : all_routes()) {
+    std::string method(route.method);
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    paths[std::string(route.pattern)][method] = operation(route);
+  }
+  json problem = {
+      {"type", "object"},
+      {"required", json::array({"type", "title", "status", "code", "detail"})},
+      {"properties",
+       {{"type", {{"type", "string"}}},
+        {"title", {{"type", "string"}}},
+        {"status", {{"type", "integer"}}},
+        {"code", {{"type", "string"}, {"description", "Stable machine-readable error code"}}},
+        {"detail", {{"type", "string"}}},
+        {"field", {{"type", "string"}, {"description", "Path of the input at fault"}}},
+        {"instance", {{"type", "string"}}},
+        {"request_id", {{"type", "string"}}}}}};
+  json document = {
+      {"openapi", "3.1.0"},
+      {"info", {{"title", "Narralytica API"}, {"version", "0.1.0"},
+                {"description", "Videos, timecoded transcripts, segments and speakers, per tenant."}}},
+      {"paths", paths},
+      {"components",
+       {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
+        {"schemas", {{"Problem", problem}}}}}};
+  return document.dump();
+}
+
+}  // namespace
+
+std::string_view openapi_document() {
+  static const std::string document = build();
+  return document;
+}
+
+std::vector<std::pair<std::string, std::string>> route_list() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Route& route : all_routes()) out.emplace_back(route.method, route.pattern);
+  return out;
+}
+
+}  // namespace narralytica::api

@@ -1,0 +1,348 @@
+// Boost.Beast HTTP/1.1 server. Each connection is a Session on its own strand; a parsed request
+// is dispatched synchronously on the I/O thread that read it (handlers block on the database,
+// and the pool of threads is sized for that), then the answer is written and, on keep-alive,
+// the next request is read. Shutdown closes the acceptor and the idle sessions; busy sessions
+// answer with `Connection: close` and end, and the threads return when no work is left.
+#include "api/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "api/detail/dispatch.hpp"
+#include "api/detail/route.hpp"
+#include "api/problem.hpp"
+#include "core/json_writer.hpp"
+
+namespace narralytica::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kRequestIdLengthMax = 128;
+
+class Session;
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(store::Database& database, ServerOptions options, store::StoreContext context)
+      : state{database, context, std::move(options)}, acceptor(io) {}
+
+  ApiState state;
+  net::io_context io;
+  tcp::acceptor acceptor;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+  std::mutex sessions_mutex;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::mutex log_mutex;
+  std::atomic<std::uint64_t> request_counter{0};
+  std::once_flag joined;
+
+  void accept();
+  void log(const HttpRequest& request, int status, std::size_t bytes, std::int64_t duration_us, int route);
+};
+
+namespace {
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > kRequestIdLengthMax) return false;
+  for (char c : id) {
+    if (c <= ' ' || c > '~' || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+std::string new_request_id(Server::Impl& server) {
+  // Random prefix per process plus a counter: unique without a random draw per request.
+  static const std::string prefix = [] {
+    std::uint64_t r = SecureRandom::instance().next_u64();
+    char buffer[17];
+    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(r));
+    return std::string(buffer, 12);
+  }();
+  return prefix + "-" + std::to_string(server.request_counter.fetch_add(1, std::memory_order_relaxed) + 1);
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+    beast::error_code ec;
+    const auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) client_address_ = endpoint.address().to_string();
+  }
+  ~Session() {
+    std::lock_guard lock(server_.sessions_mutex);
+    server_.sessions.erase(this);
+  }
+
+  void start() {
+    {
+      std::lock_guard lock(server_.sessions_mutex);
+      server_.sessions.emplace(this, weak_from_this());
+    }
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+  // Closes the connection unless a request is being handled (that one ends after its answer).
+  void close_if_idle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) self->close();
+    });
+  }
+
+ private:
+  void read() {
+    if (server_.stopping.load()) return close();
+    parser_.emplace();
+    parser_->body_limit(server_.state.options.body_bytes_max);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.state.options.header_bytes_max));
+    stream_.expires_after(server_.state.options.read_timeout);
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout) {
+      return close();
+    }
+    if (ec == http::error::body_limit) {
+      return refuse(413, "payload_too_large",
+                    "the body is larger than " + std::to_string(server_.state.options.body_bytes_max) + " bytes");
+    }
+    if (ec == http::error::header_limit) {
+      return refuse(431, "headers_too_large", "the request's headers are too large");
+    }
+    if (ec) {
+      if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
+        return refuse(400, "malformed_request", "the request is not valid HTTP/1.1");
+      }
+      return close();
+    }
+    busy_ = true;
+    handle(parser_->release());
+  }
+
+  HttpRequest convert(http::request<http::string_body>& message) {
+    HttpRequest request;
+    request.method = std::string(message.method_string());
+    const std::string_view target = message.target();
+    const auto question = target.find('?');
+    request.path = std::string(target.substr(0, question));
+    if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+    request.headers.reserve(8);
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    request.body = std::move(message.body());
+    request.client_address = client_address_;
+    const std::string_view given = request.header("x-request-id");
+    request.request_id = valid_request_id(given) ? std::string(given) : new_request_id(server_);
+    return request;
+  }
+
+  void handle(http::request<http::string_body> message) {
+    const auto started = std::chrono::steady_clock::now();
+    HttpRequest request = convert(message);
+    const bool keep_alive = message.keep_alive();
+    ApiState& state = server_.state;
+    Dispatched dispatched;
+    if (state.metrics.in_flight().fetch_add(1) >= state.options.in_flight_max) {
+      dispatched.response = problem(429, "too_many_requests", "the server is at capacity; retry shortly", "", request);
+      dispatched.response.with_header("Retry-After", "1");
+    } else {
+      if (state.options.before_handle) state.options.before_handle(request);
+      try {
+        dispatched = dispatch(state, request);
+      } catch (const std::exception& e) {
+        // A bug: answer 500 and keep serving; the log says what happened.
+        std::fprintf(stderr, "narralytica: request %s: unexpected exception: %s\n", request.request_id.c_str(), e.what());
+        dispatched.response = problem(make_error(ErrorCode::internal, e.what()), request);
+      }
+    }
+    state.metrics.in_flight().fetch_sub(1);
+    const auto duration_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    state.metrics.record(dispatched.route, dispatched.response.status, duration_us);
+    server_.log(request, dispatched.response.status, dispatched.response.body.size(), duration_us, dispatched.route);
+    send(std::move(dispatched.response), request.request_id, keep_alive && !server_.stopping.load(),
+         message.version());
+  }
+
+  void send(HttpResponse answer, const std::string& request_id, bool keep_alive, unsigned version) {
+    response_ = {};
+    response_.version(version);
+    response_.result(static_cast<http::status>(answer.status));
+    response_.set(http::field::server, "narralytica");
+    if (answer.status != 204 && answer.status != 304) response_.set(http::field::content_type, answer.content_type);
+    response_.set("X-Request-Id", request_id);
+    for (auto& [name, value] : answer.headers) response_.set(name, value);
+    if (answer.status != 204 && answer.status != 304) response_.body() = std::move(answer.body);
+    response_.keep_alive(keep_alive);
+    response_.prepare_payload();
+    stream_.expires_after(server_.state.options.write_timeout);
+    http::async_write(stream_, response_, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  }
+
+  // Answers a request that could not be read whole, then closes: the rest of it is unread.
+  void refuse(int status, std::string_view code, std::string detail) {
+    busy_ = true;
+    HttpRequest request;
+    request.client_address = client_address_;
+    request.request_id = new_request_id(server_);
+    if (parser_ && parser_->is_header_done()) {
+      request.method = std::string(parser_->get().method_string());
+      request.path = std::string(parser_->get().target().substr(0, parser_->get().target().find('?')));
+    }
+    HttpResponse answer = problem(status, code, detail, "", request);
+    server_.state.metrics.record(-1, status, 0);
+    server_.log(request, status, answer.body.size(), 0, -1);
+    send(std::move(answer), request.request_id, false, 11);
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    busy_ = false;
+    if (ec || !response_.keep_alive()) return close();
+    read();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().close(ignored);
+  }
+
+  beast::tcp_stream stream_;
+  Server::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> response_;
+  std::string client_address_;
+  bool busy_ = false;
+};
+
+}  // namespace
+
+void Server::Impl::accept() {
+  acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || stopping.load()) return;
+      // A transient failure (e.g. out of descriptors): keep accepting.
+    } else {
+      std::make_shared<Session>(std::move(socket), *this)->start();
+    }
+    if (!stopping.load()) accept();
+  });
+}
+
+void Server::Impl::log(const HttpRequest& request, int status, std::size_t bytes, std::int64_t duration_us, int route) {
+  std::FILE* out = state.options.request_log;
+  if (!out) return;
+  const auto routes = all_routes();
+  std::string line = JsonObject()
+                         .add("ts", static_cast<std::int64_t>(state.clock().now_us()))
+                         .add("level", status >= 500 ? "error" : "info")
+                         .add("msg", "request")
+                         .add("request_id", request.request_id)
+                         .add("method", request.method)
+                         .add("path", request.path)
+                         .add("route", route >= 0 ? std::string(routes[static_cast<std::size_t>(route)].pattern) : "")
+                         .add("status", status)
+                         .add("bytes", static_cast<std::int64_t>(bytes))
+                         .add("duration_us", duration_us)
+                         .add("client", request.client_address)
+                         .str();
+  line += '\n';
+  std::lock_guard lock(log_mutex);
+  std::fwrite(line.data(), 1, line.size(), out);
+  std::fflush(out);
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  stop();
+  wait();
+}
+
+Result<std::unique_ptr<Server>> Server::start(store::Database& database, ServerOptions options,
+                                              store::StoreContext context) {
+  if (options.threads < 1 || options.threads > 256) {
+    return make_error(ErrorCode::invalid_argument, "threads must be between 1 and 256", "threads");
+  }
+  auto impl = std::make_unique<Impl>(database, std::move(options), context);
+  beast::error_code ec;
+  const auto address = net::ip::make_address(impl->state.options.address, ec);
+  if (ec) return make_error(ErrorCode::invalid_argument, "not an IP address: " + impl->state.options.address, "listen");
+  const tcp::endpoint endpoint(address, impl->state.options.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return make_error(ErrorCode::unavailable, "cannot listen on " + impl->state.options.address + ":" +
+                                                  std::to_string(impl->state.options.port) + ": " + ec.message(),
+                      "listen");
+  }
+  // Route metrics are counted in a fixed table; a route past it would be counted as unmatched.
+  if (all_routes().size() >= kRoutesMax) return make_error(ErrorCode::internal, "more routes than kRoutesMax");
+  impl->accept();
+  Impl* raw = impl.get();
+  for (int i = 0; i < raw->state.options.threads; ++i) {
+    raw->threads.emplace_back([raw] { raw->io.run(); });
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::uint16_t Server::port() const {
+  beast::error_code ec;
+  const auto endpoint = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : endpoint.port();
+}
+
+void Server::stop() {
+  if (impl_->stopping.exchange(true)) return;
+  net::post(impl_->acceptor.get_executor(), [impl = impl_.get()] {
+    beast::error_code ignored;
+    impl->acceptor.close(ignored);
+  });
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(impl_->sessions_mutex);
+    for (auto& [raw, weak] : impl_->sessions) {
+      if (auto session = weak.lock()) live.push_back(std::move(session));
+    }
+  }
+  for (auto& session : live) session->close_if_idle();
+}
+
+void Server::wait() {
+  std::call_once(impl_->joined, [this] {
+    for (auto& thread : impl_->threads) {
+      if (thread.joinable()) thread.join();
+    }
+  });
+}
+
+void Server::run_until_signal() {
+  net::io_context signal_io;
+  net::signal_set signals(signal_io, SIGINT, SIGTERM);
+  signals.async_wait([this](beast::error_code, int) { stop(); });
+  signal_io.run();
+  wait();
+}
+
+}  // namespace narralytica::api

@@ -1,0 +1,93 @@
+// Speakers: a video's speakers, renaming, linking to a cross-video person, merging two.
+#include "api/detail/io.hpp"
+#include "core/json_writer.hpp"
+#include "api/detail/route.hpp"
+#include "api/detail/views.hpp"
+#include "store/media/speaker_repository.hpp"
+
+namespace narralytica::api {
+namespace {
+
+using store::SpeakerRepository;
+
+Result<HttpResponse> list_speakers(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "video"));
+  ASSIGN_OR_RETURN(auto video, store::VideoRepository::get(*call.tx, *call.scope, id));
+  ASSIGN_OR_RETURN(auto speakers, store::TranscriptRepository::speakers(*call.tx, *call.scope, video));
+  JsonArray items;
+  for (const auto& s : speakers) items.add_raw(speaker_json(s));
+  return json_response(200, page_json(items.str(), std::nullopt));
+}
+
+Result<HttpResponse> get_speaker(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "speaker"));
+  ASSIGN_OR_RETURN(auto speaker, SpeakerRepository::get(*call.tx, *call.scope, id));
+  return json_response(200, speaker_json(speaker));
+}
+
+Result<HttpResponse> rename_speaker(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "speaker"));
+  ASSIGN_OR_RETURN(auto speaker, store::TranscriptRepository::rename_speaker(
+                                     *call.tx, *call.scope, id, call.body.at("display_name").get<std::string>()));
+  return json_response(200, speaker_json(speaker));
+}
+
+Result<HttpResponse> link_speaker(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "speaker"));
+  ASSIGN_OR_RETURN(auto speaker,
+                   SpeakerRepository::link(*call.tx, *call.scope, id, call.body.at("person").get<std::string>()));
+  return json_response(200, speaker_json(speaker));
+}
+
+Result<HttpResponse> unlink_speaker(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "speaker"));
+  ASSIGN_OR_RETURN(auto speaker, SpeakerRepository::unlink(*call.tx, *call.scope, id));
+  return json_response(200, speaker_json(speaker));
+}
+
+Result<HttpResponse> merge_speaker(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "speaker"));
+  auto into = Uuid::parse(call.body.at("into").get<std::string>());
+  if (!into) return make_error(ErrorCode::invalid_argument, "into is a speaker id", "into");
+  ASSIGN_OR_RETURN(auto speaker, SpeakerRepository::merge(*call.tx, *call.scope, id, *into));
+  return json_response(200, speaker_json(speaker));
+}
+
+constexpr Field kRenameFields[] = {
+    {.name = "id", .read_only = true},
+    {.name = "display_name", .required = true, .length_max = 200},
+    {.name = "label", .read_only = true},
+};
+constexpr Field kLinkFields[] = {
+    {.name = "person", .required = true, .length_max = 200,
+     .description = "The person's label; the person is created when the tenant has none by that label"},
+};
+constexpr Field kMergeFields[] = {
+    {.name = "into", .required = true, .length_max = 36, .description = "The speaker that keeps the segments"},
+};
+
+constexpr Route kRoutes[] = {
+    {.method = "GET", .pattern = "/v1/videos/{id}/speakers", .operation_id = "speaker.list",
+     .summary = "A video's speakers", .permission = {"read", "transcripts"}, .handler = list_speakers},
+    {.method = "GET", .pattern = "/v1/speakers/{id}", .operation_id = "speaker.get", .summary = "One speaker",
+     .permission = {"read", "transcripts"}, .handler = get_speaker},
+    {.method = "PATCH", .pattern = "/v1/speakers/{id}", .operation_id = "speaker.rename",
+     .summary = "Set a speaker's display name", .permission = {"write", "transcripts"}, .body = BodyKind::json,
+     .fields = kRenameFields, .handler = rename_speaker, .resource_type = "speaker"},
+    {.method = "POST", .pattern = "/v1/speakers/{id}/link", .operation_id = "speaker.link",
+     .summary = "Link a speaker to a cross-video person", .permission = {"write", "transcripts"},
+     .body = BodyKind::json, .fields = kLinkFields, .handler = link_speaker, .resource_type = "speaker"},
+    {.method = "DELETE", .pattern = "/v1/speakers/{id}/link", .operation_id = "speaker.unlink",
+     .summary = "Remove a speaker's link to a person", .permission = {"write", "transcripts"},
+     .handler = unlink_speaker, .resource_type = "speaker"},
+    {.method = "POST", .pattern = "/v1/speakers/{id}/merge", .operation_id = "speaker.merge",
+     .summary = "Move this speaker's segments to another speaker of the same video and delete it",
+     .permission = {"write", "transcripts"}, .body = BodyKind::json, .fields = kMergeFields,
+     .handler = merge_speaker, .resource_type = "speaker"},
+};
+
+}  // namespace
+
+std::span<const Route> speaker_routes() { return kRoutes; }
+
+}  // namespace narralytica::api

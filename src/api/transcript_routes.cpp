@@ -1,0 +1,96 @@
+// Transcripts of a video, and their segments with keyset pagination, a time window and a
+// speaker filter.
+#include "api/detail/io.hpp"
+#include "core/json_writer.hpp"
+#include "api/detail/route.hpp"
+#include "api/detail/views.hpp"
+#include "store/media/transcript_repository.hpp"
+
+namespace narralytica::api {
+namespace {
+
+using store::TranscriptRepository;
+
+Result<HttpResponse> list_transcripts(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "video"));
+  ASSIGN_OR_RETURN(auto video, store::VideoRepository::get(*call.tx, *call.scope, id));
+  ASSIGN_OR_RETURN(auto transcripts, TranscriptRepository::list_for_video(*call.tx, *call.scope, video));
+  JsonArray items;
+  for (const auto& t : transcripts) items.add_raw(transcript_json(t));
+  return json_response(200, page_json(items.str(), std::nullopt));
+}
+
+Result<HttpResponse> get_transcript(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "transcript"));
+  ASSIGN_OR_RETURN(auto transcript, TranscriptRepository::get(*call.tx, *call.scope, id));
+  return json_response(200, transcript_json(transcript));
+}
+
+Result<HttpResponse> delete_transcript(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "transcript"));
+  RETURN_IF_ERROR(TranscriptRepository::remove(*call.tx, *call.scope, id));
+  return json_response(204, "");
+}
+
+Result<HttpResponse> list_segments(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "transcript"));
+  store::SegmentQuery query;
+  ASSIGN_OR_RETURN(query.limit, page_limit(call.request));
+  ASSIGN_OR_RETURN(query.from_ms, query_int(call.request, "from_ms", 0, INT64_MAX));
+  ASSIGN_OR_RETURN(query.to_ms, query_int(call.request, "to_ms", 0, INT64_MAX));
+  if (query.from_ms && query.to_ms && *query.from_ms > *query.to_ms) {
+    return make_error(ErrorCode::invalid_argument, "from_ms must not be after to_ms", "from_ms");
+  }
+  if (auto speaker = call.request.query_param("speaker")) {
+    auto speaker_id = Uuid::parse(*speaker);
+    if (!speaker_id) return make_error(ErrorCode::invalid_argument, "speaker is a speaker id", "speaker");
+    query.speaker_public_id = *speaker_id;
+  }
+  if (auto cursor = call.request.query_param("cursor")) {
+    ASSIGN_OR_RETURN(std::string key, decode_cursor('s', *cursor));
+    if (key.size() != 8) return make_error(ErrorCode::invalid_argument, "not a cursor this list gave out", "cursor");
+    std::int64_t ordinal = 0;
+    for (unsigned char c : key) ordinal = (ordinal << 8) | c;
+    query.after_ordinal = ordinal;
+  }
+  ASSIGN_OR_RETURN(auto transcript, TranscriptRepository::get(*call.tx, *call.scope, id));
+  ASSIGN_OR_RETURN(auto page, TranscriptRepository::segments(*call.tx, *call.scope, transcript, query));
+  std::string items;
+  items.reserve(page.items.size() * 256 + 2);
+  items += '[';
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
+    if (i) items += ',';
+    items += segment_json(page.items[i]);
+  }
+  items += ']';
+  std::optional<std::string> next;
+  if (page.next_after_ordinal) {
+    std::string key(8, '\0');
+    for (int i = 7; i >= 0; --i) key[static_cast<std::size_t>(7 - i)] = static_cast<char>((*page.next_after_ordinal >> (i * 8)) & 0xff);
+    next = encode_cursor('s', key);
+  }
+  return json_response(200, page_json(items, next));
+}
+
+constexpr std::string_view kSegmentQuery[] = {"limit", "cursor", "from_ms", "to_ms", "speaker"};
+
+constexpr Route kRoutes[] = {
+    {.method = "GET", .pattern = "/v1/videos/{id}/transcripts", .operation_id = "transcript.list",
+     .summary = "A video's transcripts, by language and revision", .permission = {"read", "transcripts"},
+     .handler = list_transcripts},
+    {.method = "GET", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.get",
+     .summary = "One transcript's metadata", .permission = {"read", "transcripts"}, .handler = get_transcript},
+    {.method = "DELETE", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.delete",
+     .summary = "Delete a transcript and its segments (not when a newer revision builds on it)",
+     .permission = {"delete", "transcripts"}, .handler = delete_transcript, .resource_type = "transcript",
+     .status = 204},
+    {.method = "GET", .pattern = "/v1/transcripts/{id}/segments", .operation_id = "segment.list",
+     .summary = "Segments in order; a time window (segments overlapping [from_ms, to_ms)) and a speaker filter",
+     .permission = {"read", "transcripts"}, .handler = list_segments, .query = kSegmentQuery},
+};
+
+}  // namespace
+
+std::span<const Route> transcript_routes() { return kRoutes; }
+
+}  // namespace narralytica::api

@@ -1,0 +1,130 @@
+// Proves the isolation matrix over every route that takes an id, read from the server's own
+// route table (a new route without an entry here fails the test): a tenant-B token on tenant A's
+// id gets 404 and not one byte of A's data; a viewer's write gets 403 and is audited as denied;
+// no token or a bad token gets 401; and none of those requests changes A's data.
+#include <map>
+
+#include "api/openapi.hpp"
+#include "api_fixture.hpp"
+
+namespace narralytica::testing {
+namespace {
+
+struct Probe {
+  std::string target;
+  std::string body;
+};
+
+class IsolationMatrix : public ApiTest {
+ protected:
+  // A request on A's data for each (method, pattern) that takes an id.
+  std::map<std::pair<std::string, std::string>, Probe> probes() {
+    const std::string video = video_a_.public_id.to_string();
+    const std::string transcript = transcript_a_.public_id.to_string();
+    const std::string speaker = speakers_a_[0].public_id.to_string();
+    const std::string other_speaker = speakers_a_[1].public_id.to_string();
+    return {
+        {{"GET", "/v1/videos/{id}"}, {"/v1/videos/" + video, ""}},
+        {{"PATCH", "/v1/videos/{id}"}, {"/v1/videos/" + video, R"({"title":"hijacked"})"}},
+        {{"DELETE", "/v1/videos/{id}"}, {"/v1/videos/" + video, ""}},
+        {{"GET", "/v1/videos/{id}/sources"}, {"/v1/videos/" + video + "/sources", ""}},
+        {{"GET", "/v1/videos/{id}/transcripts"}, {"/v1/videos/" + video + "/transcripts", ""}},
+        {{"POST", "/v1/videos/{id}/transcripts"}, {"/v1/videos/" + video + "/transcripts?format=vtt",
+                                                    "WEBVTT\n\n00:00.000 --> 00:01.000\nhijacked\n"}},
+        {{"GET", "/v1/videos/{id}/speakers"}, {"/v1/videos/" + video + "/speakers", ""}},
+        {{"GET", "/v1/transcripts/{id}"}, {"/v1/transcripts/" + transcript, ""}},
+        {{"DELETE", "/v1/transcripts/{id}"}, {"/v1/transcripts/" + transcript, ""}},
+        {{"GET", "/v1/transcripts/{id}/segments"}, {"/v1/transcripts/" + transcript + "/segments", ""}},
+        {{"GET", "/v1/speakers/{id}"}, {"/v1/speakers/" + speaker, ""}},
+        {{"PATCH", "/v1/speakers/{id}"}, {"/v1/speakers/" + speaker, R"({"display_name":"hijacked"})"}},
+        {{"POST", "/v1/speakers/{id}/link"}, {"/v1/speakers/" + speaker + "/link", R"({"person":"hijacked"})"}},
+        {{"DELETE", "/v1/speakers/{id}/link"}, {"/v1/speakers/" + speaker + "/link", ""}},
+        {{"POST", "/v1/speakers/{id}/merge"}, {"/v1/speakers/" + other_speaker + "/merge", R"({"into":")" + speaker + "\"}"}},
+        {{"DELETE", "/v1/tokens/{id}"}, {"/v1/tokens/" + token_a_id_, ""}},
+        {{"GET", "/v1/tenant/config/{key}"}, {"/v1/tenant/config/a-secret", ""}},
+        {{"PUT", "/v1/tenant/config/{key}"}, {"/v1/tenant/config/a-secret", R"({"value":"hijacked"})"}},
+    };
+  }
+
+  void SetUp() override {
+    ApiTest::SetUp();
+    if (!db_) return;
+    auto token = call("POST", "/v1/tokens", owner_a_, R"({"name":"victim"})");
+    ASSERT_EQ(token.status, 201) << token.body;
+    token_a_id_ = json_of(token)["token"]["id"];
+    ASSERT_EQ(call("PUT", "/v1/tenant/config/a-secret", owner_a_, R"({"value":")" + secret_text_ + "\"}").status, 200);
+  }
+
+  bool mentions_a(const std::string& body) const {
+    return body.find(secret_text_) != std::string::npos || body.find("tenant-a") != std::string::npos ||
+           body.find(tenant_a_.public_id.to_string()) != std::string::npos;
+  }
+
+  std::string token_a_id_;
+};
+
+TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
+  NARRALYTICA_API_TEST();
+  const auto table = probes();
+  const auto segments_before = count("segments");
+  const auto videos_before = count("videos");
+  int covered = 0;
+  for (const auto& [method, pattern] : api::route_list()) {
+    if (pattern.find('{') == std::string::npos) continue;
+    SCOPED_TRACE(method + " " + pattern);
+    auto probe = table.find({method, pattern});
+    ASSERT_NE(probe, table.end()) << "the isolation matrix has no request for this route";
+    ++covered;
+    const Probe& p = probe->second;
+    const bool write = method != "GET";
+    std::vector<std::string> headers;
+    if (pattern == "/v1/videos/{id}/transcripts" && write) headers.push_back("Content-Type: text/vtt");
+
+    auto foreign = call(method, p.target, owner_b_, p.body, headers);
+    EXPECT_EQ(foreign.status, 404) << foreign.body;
+    EXPECT_EQ(foreign.header("content-type"), "application/problem+json");
+    EXPECT_FALSE(mentions_a(foreign.body)) << foreign.body;
+
+    auto anonymous = call(method, p.target, "", p.body, headers);
+    EXPECT_EQ(anonymous.status, 401);
+    EXPECT_FALSE(anonymous.header("www-authenticate").empty());
+    EXPECT_FALSE(mentions_a(anonymous.body));
+    auto forged = call(method, p.target, "nla_forged_0000000000000000000000000000000000000000000", p.body, headers);
+    EXPECT_EQ(forged.status, 401);
+    EXPECT_FALSE(mentions_a(forged.body));
+
+    if (write) {
+      auto viewer = call(method, p.target, viewer_a_, p.body, headers);
+      EXPECT_EQ(viewer.status, 403) << viewer.body;
+      EXPECT_EQ(json_of(viewer)["code"], "forbidden");
+    } else {
+      auto own = call(method, p.target, owner_a_);
+      EXPECT_EQ(own.status, 200) << own.body;  // the probe does reach A's data with A's token
+    }
+  }
+  EXPECT_GE(covered, 15);
+  EXPECT_EQ(count("segments"), segments_before);
+  EXPECT_EQ(count("videos"), videos_before);
+  EXPECT_EQ(count("videos", "title LIKE '%hijacked%'"), 0);
+  EXPECT_EQ(count("speakers", "display_name = 'hijacked' OR label = 'hijacked'"), 0);
+  EXPECT_EQ(count("api_tokens", "revoked_at IS NOT NULL"), 0);
+  // Each viewer write was refused and audited as denied.
+  EXPECT_GE(count("audit_logs", "outcome = 'denied'"), 1);
+}
+
+TEST_P(IsolationMatrix, ListsShowOnlyTheCallersTenant) {
+  NARRALYTICA_API_TEST();
+  for (const char* target : {"/v1/videos", "/v1/members", "/v1/roles", "/v1/audit", "/v1/tenant"}) {
+    auto answer = call("GET", target, owner_b_);
+    EXPECT_EQ(answer.status, 200) << target << answer.body;
+    EXPECT_FALSE(mentions_a(answer.body)) << target << answer.body;
+  }
+  EXPECT_EQ(call("GET", "/v1/audit", viewer_a_).status, 403);  // admins only
+  EXPECT_EQ(call("GET", "/v1/audit", editor_a_).status, 403);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, IsolationMatrix,
+                         ::testing::Values(store::Backend::sqlite, store::Backend::postgres), backend_name);
+
+}  // namespace
+}  // namespace narralytica::testing

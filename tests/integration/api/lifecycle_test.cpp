@@ -1,0 +1,104 @@
+// Proves authentication and the server's lifecycle: login exchanges e-mail, password and tenant
+// for a working token (wrong ones get one answer, and repeated failures 429); a revoked token
+// stops working at once; keep-alive serves many requests on one connection; and a graceful stop
+// with a request in flight lets that request finish with its answer while new connections are
+// refused and idle ones closed.
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "api_fixture.hpp"
+
+namespace narralytica::testing {
+namespace {
+
+TEST_P(ApiTest, LoginIssuesAnExpiringTokenAndRefusesGuessing) {
+  NARRALYTICA_API_TEST();
+  auto login = call("POST", "/v1/auth/login", "",
+                    R"({"email":"Viewer@A.example","password":")" + std::string(kPassword) + R"(","tenant":"tenant-a"})");
+  ASSERT_EQ(login.status, 201) << login.body;
+  const auto body = json_of(login);
+  EXPECT_EQ(body["tenant"]["slug"], "tenant-a");
+  EXPECT_FALSE(body["expires_at"].get<std::string>().empty());
+  const std::string token = body["token"];
+  EXPECT_EQ(call("GET", "/v1/videos/" + video_a_.public_id.to_string(), token).status, 200);
+
+  // Wrong password, unknown user and a tenant the user is not in: the same answer.
+  for (const std::string& bad :
+       {R"({"email":"viewer@a.example","password":"wrong password","tenant":"tenant-a"})",
+        R"({"email":"nobody@a.example","password":"wrong password","tenant":"tenant-a"})",
+        R"({"email":"viewer@a.example","password":")" + std::string(kPassword) + R"(","tenant":"tenant-b"})"}) {
+    auto refused = call("POST", "/v1/auth/login", "", bad);
+    EXPECT_EQ(refused.status, 401) << bad;
+    EXPECT_EQ(json_of(refused)["detail"], "wrong e-mail, password or tenant");
+  }
+  int status = 0;
+  for (int i = 0; i < 12 && status != 429; ++i) {
+    status = call("POST", "/v1/auth/login", "", R"({"email":"owner@a.example","password":"guess guess","tenant":"tenant-a"})")
+                 .status;
+  }
+  EXPECT_EQ(status, 429);
+}
+
+TEST_P(ApiTest, RevokedTokenStopsWorking) {
+  NARRALYTICA_API_TEST();
+  auto created = call("POST", "/v1/tokens", owner_a_, R"({"name":"short-lived","expires_in_s":3600})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto body = json_of(created);
+  const std::string secret = body["secret"];
+  EXPECT_EQ(call("GET", "/v1/tenant", secret).status, 200);
+  EXPECT_EQ(call("DELETE", "/v1/tokens/" + body["token"]["id"].get<std::string>(), owner_a_).status, 204);
+  EXPECT_EQ(call("GET", "/v1/tenant", secret).status, 401);
+  EXPECT_EQ(call("POST", "/v1/tokens", owner_a_, R"({"name":"x","expires_in_s":5})").status, 422);
+}
+
+TEST_P(ApiTest, KeepAliveServesManyRequestsOnOneConnection) {
+  NARRALYTICA_API_TEST();
+  HttpConnection connection(port_);
+  for (int i = 0; i < 20; ++i) {
+    auto answer = connection.request("GET", "/v1/videos/" + video_a_.public_id.to_string(), "",
+                                     {"Authorization: Bearer " + viewer_a_});
+    ASSERT_EQ(answer.status, 200) << i;
+  }
+}
+
+TEST_P(ApiTest, GracefulStopFinishesTheRequestInFlight) {
+  NARRALYTICA_API_TEST();
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool entered = false;
+  bool release = false;
+  api::ServerOptions options;
+  options.before_handle = [&](const api::HttpRequest& request) {
+    if (request.path != "/v1/tenant") return;
+    std::unique_lock lock(mutex);
+    entered = true;
+    changed.notify_all();
+    changed.wait(lock, [&] { return release; });
+  };
+  start_server(options);
+  HttpConnection idle(port_);
+  ASSERT_EQ(idle.request("GET", "/healthz").status, 200);
+
+  auto in_flight = std::async(std::launch::async, [&] { return call("GET", "/v1/tenant", owner_a_); });
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return entered; }));
+  }
+  server_->stop();
+  EXPECT_TRUE(idle.closed_by_peer(5000));  // idle keep-alive connections are closed
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+  }
+  changed.notify_all();
+  const auto answer = in_flight.get();
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(answer.header("connection"), "close");
+  server_->wait();
+  EXPECT_FALSE(HttpConnection(port_).connected() && HttpConnection(port_).request("GET", "/healthz").status == 200);
+}
+
+}  // namespace
+}  // namespace narralytica::testing
