@@ -20,7 +20,7 @@ Status ReadinessCache::check(store::Database& database, const Clock& clock) {
   }
   ASSIGN_OR_RETURN(auto migrations, store::load_migrations(store::embedded_migrations(database.backend())));
   store::MigrationRunner runner(database, std::move(migrations), clock);
-  ASSIGN_OR_RETURN(bool current, runner.is_current());
+  ASSIGN_OR_RETURN(bool current, runner.is_current_read_only());
   checked_at_us_ = now;
   current_ = current;
   if (!current) {

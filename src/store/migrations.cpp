@@ -172,6 +172,14 @@ Result<std::vector<MigrationStatus>> MigrationRunner::status() {
   return out;
 }
 
+Result<bool> MigrationRunner::is_current_read_only() {
+  ASSIGN_OR_RETURN(ConnectionLease connection, database_.acquire());
+  RETURN_IF_ERROR(verify_applied(*connection));
+  ASSIGN_OR_RETURN(auto applied, read_applied(*connection));
+  return std::all_of(migrations_.begin(), migrations_.end(),
+                     [&](const Migration& m) { return applied.contains(m.version); });
+}
+
 Result<bool> MigrationRunner::is_current() {
   ASSIGN_OR_RETURN(auto statuses, status());
   return std::all_of(statuses.begin(), statuses.end(),

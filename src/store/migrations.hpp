@@ -55,6 +55,9 @@ class MigrationRunner {
 
   // True when every known migration is applied (readiness checks).
   Result<bool> is_current();
+  // The same answer from a read of the ledger alone: no ledger creation and no lock, so the
+  // application role (which may create nothing) can ask, e.g. in a readiness probe.
+  Result<bool> is_current_read_only();
 
  private:
   Status ensure_ledger();

@@ -41,7 +41,9 @@ TEST_P(ApiTest, BadBodiesAreRefusedWithProblemsAndWriteNothing) {
     EXPECT_EQ(problem["status"], c.status);
     EXPECT_TRUE(problem["detail"].is_string());
     EXPECT_FALSE(problem["request_id"].get<std::string>().empty());
-    if (c.field) EXPECT_EQ(problem["field"], c.field);
+    if (c.field) {
+      EXPECT_EQ(problem["field"], c.field);
+    }
   }
   EXPECT_EQ(count("videos"), videos_before);
   // Failed changes are audited too.

@@ -25,8 +25,8 @@ TEST_P(ApiTest, LoginIssuesAnExpiringTokenAndRefusesGuessing) {
   EXPECT_EQ(call("GET", "/v1/videos/" + video_a_.public_id.to_string(), token).status, 200);
 
   // Wrong password, unknown user and a tenant the user is not in: the same answer.
-  for (const std::string& bad :
-       {R"({"email":"viewer@a.example","password":"wrong password","tenant":"tenant-a"})",
+  for (const std::string& bad : std::vector<std::string>{
+           R"({"email":"viewer@a.example","password":"wrong password","tenant":"tenant-a"})",
         R"({"email":"nobody@a.example","password":"wrong password","tenant":"tenant-a"})",
         R"({"email":"viewer@a.example","password":")" + std::string(kPassword) + R"(","tenant":"tenant-b"})"}) {
     auto refused = call("POST", "/v1/auth/login", "", bad);
