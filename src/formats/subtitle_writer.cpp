@@ -94,6 +94,9 @@ Result<std::string> write_webvtt(const Document& document) {
     if (!segment.speaker_label.empty()) {
       out += "<v ";
       out += escape_vtt(one_line(segment.speaker_label));
+      // A name ending in "--" would make "-->" with the closing '>', which reads as a timing
+      // line; the reader trims the space again. (Found by fuzzing.)
+      if (segment.speaker_label.back() == '-') out += ' ';
       out += '>';
     }
     out += escape_vtt(cue_lines(segment));

@@ -121,6 +121,21 @@ TEST(RoundTrip, WebvttWriterEscapesWhatWouldBreakACue) {
   EXPECT_EQ(again->segments[0].speaker_label, "Tom <the> Cat");
 }
 
+TEST(RoundTrip, WebvttWriterKeepsASpeakerEndingInDashesOffTheArrow) {
+  // Found by fuzzing: "<v A-->" was read back as a timing line.
+  Document document;
+  Segment segment;
+  segment.end_ms = 1'000;
+  segment.text = "hi";
+  segment.speaker_label = "A--";
+  document.segments = {segment};
+  auto written = write_webvtt(document);
+  ASSERT_TRUE(written.ok());
+  auto again = read_webvtt(*written);
+  ASSERT_TRUE(again.ok()) << again.error().describe() << "\n" << *written;
+  EXPECT_EQ(again->segments[0].speaker_label, "A--");
+}
+
 TEST(RoundTrip, SrtWriterFormatsTimesAndSpeakers) {
   Document document;
   Segment segment;
