@@ -35,6 +35,23 @@ constexpr const char* kBareCycleSqlite =
     "UPDATE jobs SET status = 'succeeded', attempts = attempts + 1, finished_at = $1, updated_at = $1 "
     "WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 ORDER BY priority DESC, run_at "
     "LIMIT $2)";
+// The same leased cycle the worker runs, without the library: complete the previous batch and
+// claim the next (marked running under a lease) in one transaction; each job is written twice.
+constexpr const char* kLeasedClaimPostgres =
+    "WITH picked AS (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 ORDER BY priority DESC, run_at "
+    "LIMIT $2 FOR UPDATE SKIP LOCKED) UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, "
+    "lease_owner = $3, lease_expires_at = $1 + 30000000, updated_at = $1 FROM picked WHERE j.id = picked.id "
+    "RETURNING j.id";
+constexpr const char* kLeasedClaimSqlite =
+    "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $3, lease_expires_at = $1 + 30000000, "
+    "updated_at = $1 WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 "
+    "ORDER BY priority DESC, run_at LIMIT $2) RETURNING id";
+constexpr const char* kLeasedCompletePostgres =
+    "UPDATE jobs SET status = 'succeeded', finished_at = $1, updated_at = $1, lease_owner = NULL, "
+    "lease_expires_at = NULL WHERE status = 'running' AND lease_owner = $2 AND id = ANY(CAST($3 AS bigint[]))";
+constexpr const char* kLeasedCompleteSqlite =
+    "UPDATE jobs SET status = 'succeeded', finished_at = $1, updated_at = $1, lease_owner = NULL, "
+    "lease_expires_at = NULL WHERE status = 'running' AND lease_owner = $2 AND id IN (SELECT value FROM json_each($3))";
 constexpr const char* kSystemPostgres = "SELECT set_config('narralytica.system', 'on', true)";
 
 void die(const Error& e) {
@@ -52,11 +69,18 @@ void must(Status s) {
 
 store::SystemScope scope() { return store::SystemScope::because(store::Actor{std::nullopt, std::nullopt, "bench"}); }
 
-void clear_jobs(store::Database& db) {
-  auto tx = must(store::Transaction::begin(db, store::TxMode::write));
-  must(tx.enter(scope()));
-  must(must(tx.prepare("DELETE FROM jobs"))->execute());
-  must(tx.commit());
+// Empties the queue as the owner: TRUNCATE on PostgreSQL, so dead tuples of the previous run do not
+// slow the next one (each run starts from the same fresh table, baseline and product alike).
+store::Database* g_owner = nullptr;
+void clear_jobs(store::Database&) {
+  auto lease = must(g_owner->acquire());
+  must(lease->execute_script(lease->backend() == store::Backend::postgres ? "TRUNCATE jobs" : "DELETE FROM jobs"));
+}
+
+// Fresh planner statistics and visibility map after a fill, as pgbench's fill does.
+void settle(store::Database&) {
+  auto lease = must(g_owner->acquire());
+  if (lease->backend() == store::Backend::postgres) must(lease->execute_script("VACUUM ANALYZE jobs"));
 }
 
 double enqueue_api(store::Database& db, int jobs) {
@@ -132,6 +156,49 @@ double cycle_bare(store::Database& db, int jobs, int workers, int batch) {
   return jobs / std::chrono::duration<double>(Stopwatch::now() - start).count();
 }
 
+double cycle_bare_leased(store::Database& db, int jobs, int workers, int batch) {
+  std::atomic<std::int64_t> done{0};
+  std::vector<std::thread> threads;
+  const auto start = Stopwatch::now();
+  for (int w = 0; w < workers; ++w) {
+    threads.emplace_back([&, w] {
+      auto lease = must(db.acquire());
+      const bool postgres = lease->backend() == store::Backend::postgres;
+      const std::string owner = "bare-" + std::to_string(w);
+      std::vector<std::int64_t> held;
+      while (true) {
+        must(lease->begin(true));
+        if (postgres) must(lease->execute_script(kSystemPostgres));
+        const auto now = SystemClock::instance().now_us();
+        if (!held.empty()) {
+          std::string ids = postgres ? "{" : "[";
+          for (std::size_t i = 0; i < held.size(); ++i) {
+            if (i) ids += ',';
+            ids += std::to_string(held[i]);
+          }
+          ids += postgres ? "}" : "]";
+          auto* complete = must(lease->prepare(postgres ? kLeasedCompletePostgres : kLeasedCompleteSqlite));
+          complete->bind_int64(1, now);
+          complete->bind_text(2, owner);
+          complete->bind_text(3, ids);
+          done.fetch_add(must(complete->execute()));
+          held.clear();
+        }
+        auto* claim = must(lease->prepare(postgres ? kLeasedClaimPostgres : kLeasedClaimSqlite));
+        claim->bind_int64(1, now);
+        claim->bind_int64(2, batch);
+        claim->bind_text(3, owner);
+        while (must(claim->step())) held.push_back(claim->column_int64(0));
+        claim->reset();
+        must(lease->commit());
+        if (held.empty()) break;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return jobs / std::chrono::duration<double>(Stopwatch::now() - start).count();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -141,11 +208,12 @@ int main(int argc, char** argv) {
   }
   const int jobs = argc > 2 ? std::atoi(argv[2]) : 20'000;
   store::DatabaseOptions owner_options{argv[1], store::ConnectRole::owner};
+  auto owner = must(store::Database::open(owner_options));
   {
-    auto owner = must(store::Database::open(owner_options));
     store::MigrationRunner runner(*owner, must(store::load_migrations(store::embedded_migrations(owner->backend()))));
     must(runner.apply());
   }
+  g_owner = owner.get();
   store::DatabaseOptions app_options{argv[1]};
   app_options.pool_size_max = 12;
   auto db = must(store::Database::open(app_options));
@@ -155,23 +223,31 @@ int main(int argc, char** argv) {
   const double bare_enqueue = enqueue_bare(*db, jobs);
   clear_jobs(*db);
   const double api_enqueue = enqueue_api(*db, jobs);
-  std::printf("%-34s %12s %12s %8s\n", "what", "bare jobs/s", "api jobs/s", "bare/api");
-  std::printf("%-34s %12.0f %12.0f %8.2f\n", "enqueue (100 per transaction)", bare_enqueue, api_enqueue,
-              bare_enqueue / api_enqueue);
+  std::printf("bare: one UPDATE queued->succeeded per batch (as pgbench); leased: the worker's own SQL\n"
+              "cycle (complete previous + claim next under a lease, two writes per job) without the library\n");
+  std::printf("%-34s %12s %12s %12s %9s %9s\n", "what", "bare", "leased", "api", "bare/api", "lsd/api");
+  std::printf("%-34s %12.0f %12s %12.0f %9.2f %9s\n", "enqueue (100 per transaction)", bare_enqueue, "-",
+              api_enqueue, bare_enqueue / api_enqueue, "-");
   for (int batch : {1, 50}) {
     for (int workers : {1, 2, 4}) {
       // Batch 1 costs a commit per job: fewer jobs keep the run short.
       const int n = batch == 1 ? std::max(jobs / 10, 1000) : jobs;
       clear_jobs(*db);
       enqueue_bare(*db, n);
+      settle(*db);
       const double bare = cycle_bare(*db, n, workers, batch);
       clear_jobs(*db);
       enqueue_bare(*db, n);
+      settle(*db);
+      const double leased = cycle_bare_leased(*db, n, workers, batch);
+      clear_jobs(*db);
+      enqueue_bare(*db, n);
+      settle(*db);
       const double api = cycle_api(*db, n, workers, batch);
       char label[64];
       std::snprintf(label, sizeof label, "claim+complete, %d worker%s, batch %d", workers, workers == 1 ? "" : "s",
                     batch);
-      std::printf("%-34s %12.0f %12.0f %8.2f\n", label, bare, api, bare / api);
+      std::printf("%-34s %12.0f %12.0f %12.0f %9.2f %9.2f\n", label, bare, leased, api, bare / api, leased / api);
       std::fflush(stdout);
     }
   }

@@ -80,6 +80,8 @@ Result<int> Worker::step() {
   std::vector<store::Job> jobs;
   std::vector<std::int64_t> settled;
   {
+    std::unique_lock<std::mutex> turn;
+    if (write_turn_) turn = std::unique_lock(*write_turn_);
     ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, options_.store_context));
     if (!pending_success_.empty()) {
       ASSIGN_OR_RETURN(settled, store::JobRepository::complete(tx, scope, owner_, pending_success_));
@@ -252,6 +254,7 @@ Status WorkerPool::start() {
   for (int i = 0; i < options_.concurrency; ++i) {
     workers_.push_back(std::make_unique<Worker>(database_, handlers_, options_,
                                                 prefix + ":" + std::to_string(i) + ":" + std::to_string(nonce)));
+    if (database_.backend() == store::Backend::sqlite) workers_.back()->write_turn_ = &sqlite_write_turn_;
   }
   started_ = true;
   for (int i = 0; i < options_.concurrency; ++i) {
@@ -330,11 +333,16 @@ void WorkerPool::run_heartbeat() {
   UnixMicros next_reclaim = clock.now_us();
   UnixMicros next_retention = clock.now_us();
   auto& reclaimer = *workers_.front();
+  UnixMicros next_heartbeat = clock.now_us();
   while (!heartbeat_stopping_.load()) {
-    for (auto& worker : workers_) {
-      if (!worker->heartbeat().ok()) worker->count(&WorkerMetrics::errors, 1);
+    UnixMicros now = clock.now_us();
+    if (now >= next_heartbeat) {
+      for (auto& worker : workers_) {
+        if (!worker->heartbeat().ok()) worker->count(&WorkerMetrics::errors, 1);
+      }
+      next_heartbeat = now + options_.heartbeat_us;
     }
-    const UnixMicros now = clock.now_us();
+    now = clock.now_us();
     if (!stopping_.load() && now >= next_reclaim) {
       if (!reclaimer.reclaim_expired().ok()) reclaimer.count(&WorkerMetrics::errors, 1);
       next_reclaim = now + options_.reclaim_every_us;
@@ -355,8 +363,12 @@ void WorkerPool::run_heartbeat() {
       if (!ok) reclaimer.count(&WorkerMetrics::errors, 1);
       next_retention = now + kRetentionScheduleEveryUs;
     }
+    // Wake for whichever comes first, so a dead worker's jobs are reclaimed within
+    // lease + reclaim_every_us, however long the heartbeat interval.
+    const std::int64_t wait_us = std::max<std::int64_t>(
+        std::min(next_heartbeat, stopping_.load() ? next_heartbeat : next_reclaim) - clock.now_us(), 1'000);
     std::unique_lock lock(wake_mutex_);
-    wake_.wait_for(lock, std::chrono::microseconds(options_.heartbeat_us), [&] { return heartbeat_stopping_.load(); });
+    wake_.wait_for(lock, std::chrono::microseconds(wait_us), [&] { return heartbeat_stopping_.load(); });
   }
 }
 

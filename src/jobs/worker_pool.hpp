@@ -111,6 +111,9 @@ class Worker {
   std::string owner_;
   std::vector<std::string> kinds_;
   std::atomic<bool> stop_requested_{false};
+  // SQLite has one writer: loops of one pool take turns here instead of in SQLite's busy handler,
+  // which sleeps (up to 100 ms) and would idle the lock. nullptr on PostgreSQL (SKIP LOCKED).
+  std::mutex* write_turn_ = nullptr;
 
   mutable std::mutex held_mutex_;  // guards held_ and running_cancelled_ across the heartbeat thread
   std::vector<std::int64_t> held_;     // claimed and not yet settled in the database
@@ -164,7 +167,8 @@ class WorkerPool {
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
-  std::atomic<bool> heartbeat_stopping_{false};  // heartbeats go on while loops drain
+  std::atomic<bool> heartbeat_stopping_{false};
+  std::mutex sqlite_write_turn_;  // lent to the loops on SQLite (Worker::write_turn_)  // heartbeats go on while loops drain
   bool started_ = false;
   bool joined_ = false;
 };

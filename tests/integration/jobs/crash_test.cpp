@@ -31,7 +31,7 @@ constexpr int kJobs = 10'000;
 constexpr int kFailEvery = 97;       // these jobs always fail and must end dead
 constexpr int kWorkers = 3;
 constexpr int kKills = 8;            // bounded
-constexpr int kLeaseMs = 1000;       // short real leases: only in this harness
+constexpr int kLeaseMs = 2000;       // short real leases: only in this harness
 constexpr auto kDeadline = std::chrono::seconds(100);
 
 pid_t spawn_worker(const std::string& url) {
