@@ -13,3 +13,7 @@ export NARRALYTICA_TEST_REQUIRE_PG=1  # a missing PostgreSQL fails the run inste
 cmake --preset ci >/dev/null
 cmake --build --preset ci
 ctest --preset ci -j2 --timeout 600
+
+# Every transcript reader under libFuzzer for a bounded time from its seed corpus: no crash,
+# leak or sanitizer report (issue 3). The corpus persists in build/fuzz between runs.
+tests/fuzz/run.sh "${NARRALYTICA_FUZZ_SECONDS:-15}"

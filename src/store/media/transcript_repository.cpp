@@ -40,6 +40,9 @@ constexpr const char* kSelectSpeakerId =
 constexpr const char* kSelectTranscript = TRANSCRIPT_SELECT "WHERE t.tenant_id = $1 AND t.public_id = $2";
 constexpr const char* kSelectVideoTranscripts =
     TRANSCRIPT_SELECT "WHERE t.tenant_id = $1 AND t.video_id = $2 ORDER BY t.language, t.revision";
+constexpr const char* kSelectByAttachment =
+    TRANSCRIPT_SELECT "JOIN attachments a ON a.tenant_id = t.tenant_id AND a.id = t.attachment_id "
+                      "WHERE t.tenant_id = $1 AND a.sha256 = $2 ORDER BY t.id LIMIT 1";
 #undef TRANSCRIPT_SELECT
 
 constexpr const char* kHasNewerRevision =
@@ -67,6 +70,8 @@ constexpr const char* kSelectSpeaker =
     "LEFT JOIN videos v ON v.tenant_id = s.tenant_id AND v.id = s.video_id "
     "LEFT JOIN speakers i ON i.tenant_id = s.tenant_id AND i.id = s.identity_speaker_id "
     "WHERE s.tenant_id = $1 AND s.public_id = $2";
+constexpr const char* kTenantOfTranscript =
+    "SELECT n.public_id FROM transcripts t JOIN tenants n ON n.id = t.tenant_id WHERE t.public_id = $1";
 constexpr const char* kRenameSpeaker =
     "UPDATE speakers SET display_name = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2";
 
@@ -330,6 +335,19 @@ Result<Transcript> TranscriptRepository::get(Transaction& tx, const TenantScope&
   return t;
 }
 
+Result<std::optional<Transcript>> TranscriptRepository::find_by_attachment(Transaction& tx, const TenantScope& scope,
+                                                                          std::string_view sha256) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectByAttachment));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_blob(2, sha256);
+  ASSIGN_OR_RETURN(bool found, s->step());
+  std::optional<Transcript> transcript;
+  if (found) transcript = read_transcript(*s);
+  s->reset();
+  return transcript;
+}
+
 Result<std::vector<Transcript>> TranscriptRepository::list_for_video(Transaction& tx, const TenantScope& scope,
                                                                      const Video& video) {
   RETURN_IF_ERROR(tx.enter(scope));
@@ -408,6 +426,17 @@ Result<std::vector<Speaker>> TranscriptRepository::speakers(Transaction& tx, con
   }
   s->reset();
   return out;
+}
+
+Result<Uuid> TranscriptRepository::tenant_of(Transaction& tx, const SystemScope& scope, const Uuid& transcript) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kTenantOfTranscript));
+  s->bind_uuid(1, transcript);
+  ASSIGN_OR_RETURN(bool found, s->step());
+  if (!found) return make_error(ErrorCode::not_found, "no transcript " + transcript.to_string(), "transcript");
+  const Uuid tenant = s->column_uuid(0);
+  s->reset();
+  return tenant;
 }
 
 Result<Speaker> TranscriptRepository::rename_speaker(Transaction& tx, const TenantScope& scope, const Uuid& speaker_id,

@@ -103,6 +103,10 @@ class TranscriptRepository {
                                         const TranscriptDraft& draft);
   // Errors: not_found (also for another tenant's id).
   static Result<Transcript> get(Transaction& tx, const TenantScope& scope, const Uuid& public_id);
+  // The transcript made from an attachment with this content (32-byte SHA-256), if any: an
+  // import of the same file again finds it.
+  static Result<std::optional<Transcript>> find_by_attachment(Transaction& tx, const TenantScope& scope,
+                                                               std::string_view sha256);
   static Result<std::vector<Transcript>> list_for_video(Transaction& tx, const TenantScope& scope,
                                                         const Video& video);
   // Errors: not_found; conflict when a newer revision builds on this one.
@@ -112,6 +116,9 @@ class TranscriptRepository {
                                       const Transcript& transcript, const SegmentQuery& query);
 
   static Result<std::vector<Speaker>> speakers(Transaction& tx, const TenantScope& scope, const Video& video);
+  // The public id of the tenant owning a transcript, for the operator's CLI, which may name a
+  // transcript without its tenant. Errors: not_found.
+  static Result<Uuid> tenant_of(Transaction& tx, const SystemScope& scope, const Uuid& transcript);
   // Sets a speaker's display name. Errors: not_found, invalid_argument.
   static Result<Speaker> rename_speaker(Transaction& tx, const TenantScope& scope, const Uuid& speaker,
                                         std::string_view display_name);

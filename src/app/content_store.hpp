@@ -1,0 +1,39 @@
+// Content-addressed file storage for attachments (original transcript files): the bytes are kept
+// under the data directory at attachments/<tenant>/<aa>/<sha256>, written atomically (temporary
+// file, fsync, rename), so a crash leaves either the whole file or none, and the same content is
+// stored once. A file written for a transaction that then rolls back stays as an unreferenced,
+// harmless blob, reused if the same content is imported again.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "core/uuid.hpp"
+
+namespace narralytica::app {
+
+struct StoredBlob {
+  std::string sha256;       // 32 raw bytes
+  std::int64_t size_bytes = 0;
+  std::string storage_uri;  // "file:attachments/<tenant>/<aa>/<hex>", relative to the data directory
+};
+
+class ContentStore {
+ public:
+  explicit ContentStore(std::filesystem::path data_dir) : data_dir_(std::move(data_dir)) {}
+
+  // Errors: unavailable when the directory cannot be created or written (named).
+  Result<StoredBlob> put(const Uuid& tenant, std::string_view bytes);
+  // The bytes behind a storage_uri from put(). Errors: not_found.
+  Result<std::string> get(std::string_view storage_uri) const;
+
+ private:
+  std::filesystem::path data_dir_;
+};
+
+// The data directory used when none is given: beside a SQLite file, else ./narralytica-data.
+std::filesystem::path default_data_dir(std::string_view database_url);
+
+}  // namespace narralytica::app

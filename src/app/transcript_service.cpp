@@ -1,0 +1,225 @@
+#include "app/transcript_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/hashing.hpp"
+#include "core/json_writer.hpp"
+#include "formats/narralytica_json.hpp"
+#include "formats/subtitle_writer.hpp"
+#include "store/media/attachment_repository.hpp"
+
+namespace narralytica::app {
+namespace {
+
+using namespace store;
+
+const char* media_type_of(formats::Format format) {
+  switch (format) {
+    case formats::Format::webvtt: return "text/vtt";
+    case formats::Format::srt: return "application/x-subrip";
+    default: return "application/json";
+  }
+}
+
+std::string file_stem(std::string_view name) {
+  std::filesystem::path path{std::string(name)};
+  std::string stem = path.stem().string();
+  return stem.empty() ? std::string("Untitled") : stem;
+}
+
+TranscriptDraft to_draft(const formats::Document& document, std::string language) {
+  TranscriptDraft draft;
+  draft.language = std::move(language);
+  draft.origin = document.engine.empty() ? "import" : "asr";
+  if (!document.engine.empty()) draft.engine = document.engine;
+  if (!document.model.empty()) draft.model = document.model;
+  if (!document.model_version.empty()) draft.model_version = document.model_version;
+  draft.segments.reserve(document.segments.size());
+  for (const formats::Segment& s : document.segments) {
+    SegmentDraft segment;
+    segment.start_ms = s.start_ms;
+    segment.end_ms = s.end_ms;
+    segment.text = s.text;
+    segment.speaker_label = s.speaker_label;
+    segment.confidence = s.confidence;
+    if (!s.words.empty()) segment.words_json = encode_words(s.words);
+    draft.segments.push_back(std::move(segment));
+  }
+  return draft;
+}
+
+// Resolves the video the transcript belongs to: the one named, the one with this source URL, or a
+// new one.
+Result<Video> resolve_video(Transaction& tx, const TenantScope& scope, const ImportOptions& options,
+                            const formats::Document& document) {
+  if (options.video) return VideoRepository::get(tx, scope, *options.video);
+  if (options.source_url) {
+    ASSIGN_OR_RETURN(auto found, VideoRepository::find_by_source(tx, scope, "url", *options.source_url));
+    if (found) return std::move(*found);
+  }
+  VideoDraft draft;
+  draft.title = options.title.empty() ? file_stem(options.source_name) : options.title;
+  draft.language = options.language ? options.language : (document.language.empty() ? std::nullopt
+                                                                                       : std::optional(document.language));
+  draft.duration_ms = document.duration_ms;
+  if (options.source_url) {
+    // A URL is also the source's external id, so the same URL finds this video again.
+    draft.sources.push_back(VideoSourceDraft{"url", options.source_url, options.source_url, std::nullopt, true});
+  }
+  return VideoRepository::create(tx, scope, draft);
+}
+
+}  // namespace
+
+std::string encode_words(const std::vector<formats::Word>& words) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const formats::Word& w = words[i];
+    if (i) out.push_back(',');
+    JsonObject o;
+    o.add("w", w.text).add("s", static_cast<std::int64_t>(w.start_ms)).add("e", static_cast<std::int64_t>(w.end_ms));
+    if (w.confidence) o.add("c", *w.confidence);
+    if (w.interpolated) o.add("i", true);
+    if (!w.speaker_label.empty()) o.add("sp", w.speaker_label);
+    out += o.str();
+  }
+  out.push_back(']');
+  return out;
+}
+
+Result<std::vector<formats::Word>> decode_words(std::string_view json) {
+  std::vector<formats::Word> words;
+  auto parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_array()) return make_error(ErrorCode::internal, "stored word timings are not a JSON array", "words");
+  for (const auto& item : parsed) {
+    formats::Word w;
+    w.text = item.value("w", "");
+    w.start_ms = item.value("s", std::int64_t{0});
+    w.end_ms = item.value("e", std::int64_t{0});
+    if (item.contains("c") && item["c"].is_number()) w.confidence = item["c"].get<double>();
+    w.interpolated = item.value("i", false);
+    w.speaker_label = item.value("sp", "");
+    words.push_back(std::move(w));
+  }
+  return words;
+}
+
+Result<ImportResult> TranscriptService::import(const Principal& principal, std::string_view tenant_ref,
+                                               std::string_view content, const ImportOptions& options,
+                                               const RequestContext& request) {
+  // Parse before touching the database: a broken file never takes a lock.
+  formats::ReadOptions read_options;
+  read_options.format = options.format;
+  read_options.source_name = options.source_name;
+  read_options.filename_hint = options.source_name;
+  read_options.speaker_prefix = options.speaker_prefix;
+  ASSIGN_OR_RETURN(formats::Document document, formats::read_document(content, read_options));
+  const std::string language = options.language.value_or(document.language);
+  if (language.empty()) {
+    return make_error(ErrorCode::invalid_argument, "the file names no language: pass one (--language en)", "language");
+  }
+
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(database_, TxMode::write, context_));
+  ASSIGN_OR_RETURN(Tenant tenant, TenantRepository::find(tx, tenant_ref));
+  ASSIGN_OR_RETURN(TenantScope scope, Authorizer::authorize(tx, principal, tenant, {"write", "transcripts"}, request));
+
+  // The same file again: name what it made the first time.
+  ASSIGN_OR_RETURN(auto same_file, TranscriptRepository::find_by_attachment(tx, scope, sha256(content)));
+  if (same_file && same_file->language == language) {
+    ASSIGN_OR_RETURN(Video video, VideoRepository::get(tx, scope, same_file->video_public_id));
+    return ImportResult{std::move(video), std::move(*same_file), false, std::move(document.warnings)};
+  }
+
+  if (!options.video) RETURN_IF_ERROR(Authorizer::authorize(tx, principal, tenant, {"write", "videos"}, request));
+  ASSIGN_OR_RETURN(Video video, resolve_video(tx, scope, options, document));
+  if (video.duration_ms) formats::warn_past_duration(document, *video.duration_ms);
+
+  TranscriptDraft draft = to_draft(document, language);
+  if (!options.new_revision) {
+    ASSIGN_OR_RETURN(auto existing, TranscriptRepository::list_for_video(tx, scope, video));
+    const std::string hash = to_hex(transcript_content_hash(draft));
+    for (const Transcript& t : existing) {
+      if (t.content_hash == hash) return ImportResult{std::move(video), t, false, std::move(document.warnings)};
+    }
+    for (const Transcript& t : existing) {
+      if (t.language == language) {
+        return make_error(ErrorCode::conflict,
+                          "video " + video.public_id.to_string() + " already has a different " + language +
+                              " transcript (revision " + std::to_string(t.revision) +
+                              "): pass --revision to store this file as the next revision",
+                          options.source_name);
+      }
+    }
+  }
+
+  ASSIGN_OR_RETURN(StoredBlob blob, content_.put(tenant.public_id, content));
+  auto read_format = formats::parse_format(document.format);
+  Attachment original{0, Uuid{}, "transcript_original",
+                      read_format.ok() ? media_type_of(*read_format) : "application/octet-stream",
+                      blob.sha256, blob.size_bytes, blob.storage_uri};
+  ASSIGN_OR_RETURN(Attachment attachment, AttachmentRepository::put(tx, scope, original));
+  draft.attachment_id = attachment.id;
+
+  ASSIGN_OR_RETURN(TranscriptWrite written, TranscriptRepository::create(tx, scope, video, draft));
+  if (!document.layers.empty()) {
+    document.warnings.push_back(std::to_string(document.layers.size()) +
+                                " layer(s) in the file were read but not stored: layer storage is not built yet");
+  }
+  RETURN_IF_ERROR(tx.commit());
+  return ImportResult{std::move(video), std::move(written.transcript), written.created, std::move(document.warnings)};
+}
+
+Result<ExportResult> TranscriptService::export_transcript(const Principal& principal, std::string_view tenant_ref,
+                                                          const Uuid& transcript_id, formats::Format format,
+                                                          const RequestContext& request) {
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(database_, TxMode::read, context_));
+  std::string tenant_name(tenant_ref);
+  if (tenant_name.empty()) {
+    if (principal.kind != Principal::Kind::operator_cli) {
+      return make_error(ErrorCode::invalid_argument, "name the tenant", "tenant");
+    }
+    ASSIGN_OR_RETURN(Uuid owner, TranscriptRepository::tenant_of(tx, SystemScope::because(principal.actor), transcript_id));
+    tenant_name = owner.to_string();
+  }
+  ASSIGN_OR_RETURN(Tenant tenant, TenantRepository::find(tx, tenant_name));
+  ASSIGN_OR_RETURN(TenantScope scope, Authorizer::authorize(tx, principal, tenant, {"read", "transcripts"}, request));
+  ASSIGN_OR_RETURN(Transcript transcript, TranscriptRepository::get(tx, scope, transcript_id));
+
+  formats::Document document;
+  document.format = formats::to_string(format);
+  document.language = transcript.language;
+  document.engine = transcript.engine.value_or("");
+  document.model = transcript.model.value_or("");
+  document.model_version = transcript.model_version.value_or("");
+  SegmentQuery query;
+  query.limit = kPageLimitMax;
+  while (true) {
+    ASSIGN_OR_RETURN(SegmentPage page, TranscriptRepository::segments(tx, scope, transcript, query));
+    for (Segment& s : page.items) {
+      formats::Segment segment;
+      segment.start_ms = s.start_ms;
+      segment.end_ms = s.end_ms;
+      segment.text = std::move(s.text);
+      segment.speaker_label = s.speaker_label.value_or("");
+      segment.confidence = s.confidence;
+      if (s.words_json) {
+        ASSIGN_OR_RETURN(segment.words, decode_words(*s.words_json));
+      }
+      document.segments.push_back(std::move(segment));
+    }
+    if (!page.next_after_ordinal) break;
+    query.after_ordinal = page.next_after_ordinal;
+  }
+  ExportResult result;
+  result.media_type = media_type_of(format);
+  if (format == formats::Format::narralytica_json) {
+    ASSIGN_OR_RETURN(result.content, formats::write_narralytica_json(document));
+  } else if (format == formats::Format::webvtt || format == formats::Format::srt) {
+    ASSIGN_OR_RETURN(result.content, formats::write_document(document, format));
+  } else {
+    return make_error(ErrorCode::invalid_argument, "export formats are vtt, srt and json", "format");
+  }
+  return result;
+}
+
+}  // namespace narralytica::app

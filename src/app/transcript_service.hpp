@@ -1,0 +1,72 @@
+// Importing transcript files into the canonical store and exporting them back out: the use case
+// behind `narralytica import|export` and the API's transcript upload and download. An import is
+// one transaction: the video (created or attached), the original file as an attachment, the
+// transcript with its speakers and segments; an interrupted import leaves nothing behind.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/content_store.hpp"
+#include "formats/format.hpp"
+#include "store/identity/authorizer.hpp"
+#include "store/media/transcript_repository.hpp"
+
+namespace narralytica::app {
+
+struct ImportOptions {
+  std::optional<Uuid> video;              // attach to this video; otherwise found or created
+  std::string title;                      // a new video's title (default: the file's name)
+  std::optional<std::string> source_url;  // a new video's source; also finds it on re-import
+  std::optional<std::string> language;    // overrides the file's own language
+  std::optional<formats::Format> format;  // overrides detection
+  bool speaker_prefix = false;            // SRT "Name: text" lines name their speaker
+  // Store as the next revision when the video already has a different transcript in this
+  // language; without it that is a conflict, so nothing is replaced by accident.
+  bool new_revision = false;
+  std::string source_name = "<input>";    // the file's name, for error positions
+};
+
+struct ImportResult {
+  store::Video video;
+  store::Transcript transcript;
+  bool created = false;  // false: the same content was already stored; nothing was written
+  std::vector<std::string> warnings;
+};
+
+struct ExportResult {
+  std::string content;
+  std::string media_type;  // text/vtt, application/x-subrip, application/json
+};
+
+class TranscriptService {
+ public:
+  TranscriptService(store::Database& database, std::filesystem::path data_dir, store::StoreContext context = {})
+      : database_(database), content_(std::move(data_dir)), context_(context) {}
+
+  // Reads `content` (the file's bytes) and stores it for `tenant` (slug or public id) as
+  // `principal`, who needs write access to transcripts (and videos, to create one). Errors:
+  // invalid_argument with "file:line:column" or a JSON path for a broken file; conflict when the
+  // video already has another transcript in that language and new_revision is not set.
+  Result<ImportResult> import(const store::Principal& principal, std::string_view tenant, std::string_view content,
+                              const ImportOptions& options, const store::RequestContext& request = {});
+
+  // Writes a stored transcript in `format` (vtt, srt or json). `tenant` may be empty for the
+  // operator, who is then looked up from the transcript. Errors: not_found.
+  Result<ExportResult> export_transcript(const store::Principal& principal, std::string_view tenant,
+                                         const Uuid& transcript, formats::Format format,
+                                         const store::RequestContext& request = {});
+
+ private:
+  store::Database& database_;
+  ContentStore content_;
+  store::StoreContext context_;
+};
+
+// Word timings as stored in segments.words (compact JSON) and back.
+std::string encode_words(const std::vector<formats::Word>& words);
+Result<std::vector<formats::Word>> decode_words(std::string_view json);
+
+}  // namespace narralytica::app
