@@ -186,7 +186,9 @@ class PostgresConnection final : public Connection {
       found->second->reset();
       return found->second.get();
     }
-    std::string name = "s" + std::to_string(statements_.size());
+    char name_buffer[32];  // snprintf rather than "s" + to_string: GCC 12 warns falsely (-Wrestrict) on the latter
+    std::snprintf(name_buffer, sizeof name_buffer, "s%zu", statements_.size());
+    const std::string name = name_buffer;
     PgResult result(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr));
     if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
       return result_error(conn_, result.get(), sql);
