@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include "core/result.hpp"
 #include "core/uuid.hpp"
@@ -59,6 +61,19 @@ class Statement {
   Result<std::int64_t> execute();
   // Runs and expects at most one row; false when there was none.
   Result<bool> fetch_one() { return step(); }
+
+  // Runs the statement, maps every row with `read(const Statement&)`, then resets it.
+  template <class Read>
+  auto collect(Read read) -> Result<std::vector<std::invoke_result_t<Read, const Statement&>>> {
+    std::vector<std::invoke_result_t<Read, const Statement&>> rows;
+    while (true) {
+      ASSIGN_OR_RETURN(bool has_row, step());
+      if (!has_row) break;
+      rows.push_back(read(*this));
+    }
+    reset();
+    return rows;
+  }
 
   // Clears the result and the bindings so the statement can run again.
   virtual void reset() = 0;

@@ -42,15 +42,10 @@ Result<std::vector<Membership>> MembershipRepository::list(Transaction& tx, cons
   RETURN_IF_ERROR(tx.enter(scope));
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectMemberships));
   s->bind_int64(1, scope.tenant_id());
-  std::vector<Membership> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, s->step());
-    if (!has_row) break;
-    out.push_back(Membership{s->column_int64(0), s->column_uuid(1), s->column_uuid(2), s->column_text(3),
-                             s->column_text(4), s->column_text(5)});
-  }
-  s->reset();
-  return out;
+  return s->collect([](const Statement& row) {
+    return Membership{row.column_int64(0), row.column_uuid(1), row.column_uuid(2), row.column_text(3),
+                      row.column_text(4), row.column_text(5)};
+  });
 }
 
 }  // namespace narralytica::store

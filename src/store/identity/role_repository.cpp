@@ -75,14 +75,7 @@ Result<std::vector<Role>> RoleRepository::list(Transaction& tx, const TenantScop
   RETURN_IF_ERROR(tx.enter(scope));
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectRoles));
   s->bind_int64(1, scope.tenant_id());
-  std::vector<Role> roles;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, s->step());
-    if (!has_row) break;
-    roles.push_back(read_role(*s));
-  }
-  s->reset();
-  return roles;
+  return s->collect(read_role);
 }
 
 }  // namespace narralytica::store

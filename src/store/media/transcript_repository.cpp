@@ -354,14 +354,7 @@ Result<std::vector<Transcript>> TranscriptRepository::list_for_video(Transaction
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectVideoTranscripts));
   s->bind_int64(1, scope.tenant_id());
   s->bind_int64(2, video.id);
-  std::vector<Transcript> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, s->step());
-    if (!has_row) break;
-    out.push_back(read_transcript(*s));
-  }
-  s->reset();
-  return out;
+  return s->collect(read_transcript);
 }
 
 Status TranscriptRepository::remove(Transaction& tx, const TenantScope& scope, const Uuid& public_id) {
@@ -399,14 +392,11 @@ Result<SegmentPage> TranscriptRepository::segments(Transaction& tx, const Tenant
   s->bind_int64(6, query.limit);
   if (query.speaker_public_id) s->bind_uuid(7, *query.speaker_public_id);
   SegmentPage page;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, s->step());
-    if (!has_row) break;
-    page.items.push_back(Segment{s->column_int64(0), s->column_int64(1), s->column_int64(2),
-                                 s->column_optional_uuid(3), s->column_optional_text(4), s->column_text(5),
-                                 s->column_optional_double(6), s->column_optional_text(7)});
-  }
-  s->reset();
+  ASSIGN_OR_RETURN(page.items, s->collect([](const Statement& row) {
+    return Segment{row.column_int64(0), row.column_int64(1), row.column_int64(2),
+                   row.column_optional_uuid(3), row.column_optional_text(4), row.column_text(5),
+                   row.column_optional_double(6), row.column_optional_text(7)};
+  }));
   if (static_cast<int>(page.items.size()) == query.limit) page.next_after_ordinal = page.items.back().ordinal;
   return page;
 }
@@ -417,15 +407,10 @@ Result<std::vector<Speaker>> TranscriptRepository::speakers(Transaction& tx, con
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectSpeakers));
   s->bind_int64(1, scope.tenant_id());
   s->bind_int64(2, video.id);
-  std::vector<Speaker> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, s->step());
-    if (!has_row) break;
-    out.push_back(Speaker{s->column_int64(0), s->column_uuid(1), video.public_id, s->column_text(2),
-                          s->column_optional_text(3), s->column_optional_uuid(4)});
-  }
-  s->reset();
-  return out;
+  return s->collect([&video](const Statement& row) {
+    return Speaker{row.column_int64(0), row.column_uuid(1), video.public_id, row.column_text(2),
+                   row.column_optional_text(3), row.column_optional_uuid(4)};
+  });
 }
 
 Result<Uuid> TranscriptRepository::tenant_of(Transaction& tx, const SystemScope& scope, const Uuid& transcript) {

@@ -93,15 +93,10 @@ Result<std::vector<VideoSource>> read_sources(Transaction& tx, std::int64_t tena
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectSources));
   s->bind_int64(1, tenant_id);
   s->bind_int64(2, video_id);
-  std::vector<VideoSource> sources;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, s->step());
-    if (!has_row) break;
-    sources.push_back(VideoSource{s->column_uuid(0), s->column_text(1), s->column_optional_text(2),
-                                  s->column_optional_text(3), s->column_optional_text(4), s->column_bool(5)});
-  }
-  s->reset();
-  return sources;
+  return s->collect([](const Statement& row) {
+    return VideoSource{row.column_uuid(0), row.column_text(1), row.column_optional_text(2),
+                       row.column_optional_text(3), row.column_optional_text(4), row.column_bool(5)};
+  });
 }
 
 std::string video_payload(const Video& v) {
@@ -210,13 +205,7 @@ Result<Page<Video>> VideoRepository::list(Transaction& tx, const TenantScope& sc
   s->bind_int64(1, scope.tenant_id());
   s->bind_int64(2, page.limit);
   if (page.after) s->bind_uuid(3, *page.after);
-  std::vector<Video> videos;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, s->step());
-    if (!has_row) break;
-    videos.push_back(read_video(*s));
-  }
-  s->reset();
+  ASSIGN_OR_RETURN(std::vector<Video> videos, s->collect(read_video));
   for (Video& video : videos) {
     ASSIGN_OR_RETURN(video.sources, read_sources(tx, scope.tenant_id(), video.id));
   }

@@ -26,16 +26,11 @@ Result<std::vector<AuditEntry>> AuditLog::recent(Transaction& tx, const TenantSc
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kRecent));
   s->bind_int64(1, scope.tenant_id());
   s->bind_int64(2, limit);
-  std::vector<AuditEntry> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, s->step());
-    if (!has_row) break;
-    out.push_back(AuditEntry{s->column_int64(0), s->column_uuid(1), s->column_text(2), s->column_text(3),
-                             s->column_text(4), s->column_optional_uuid(5), s->column_text(6),
-                             s->column_optional_text(7).value_or(""), s->column_text(8), s->column_int64(9)});
-  }
-  s->reset();
-  return out;
+  return s->collect([](const Statement& row) {
+    return AuditEntry{row.column_int64(0), row.column_uuid(1), row.column_text(2), row.column_text(3),
+                      row.column_text(4), row.column_optional_uuid(5), row.column_text(6),
+                      row.column_optional_text(7).value_or(""), row.column_text(8), row.column_int64(9)};
+  });
 }
 
 Result<ChainVerification> AuditLog::verify(Transaction& tx, const SystemScope& scope,

@@ -109,13 +109,7 @@ Result<Page<Tenant>> TenantRepository::list(Transaction& tx, const SystemScope& 
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(page.after ? kListAfter : kListFirst));
   s->bind_int64(1, page.limit);
   if (page.after) s->bind_uuid(2, *page.after);
-  std::vector<Tenant> tenants;
-  while (true) {
-    ASSIGN_OR_RETURN(bool has_row, s->step());
-    if (!has_row) break;
-    tenants.push_back(read_tenant(*s));
-  }
-  s->reset();
+  ASSIGN_OR_RETURN(std::vector<Tenant> tenants, s->collect(read_tenant));
   return make_page(std::move(tenants), page.limit);
 }
 
