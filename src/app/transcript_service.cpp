@@ -48,6 +48,70 @@ TranscriptDraft to_draft(const formats::Document& document, std::string language
   return draft;
 }
 
+// A layer as read from a file, as a run to store. Segment indexes of the Document are the stored
+// ordinals: to_draft() keeps every segment, in order.
+LayerRunDraft to_run_draft(const formats::Layer& layer) {
+  LayerRunDraft run;
+  run.kind = layer.kind;
+  run.producer_name = layer.producer_name.empty() ? std::string("import") : layer.producer_name;
+  // The schema wants a version; a source that names none gets an explicit marker, not a guess.
+  run.producer_version = layer.producer_version.empty() ? std::string("unspecified") : layer.producer_version;
+  run.params_json = layer.params_json.empty() ? std::string("{}") : layer.params_json;
+  run.items.reserve(layer.items.size());
+  for (const formats::LayerItem& item : layer.items) {
+    LayerItemDraft draft;
+    if (item.segment_index && item.segment_index_last) {
+      draft.segment_ordinal_first = static_cast<std::int64_t>(*item.segment_index);
+      draft.segment_ordinal_last = static_cast<std::int64_t>(*item.segment_index_last);
+    }
+    draft.start_ms = item.start_ms;
+    draft.end_ms = item.end_ms;
+    LayerItemValues values = layer_item_values(item.payload_json);
+    draft.label = std::move(values.label);
+    draft.score = values.score;
+    draft.payload_json = item.payload_json;
+    run.items.push_back(std::move(draft));
+  }
+  return run;
+}
+
+// Cuts `text` to at most `bytes` without splitting a UTF-8 sequence.
+std::string clip_utf8(std::string text, std::size_t bytes) {
+  if (text.size() <= bytes) return text;
+  std::size_t end = bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
+// A stored run as a Document layer; stored ordinals are the exported segments' indexes.
+Result<formats::Layer> read_layer(Transaction& tx, const TenantScope& scope, const LayerRun& run) {
+  formats::Layer layer;
+  layer.kind = run.kind;
+  layer.producer_name = run.producer_name;
+  layer.producer_version = run.producer_version == "unspecified" ? std::string() : run.producer_version;
+  layer.params_json = run.params_json;
+  LayerItemQuery query;
+  query.limit = kPageLimitMax;
+  while (true) {
+    ASSIGN_OR_RETURN(LayerItemPage page, LayerRepository::items(tx, scope, run, query));
+    for (LayerItem& stored : page.items) {
+      formats::LayerItem item;
+      if (stored.segment_ordinal_first && stored.segment_ordinal_last) {
+        item.segment_index = static_cast<std::size_t>(*stored.segment_ordinal_first);
+        item.segment_index_last = static_cast<std::size_t>(*stored.segment_ordinal_last);
+      }
+      item.start_ms = stored.start_ms;
+      item.end_ms = stored.end_ms;
+      item.payload_json = std::move(stored.payload_json);
+      layer.items.push_back(std::move(item));
+    }
+    if (!page.next_after_ordinal) break;
+    query.after_ordinal = page.next_after_ordinal;
+  }
+  return layer;
+}
+
 // Resolves the video the transcript belongs to: the one named, the one with this source URL, or a
 // new one.
 Result<Video> resolve_video(Transaction& tx, const TenantScope& scope, const ImportOptions& options,
@@ -104,6 +168,41 @@ Result<std::vector<formats::Word>> decode_words(std::string_view json) {
   return words;
 }
 
+LayerItemValues layer_item_values(std::string_view payload_json) {
+  LayerItemValues values;
+  auto payload = nlohmann::json::parse(payload_json, nullptr, /*allow_exceptions=*/false);
+  if (!payload.is_object()) return values;
+  const nlohmann::json* first_label = nullptr;
+  if (auto labels = payload.find("labels"); labels != payload.end() && labels->is_array() && !labels->empty() &&
+                                            (*labels)[0].is_object()) {
+    first_label = &(*labels)[0];
+  }
+  for (const char* key : {"label", "sentiment", "entity_type", "type", "headline"}) {
+    if (auto v = payload.find(key); v != payload.end() && v->is_string() && !v->get_ref<const std::string&>().empty()) {
+      values.label = v->get<std::string>();
+      break;
+    }
+  }
+  if (!values.label && first_label) {
+    if (auto v = first_label->find("label"); v != first_label->end() && v->is_string() &&
+                                             !v->get_ref<const std::string&>().empty()) {
+      values.label = v->get<std::string>();
+    }
+  }
+  if (values.label) values.label = clip_utf8(std::move(*values.label), kLayerLabelBytesMax);
+  if (values.label && values.label->empty()) values.label.reset();
+  for (const char* key : {"score", "confidence", "relevance"}) {
+    if (auto v = payload.find(key); v != payload.end() && v->is_number()) {
+      values.score = v->get<double>();
+      break;
+    }
+  }
+  if (!values.score && first_label) {
+    if (auto v = first_label->find("relevance"); v != first_label->end() && v->is_number()) values.score = v->get<double>();
+  }
+  return values;
+}
+
 Result<ImportResult> TranscriptService::import(const Principal& principal, std::string_view tenant_ref,
                                                std::string_view content, const ImportOptions& options,
                                                const RequestContext& request) {
@@ -127,7 +226,7 @@ Result<ImportResult> TranscriptService::import(const Principal& principal, std::
   ASSIGN_OR_RETURN(auto same_file, TranscriptRepository::find_by_attachment(tx, scope, sha256(content)));
   if (same_file && same_file->language == language) {
     ASSIGN_OR_RETURN(Video video, VideoRepository::get(tx, scope, same_file->video_public_id));
-    return ImportResult{std::move(video), std::move(*same_file), false, std::move(document.warnings)};
+    return ImportResult{std::move(video), std::move(*same_file), false, {}, std::move(document.warnings)};
   }
 
   if (!options.video) RETURN_IF_ERROR(Authorizer::authorize(tx, principal, tenant, {"write", "videos"}, request));
@@ -139,7 +238,7 @@ Result<ImportResult> TranscriptService::import(const Principal& principal, std::
     ASSIGN_OR_RETURN(auto existing, TranscriptRepository::list_for_video(tx, scope, video));
     const std::string hash = to_hex(transcript_content_hash(draft));
     for (const Transcript& t : existing) {
-      if (t.content_hash == hash) return ImportResult{std::move(video), t, false, std::move(document.warnings)};
+      if (t.content_hash == hash) return ImportResult{std::move(video), t, false, {}, std::move(document.warnings)};
     }
     for (const Transcript& t : existing) {
       if (t.language == language) {
@@ -161,16 +260,30 @@ Result<ImportResult> TranscriptService::import(const Principal& principal, std::
   draft.attachment_id = attachment.id;
 
   ASSIGN_OR_RETURN(TranscriptWrite written, TranscriptRepository::create(tx, scope, video, draft));
-  if (!document.layers.empty()) {
-    document.warnings.push_back(std::to_string(document.layers.size()) +
-                                " layer(s) in the file were read but not stored: layer storage is not built yet");
+  std::vector<LayerRun> runs;
+  if (written.created) {
+    // Layers belong to the transcript they were read with: stored in the same transaction, so an
+    // import leaves either the transcript with all its layers or nothing.
+    for (std::size_t i = 0; i < document.layers.size(); ++i) {
+      LayerRunDraft run = to_run_draft(document.layers[i]);
+      auto stored = LayerRepository::create_run(tx, scope, written.transcript, run);
+      if (!stored.ok()) {
+        Error error = std::move(stored).error();
+        error.field = options.source_name + ": layers[" + std::to_string(i) + "] (" + run.kind + "): " + error.field;
+        return error;
+      }
+      runs.push_back(std::move(stored->run));
+    }
   }
+  if (before_commit_) tx.set_before_commit(before_commit_);
   RETURN_IF_ERROR(tx.commit());
-  return ImportResult{std::move(video), std::move(written.transcript), written.created, std::move(document.warnings)};
+  return ImportResult{std::move(video), std::move(written.transcript), written.created, std::move(runs),
+                      std::move(document.warnings)};
 }
 
 Result<ExportResult> TranscriptService::export_transcript(const Principal& principal, std::string_view tenant_ref,
                                                           const Uuid& transcript_id, formats::Format format,
+                                                          const ExportOptions& options,
                                                           const RequestContext& request) {
   ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(database_, TxMode::read, context_));
   std::string tenant_name(tenant_ref);
@@ -209,6 +322,15 @@ Result<ExportResult> TranscriptService::export_transcript(const Principal& princ
     }
     if (!page.next_after_ordinal) break;
     query.after_ordinal = page.next_after_ordinal;
+  }
+  if (options.include_layers && format == formats::Format::narralytica_json) {
+    ASSIGN_OR_RETURN(std::vector<LayerRun> runs, LayerRepository::list_for_transcript(tx, scope, transcript));
+    // Runs come by kind then version: the last of each kind is its newest version.
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      if (i + 1 < runs.size() && runs[i + 1].kind == runs[i].kind) continue;
+      ASSIGN_OR_RETURN(formats::Layer layer, read_layer(tx, scope, runs[i]));
+      document.layers.push_back(std::move(layer));
+    }
   }
   ExportResult result;
   result.media_type = media_type_of(format);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "app/content_store.hpp"
 #include "formats/format.hpp"
 #include "store/identity/authorizer.hpp"
+#include "store/layers/layer_repository.hpp"
 #include "store/media/transcript_repository.hpp"
 
 namespace narralytica::app {
@@ -33,7 +35,13 @@ struct ImportResult {
   store::Video video;
   store::Transcript transcript;
   bool created = false;  // false: the same content was already stored; nothing was written
+  std::vector<store::LayerRun> layers;  // the runs stored with a created transcript
   std::vector<std::string> warnings;
+};
+
+struct ExportOptions {
+  // Narralytica JSON only: the newest version of each layer kind over the transcript.
+  bool include_layers = false;
 };
 
 struct ExportResult {
@@ -57,13 +65,29 @@ class TranscriptService {
   // operator, who is then looked up from the transcript. Errors: not_found.
   Result<ExportResult> export_transcript(const store::Principal& principal, std::string_view tenant,
                                          const Uuid& transcript, formats::Format format,
+                                         const ExportOptions& options = {},
                                          const store::RequestContext& request = {});
+
+  // Test seam: passed to each import's Transaction::set_before_commit, so a test can fail an
+  // import after everything is written and before COMMIT and check that nothing is left.
+  void set_before_commit_for_testing(std::function<Status()> hook) { before_commit_ = std::move(hook); }
 
  private:
   store::Database& database_;
   ContentStore content_;
   store::StoreContext context_;
+  std::function<Status()> before_commit_;
 };
+
+// The label and score of a layer item, extracted from its JSON payload so that filters and
+// analytics read columns: label is the first string among "label", "sentiment", "entity_type",
+// "type", "headline", else labels[0].label (AssemblyAI topics); score the first number among
+// "score", "confidence", "relevance", else labels[0].relevance. Either may be absent.
+struct LayerItemValues {
+  std::optional<std::string> label;
+  std::optional<double> score;
+};
+LayerItemValues layer_item_values(std::string_view payload_json);
 
 // Word timings as stored in segments.words (compact JSON) and back.
 std::string encode_words(const std::vector<formats::Word>& words);
