@@ -48,5 +48,7 @@ void add_worker_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_jobs_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_pipelines_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_serve_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_import_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_export_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace narralytica::cli

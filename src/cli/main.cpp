@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   add_jobs_command(app, options, exit_code);
   add_pipelines_command(app, options, exit_code);
   add_serve_command(app, options, exit_code);
+  add_import_command(app, options, exit_code);
+  add_export_command(app, options, exit_code);
 
   CLI11_PARSE(app, argc, argv);
   return exit_code;
