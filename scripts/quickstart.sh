@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # The main job on a fresh machine: install what is missing, build the release binary, create the
-# embedded SQLite database and load the demo (tenant, owner, API token).
+# embedded SQLite database with the demo tenant, owner, API token and sample transcripts, then
+# serve the HTTP API on http://127.0.0.1:8080 until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh build
 cmake --preset release -DNARRALYTICA_BUILD_TESTS=OFF -DNARRALYTICA_BUILD_BENCH=OFF >/dev/null
 cmake --build --preset release --target narralytica
+db="${NARRALYTICA_DB:-./narralytica.db}"
+listen="${NARRALYTICA_LISTEN:-127.0.0.1:8080}"
+bin=./build/release/src/cli/narralytica
 echo
-./build/release/src/cli/narralytica --db "${NARRALYTICA_DB:-./narralytica.db}" demo
+"$bin" --db "$db" demo | tee /tmp/narralytica-demo.$$
+token=$(awk '/^token/ {print $2}' /tmp/narralytica-demo.$$)
+rm -f /tmp/narralytica-demo.$$
+echo
+echo "API       http://$listen/v1/videos  (try: curl -H 'Authorization: Bearer $token' http://$listen/v1/videos)"
+echo
+exec "$bin" --db "$db" serve --listen "$listen"

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "core/embedded_file.hpp"
 #include "core/result.hpp"
 #include "store/database.hpp"
 #include "store/identity/authorizer.hpp"
@@ -37,6 +38,9 @@ Status migrate_quietly(const GlobalOptions& options, bool print);
 
 // The operator principal for CLI work, labelled with the OS user.
 store::Principal operator_principal();
+
+// The sample transcripts compiled into the binary for `demo` (generated from samples/).
+std::span<const EmbeddedFile> demo_sample_files();
 
 // Subcommand registration, one file per command (src/cli/<name>_command.cpp); each sets
 // `exit_code` when it runs. A command's arguments live in a file-scope struct of its file:

@@ -1,15 +1,35 @@
 // `narralytica demo`: the quickest way to a working installation. Migrates the database, creates
-// a demo tenant with an owner and an API token (or reuses them), and prints what was made.
+// a demo tenant with an owner and an API token (or reuses them), imports the sample transcripts
+// compiled into the binary (samples/), and prints what was made. Safe to run again: existing
+// rows are reused and re-imports are no-ops.
 #include <CLI/CLI.hpp>
 
 #include "app/admin.hpp"
+#include "app/transcript_service.hpp"
 #include "cli/cli_support.hpp"
+#include "core/embedded_file.hpp"
 
 namespace narralytica::cli {
 namespace {
 
 constexpr const char* kDemoTenant = "demo";
 constexpr const char* kDemoOwner = "owner@demo.example";
+
+// Imports every sample transcript; each file's URL finds its video again on a second run.
+Status import_samples(store::Database& database, const GlobalOptions& options) {
+  app::TranscriptService transcripts(database, app::default_data_dir(options.db));
+  for (const EmbeddedFile& sample : demo_sample_files()) {
+    app::ImportOptions import;
+    import.source_name = std::string(sample.name);
+    import.source_url = "https://media.example.org/demo/" + std::string(sample.name);
+    import.language = "en";
+    ASSIGN_OR_RETURN(app::ImportResult imported,
+                     transcripts.import(operator_principal(), kDemoTenant, sample.bytes, import));
+    std::printf("video     %s  %s (%lld segments)\n", imported.video.public_id.to_string().c_str(),
+                imported.video.title.c_str(), static_cast<long long>(imported.transcript.segment_count));
+  }
+  return ok_status();
+}
 
 // Returns the existing value on conflict, so `demo` can run again on the same database.
 template <class T, class Create, class Find>
@@ -47,6 +67,7 @@ int run_demo(const GlobalOptions& options) {
   std::printf("database  %s\n", options.db.c_str());
   std::printf("tenant    %s  %s\n", tenant->public_id.to_string().c_str(), tenant->slug.c_str());
   std::printf("owner     %s  %s\n", owner->public_id.to_string().c_str(), owner->email.c_str());
+  if (auto imported = import_samples(**database, options); !imported.ok()) return report(imported.error());
   std::printf("token     %s\n", token->secret.c_str());
   return 0;
 }
@@ -54,7 +75,7 @@ int run_demo(const GlobalOptions& options) {
 }  // namespace
 
 void add_demo_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
-  auto* demo = app.add_subcommand("demo", "Migrate, then create a demo tenant, owner and API token and print them");
+  auto* demo = app.add_subcommand("demo", "Migrate, create a demo tenant, owner and API token, import sample transcripts, and print them");
   demo->callback([&options, &exit_code] { exit_code = run_demo(options); });
 }
 
