@@ -7,6 +7,7 @@ set -euo pipefail
 bin=${1:?usage: $0 path/to/narralytica}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+cd "$dir"  # the demo keeps attachments in ./narralytica-data for PostgreSQL URLs
 failures=0
 pass=0
 
