@@ -68,6 +68,6 @@ echo "backend=$BACKEND threads=$THREADS connections=$CONNECTIONS duration=${DURA
 AUTH="Authorization: Bearer $TOKEN"
 run healthz "$BASE/healthz"
 run "GET video" -H "$AUTH" "$BASE/v1/videos/$VIDEO"
-run "GET 100 segments" -H "$AUTH" "$BASE/v1/transcripts/$TRANSCRIPT/segments?limit=100&from_ms=600000"
+run "GET 100 segments" -H "$AUTH" "$BASE/v1/transcripts/$TRANSCRIPT/segments?limit=100"
 run "PATCH video (small JSON)" -s "$WORK/patch.lua" "$BASE/v1/videos/$VIDEO"
 run healthz-again "$BASE/healthz"

@@ -268,6 +268,11 @@ HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
                    request);
   }
   const TxMode mode = route.mutating() ? TxMode::write : TxMode::read;
+  // Declared before the transaction so it is released after the transaction ends.
+  std::unique_lock<std::mutex> write_turn;
+  if (mode == TxMode::write && state.database.backend() == store::Backend::sqlite) {
+    write_turn = std::unique_lock<std::mutex>(state.sqlite_write_turn);
+  }
   std::optional<Transaction> tx;
   {
     auto begun = Transaction::begin(state.database, mode, state.store_context);

@@ -55,21 +55,24 @@ Result<HttpResponse> list_segments(Call& call) {
   }
   ASSIGN_OR_RETURN(auto transcript, TranscriptRepository::get(*call.tx, *call.scope, id));
   ASSIGN_OR_RETURN(auto page, TranscriptRepository::segments(*call.tx, *call.scope, transcript, query));
-  std::string items;
-  items.reserve(page.items.size() * 256 + 2);
-  items += '[';
+  // One buffer for the whole page: no per-segment string, no copy of the items into a wrapper.
+  std::string out;
+  out.reserve(page.items.size() * 320 + 64);
+  out += "{\"items\":[";
   for (std::size_t i = 0; i < page.items.size(); ++i) {
-    if (i) items += ',';
-    items += segment_json(page.items[i]);
+    if (i) out += ',';
+    append_segment_json(out, page.items[i]);
   }
-  items += ']';
-  std::optional<std::string> next;
+  out += "],\"next_cursor\":";
   if (page.next_after_ordinal) {
     std::string key(8, '\0');
     for (int i = 7; i >= 0; --i) key[static_cast<std::size_t>(7 - i)] = static_cast<char>((*page.next_after_ordinal >> (i * 8)) & 0xff);
-    next = encode_cursor('s', key);
+    append_json_text(out, encode_cursor('s', key));
+  } else {
+    out += "null";
   }
-  return json_response(200, page_json(items, next));
+  out += '}';
+  return json_response(200, std::move(out));
 }
 
 constexpr std::string_view kSegmentQuery[] = {"limit", "cursor", "from_ms", "to_ms", "speaker"};

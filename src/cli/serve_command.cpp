@@ -1,12 +1,16 @@
 // `narralytica serve`: the HTTP API. Opens the database named by --db (migrating it first, so a
 // fresh file works at once), listens on --listen, and runs until SIGINT or SIGTERM, after which
-// in-flight requests finish and the process exits 0.
+// in-flight requests finish and the process exits 0. With --workers N it also runs the job
+// loops of `narralytica worker` in-process, stopped after the server.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 
 #include "api/server.hpp"
 #include "cli/cli_support.hpp"
+#include "jobs/builtin_handlers.hpp"
+#include "jobs/stop_signals.hpp"
+#include "jobs/worker_pool.hpp"
 
 namespace narralytica::cli {
 namespace {
@@ -18,6 +22,7 @@ struct ServeArgs {
   int read_timeout_s = 30;
   bool no_migrate = false;
   bool quiet = false;
+  int workers = 0;
 };
 ServeArgs args;
 
@@ -46,7 +51,7 @@ int run_serve(const GlobalOptions& options) {
   store::DatabaseOptions database_options;
   database_options.url = options.db;
   // Every handling thread may hold a connection, plus one for a denied request's audit record.
-  database_options.pool_size_max = args.threads + 2;
+  database_options.pool_size_max = args.threads + 2 + args.workers;
   auto database = store::Database::open(database_options);
   if (!database.ok()) return report(database.error());
 
@@ -58,11 +63,28 @@ int run_serve(const GlobalOptions& options) {
   server_options.read_timeout = std::chrono::seconds(args.read_timeout_s);
   server_options.write_timeout = std::chrono::seconds(args.read_timeout_s);
   server_options.request_log = args.quiet ? nullptr : stdout;
+  // Signals are blocked before any thread starts, so only this thread receives them, and it
+  // stops the server and the workers in order.
+  jobs::block_stop_signals();
+  jobs::HandlerRegistry handlers;
+  std::unique_ptr<jobs::WorkerPool> pool;
+  if (args.workers > 0) {
+    if (auto s = jobs::register_builtin_handlers(handlers); !s.ok()) return report(s.error());
+    jobs::WorkerOptions worker_options;
+    worker_options.concurrency = args.workers;
+    pool = std::make_unique<jobs::WorkerPool>(**database, handlers, worker_options);
+    if (auto s = pool->start(); !s.ok()) return report(s.error());
+  }
   auto server = api::Server::start(**database, server_options);
   if (!server.ok()) return report(server.error());
-  std::fprintf(stderr, "narralytica: serving http://%s:%u/ (%d threads, database %s)\n", listen->first.c_str(),
-               static_cast<unsigned>((*server)->port()), args.threads, options.db.c_str());
-  (*server)->run_until_signal();
+  std::fprintf(stderr, "narralytica: serving http://%s:%u/ (%d threads, %d workers, database %s)\n",
+               listen->first.c_str(), static_cast<unsigned>((*server)->port()), args.threads, args.workers,
+               options.db.c_str());
+  const int signal_number = jobs::wait_for_stop_signal();
+  std::fprintf(stderr, "narralytica: signal %d: finishing requests in flight\n", signal_number);
+  (*server)->stop();
+  (*server)->wait();
+  if (pool) pool->stop();
   std::fprintf(stderr, "narralytica: stopped\n");
   return 0;
 }
@@ -78,6 +100,8 @@ void add_serve_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
   serve->add_option("--timeout", args.read_timeout_s, "Read/write timeout and keep-alive idle time in seconds")
       ->check(CLI::Range(1, 3600));
   serve->add_flag("--no-migrate", args.no_migrate, "Do not apply pending migrations at start (readiness reports them)");
+  serve->add_option("--workers", args.workers, "Also run N background job loops in this process (default 0)")
+      ->check(CLI::Range(0, jobs::kWorkerConcurrencyMax));
   serve->add_flag("--quiet", args.quiet, "No request log on stdout");
   serve->callback([&options, &exit_code] { exit_code = run_serve(options); });
 }

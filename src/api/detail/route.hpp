@@ -94,5 +94,6 @@ std::span<const Route> tenant_routes();
 std::span<const Route> video_routes();
 std::span<const Route> transcript_routes();
 std::span<const Route> speaker_routes();
+std::span<const Route> jobs_routes();
 
 }  // namespace narralytica::api

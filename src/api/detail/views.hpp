@@ -16,6 +16,10 @@ std::string video_json(const store::Video& video);
 std::string source_json(const store::VideoSource& source);
 std::string transcript_json(const store::Transcript& transcript);
 std::string segment_json(const store::Segment& segment);
+// Appends one segment's JSON to `out` (the segment page's hot path).
+void append_segment_json(std::string& out, const store::Segment& segment);
+// Appends `value` as a JSON string literal, escaping as RFC 8259 requires.
+void append_json_text(std::string& out, std::string_view value);
 std::string speaker_json(const store::Speaker& speaker);
 std::string tenant_json(const store::Tenant& tenant);
 std::string membership_json(const store::Membership& membership);

@@ -41,6 +41,9 @@ class IsolationMatrix : public ApiTest {
         {{"DELETE", "/v1/speakers/{id}/link"}, {"/v1/speakers/" + speaker + "/link", ""}},
         {{"POST", "/v1/speakers/{id}/merge"}, {"/v1/speakers/" + other_speaker + "/merge", R"({"into":")" + speaker + "\"}"}},
         {{"DELETE", "/v1/tokens/{id}"}, {"/v1/tokens/" + token_a_id_, ""}},
+        {{"GET", "/v1/jobs/{id}"}, {"/v1/jobs/" + job_a_id_, ""}},
+        {{"POST", "/v1/jobs/{id}/cancel"}, {"/v1/jobs/" + job_a_id_ + "/cancel", ""}},
+        {{"POST", "/v1/jobs/{id}/retry"}, {"/v1/jobs/" + job_a_id_ + "/retry", ""}},
         {{"GET", "/v1/tenant/config/{key}"}, {"/v1/tenant/config/a-secret", ""}},
         {{"PUT", "/v1/tenant/config/{key}"}, {"/v1/tenant/config/a-secret", R"({"value":"hijacked"})"}},
     };
@@ -52,6 +55,9 @@ class IsolationMatrix : public ApiTest {
     auto token = call("POST", "/v1/tokens", owner_a_, R"({"name":"victim"})");
     ASSERT_EQ(token.status, 201) << token.body;
     token_a_id_ = json_of(token)["token"]["id"];
+    auto job = call("POST", "/v1/jobs", owner_a_, R"({"kind":"test.noop","payload":{"note":")" + secret_text_ + "\"}}");
+    ASSERT_EQ(job.status, 201) << job.body;
+    job_a_id_ = json_of(job)["id"];
     ASSERT_EQ(call("PUT", "/v1/tenant/config/a-secret", owner_a_, R"({"value":")" + secret_text_ + "\"}").status, 200);
   }
 
@@ -61,6 +67,7 @@ class IsolationMatrix : public ApiTest {
   }
 
   std::string token_a_id_;
+  std::string job_a_id_;
 };
 
 TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
@@ -113,6 +120,7 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
   EXPECT_EQ(count("videos", "title LIKE '%hijacked%'"), 0);
   EXPECT_EQ(count("speakers", "display_name = 'hijacked' OR label = 'hijacked'"), 0);
   EXPECT_EQ(count("api_tokens", "revoked_at IS NOT NULL"), 0);
+  EXPECT_EQ(count("jobs", "status = 'queued'"), 1);
   EXPECT_NE(call("GET", "/v1/tenant/config/a-secret", owner_a_).body.find(secret_text_), std::string::npos);
   // Each viewer write was refused and audited as denied.
   EXPECT_GE(count("audit_logs", "outcome = 'denied'"), 1);
@@ -120,11 +128,18 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
 
 TEST_P(IsolationMatrix, ListsShowOnlyTheCallersTenant) {
   NARRALYTICA_API_TEST();
-  for (const char* target : {"/v1/videos", "/v1/members", "/v1/roles", "/v1/audit", "/v1/tenant"}) {
+  for (const char* target : {"/v1/videos", "/v1/members", "/v1/roles", "/v1/audit", "/v1/tenant", "/v1/jobs",
+                             "/v1/events"}) {
     auto answer = call("GET", target, owner_b_);
     EXPECT_EQ(answer.status, 200) << target << answer.body;
     EXPECT_FALSE(mentions_a(answer.body)) << target << answer.body;
   }
+  // A's own feed has A's changes, in order.
+  auto feed = json_of(call("GET", "/v1/events?after=0&limit=1000", viewer_a_));
+  ASSERT_FALSE(feed["items"].empty());
+  EXPECT_EQ(feed["next_after"], feed["items"].back()["position"]);
+  EXPECT_TRUE(json_of(call("GET", "/v1/events?after=" + std::to_string(feed["next_after"].get<std::int64_t>()),
+                           viewer_a_))["items"].empty());
   EXPECT_EQ(call("GET", "/v1/audit", viewer_a_).status, 403);  // admins only
   EXPECT_EQ(call("GET", "/v1/audit", editor_a_).status, 403);
 }
