@@ -29,6 +29,8 @@ struct ServerOptions {
   std::size_t header_bytes_max = 16 * 1024;
   std::chrono::milliseconds read_timeout{30'000};  // also the idle time a keep-alive connection may stay open
   std::chrono::milliseconds write_timeout{30'000};
+  // Where transcript uploads keep the original files (app::ContentStore).
+  std::string data_dir = "narralytica-data";
   // Requests being handled at once before new ones are turned away with 429.
   int in_flight_max = 256;
   // One JSON line per request goes here; nullptr: no request log.

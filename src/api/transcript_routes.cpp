@@ -3,8 +3,12 @@
 #include "api/detail/io.hpp"
 #include "core/json_writer.hpp"
 #include "api/detail/route.hpp"
+#include "api/detail/state.hpp"
 #include "api/detail/views.hpp"
+#include "app/transcript_service.hpp"
+#include "formats/format.hpp"
 #include "store/media/transcript_repository.hpp"
+#include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::api {
 namespace {
@@ -20,10 +24,53 @@ Result<HttpResponse> list_transcripts(Call& call) {
   return json_response(200, page_json(items.str(), std::nullopt));
 }
 
+// The transcript's metadata, or with ?format=vtt|srt|json the transcript itself in that format.
 Result<HttpResponse> get_transcript(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "transcript"));
+  if (auto format_name = call.request.query_param("format")) {
+    ASSIGN_OR_RETURN(formats::Format format, formats::parse_format(*format_name));
+    app::ExportOptions options;
+    options.include_layers = call.request.query_param("layers") == std::optional<std::string>("true");
+    ASSIGN_OR_RETURN(app::ExportResult exported, call.state.transcripts.export_in(*call.tx, *call.scope, id, format, options));
+    HttpResponse response;
+    response.content_type = exported.media_type;
+    response.body = std::move(exported.content);
+    return response;
+  }
   ASSIGN_OR_RETURN(auto transcript, TranscriptRepository::get(*call.tx, *call.scope, id));
   return json_response(200, transcript_json(transcript));
+}
+
+// The upload's format: ?format= wins, then the Content-Type, then detection from the bytes.
+Result<std::optional<formats::Format>> upload_format(const HttpRequest& request) {
+  if (auto name = request.query_param("format")) {
+    ASSIGN_OR_RETURN(formats::Format format, formats::parse_format(*name));
+    return std::optional<formats::Format>(format);
+  }
+  const std::string_view type = request.header("Content-Type");
+  if (type.starts_with("text/vtt")) return std::optional<formats::Format>(formats::Format::webvtt);
+  if (type.starts_with("application/x-subrip") || type.starts_with("text/srt")) {
+    return std::optional<formats::Format>(formats::Format::srt);
+  }
+  return std::optional<formats::Format>();
+}
+
+// POST /v1/videos/{id}/transcripts: the body is a transcript file, imported in this request's
+// transaction (atomic, idempotent by content; ?revision=true stores a new revision).
+Result<HttpResponse> upload_transcript(Call& call) {
+  ASSIGN_OR_RETURN(Uuid video, path_id(call, "id", "video"));
+  app::ImportOptions options;
+  options.video = video;
+  options.source_name = "body";
+  ASSIGN_OR_RETURN(options.format, upload_format(call.request));
+  if (auto language = call.request.query_param("language")) options.language = *language;
+  options.new_revision = call.request.query_param("revision") == std::optional<std::string>("true");
+  options.speaker_prefix = call.request.query_param("speaker_prefix") == std::optional<std::string>("true");
+  ASSIGN_OR_RETURN(store::Tenant tenant, store::TenantRepository::find_by_id(*call.tx, call.scope->tenant_id()));
+  ASSIGN_OR_RETURN(app::ImportResult imported,
+                   call.state.transcripts.import_in(*call.tx, *call.scope, *call.principal, tenant,
+                                                    call.request.body, options, call.scope->context()));
+  return json_response(imported.created ? 201 : 200, transcript_json(imported.transcript));
 }
 
 Result<HttpResponse> delete_transcript(Call& call) {
@@ -76,13 +123,21 @@ Result<HttpResponse> list_segments(Call& call) {
 }
 
 constexpr std::string_view kSegmentQuery[] = {"limit", "cursor", "from_ms", "to_ms", "speaker"};
+constexpr std::string_view kUploadQuery[] = {"format", "language", "revision", "speaker_prefix"};
+constexpr std::string_view kExportQuery[] = {"format", "layers"};
 
 constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/videos/{id}/transcripts", .operation_id = "transcript.list",
      .summary = "A video's transcripts, by language and revision", .permission = {"read", "transcripts"},
      .handler = list_transcripts},
+    {.method = "POST", .pattern = "/v1/videos/{id}/transcripts", .operation_id = "transcript.upload",
+     .summary = "Import a transcript file (WebVTT, SRT, Whisper/WhisperX, AssemblyAI, Deepgram or Narralytica "
+                "JSON) for the video; 201 when stored, 200 when the same content was already there",
+     .permission = {"write", "transcripts"}, .body = BodyKind::upload, .handler = upload_transcript,
+     .resource_type = "transcript", .query = kUploadQuery, .status = 201},
     {.method = "GET", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.get",
-     .summary = "One transcript's metadata", .permission = {"read", "transcripts"}, .handler = get_transcript},
+     .summary = "One transcript's metadata, or with ?format=vtt|srt|json the transcript in that format",
+     .permission = {"read", "transcripts"}, .handler = get_transcript, .query = kExportQuery},
     {.method = "DELETE", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.delete",
      .summary = "Delete a transcript and its segments (not when a newer revision builds on it)",
      .permission = {"delete", "transcripts"}, .handler = delete_transcript, .resource_type = "transcript",

@@ -203,25 +203,48 @@ LayerItemValues layer_item_values(std::string_view payload_json) {
   return values;
 }
 
-Result<ImportResult> TranscriptService::import(const Principal& principal, std::string_view tenant_ref,
-                                               std::string_view content, const ImportOptions& options,
-                                               const RequestContext& request) {
-  // Parse before touching the database: a broken file never takes a lock.
+Result<formats::Document> TranscriptService::parse(std::string_view content, const ImportOptions& options) {
   formats::ReadOptions read_options;
   read_options.format = options.format;
   read_options.source_name = options.source_name;
   read_options.filename_hint = options.source_name;
   read_options.speaker_prefix = options.speaker_prefix;
-  ASSIGN_OR_RETURN(formats::Document document, formats::read_document(content, read_options));
+  return formats::read_document(content, read_options);
+}
+
+Result<ImportResult> TranscriptService::import(const Principal& principal, std::string_view tenant_ref,
+                                               std::string_view content, const ImportOptions& options,
+                                               const RequestContext& request) {
+  // Parse before touching the database: a broken file never takes a lock.
+  ASSIGN_OR_RETURN(formats::Document document, parse(content, options));
+  ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(database_, TxMode::write, context_));
+  ASSIGN_OR_RETURN(Tenant tenant, TenantRepository::find(tx, tenant_ref));
+  ASSIGN_OR_RETURN(TenantScope scope, Authorizer::authorize(tx, principal, tenant, {"write", "transcripts"}, request));
+  ASSIGN_OR_RETURN(ImportResult result,
+                   import_document(tx, scope, principal, tenant, std::move(document), content, options, request));
+  if (!result.created) return result;  // nothing written: the transaction only read
+  if (before_commit_) tx.set_before_commit(before_commit_);
+  RETURN_IF_ERROR(tx.commit());
+  return result;
+}
+
+Result<ImportResult> TranscriptService::import_in(Transaction& tx, const TenantScope& scope, const Principal& principal,
+                                                  const Tenant& tenant, std::string_view content,
+                                                  const ImportOptions& options, const RequestContext& request) {
+  ASSIGN_OR_RETURN(formats::Document document, parse(content, options));
+  return import_document(tx, scope, principal, tenant, std::move(document), content, options, request);
+}
+
+Result<ImportResult> TranscriptService::import_document(Transaction& tx, const TenantScope& scope,
+                                                        const Principal& principal, const Tenant& tenant,
+                                                        formats::Document document, std::string_view content,
+                                                        const ImportOptions& options, const RequestContext& request) {
+  // A named video that is not the caller's (or does not exist) is the first thing to report.
+  if (options.video) RETURN_IF_ERROR(VideoRepository::get(tx, scope, *options.video));
   const std::string language = options.language.value_or(document.language);
   if (language.empty()) {
     return make_error(ErrorCode::invalid_argument, "the file names no language: pass one (--language en)", "language");
   }
-
-  ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(database_, TxMode::write, context_));
-  ASSIGN_OR_RETURN(Tenant tenant, TenantRepository::find(tx, tenant_ref));
-  ASSIGN_OR_RETURN(TenantScope scope, Authorizer::authorize(tx, principal, tenant, {"write", "transcripts"}, request));
-
   // The same file again: name what it made the first time.
   ASSIGN_OR_RETURN(auto same_file, TranscriptRepository::find_by_attachment(tx, scope, sha256(content)));
   if (same_file && same_file->language == language) {
@@ -275,8 +298,6 @@ Result<ImportResult> TranscriptService::import(const Principal& principal, std::
       runs.push_back(std::move(stored->run));
     }
   }
-  if (before_commit_) tx.set_before_commit(before_commit_);
-  RETURN_IF_ERROR(tx.commit());
   return ImportResult{std::move(video), std::move(written.transcript), written.created, std::move(runs),
                       std::move(document.warnings)};
 }
@@ -296,6 +317,11 @@ Result<ExportResult> TranscriptService::export_transcript(const Principal& princ
   }
   ASSIGN_OR_RETURN(Tenant tenant, TenantRepository::find(tx, tenant_name));
   ASSIGN_OR_RETURN(TenantScope scope, Authorizer::authorize(tx, principal, tenant, {"read", "transcripts"}, request));
+  return export_in(tx, scope, transcript_id, format, options);
+}
+
+Result<ExportResult> TranscriptService::export_in(Transaction& tx, const TenantScope& scope, const Uuid& transcript_id,
+                                                  formats::Format format, const ExportOptions& options) {
   ASSIGN_OR_RETURN(Transcript transcript, TranscriptRepository::get(tx, scope, transcript_id));
 
   formats::Document document;

@@ -68,11 +68,27 @@ class TranscriptService {
                                          const ExportOptions& options = {},
                                          const store::RequestContext& request = {});
 
+  // The same two inside a transaction the caller already opened and authorized (the API's
+  // dispatcher, which commits): `scope` must allow writing (reading) transcripts; creating a video
+  // (options.video unset) also checks writing videos for `principal`.
+  Result<ImportResult> import_in(store::Transaction& tx, const store::TenantScope& scope,
+                                 const store::Principal& principal, const store::Tenant& tenant,
+                                 std::string_view content, const ImportOptions& options,
+                                 const store::RequestContext& request = {});
+  Result<ExportResult> export_in(store::Transaction& tx, const store::TenantScope& scope, const Uuid& transcript,
+                                 formats::Format format, const ExportOptions& options = {});
+
   // Test seam: passed to each import's Transaction::set_before_commit, so a test can fail an
   // import after everything is written and before COMMIT and check that nothing is left.
   void set_before_commit_for_testing(std::function<Status()> hook) { before_commit_ = std::move(hook); }
 
  private:
+  static Result<formats::Document> parse(std::string_view content, const ImportOptions& options);
+  Result<ImportResult> import_document(store::Transaction& tx, const store::TenantScope& scope,
+                                       const store::Principal& principal, const store::Tenant& tenant,
+                                       formats::Document document, std::string_view content,
+                                       const ImportOptions& options, const store::RequestContext& request);
+
   store::Database& database_;
   ContentStore content_;
   store::StoreContext context_;

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "api/server.hpp"
+#include "app/content_store.hpp"
 #include "cli/cli_support.hpp"
 #include "jobs/builtin_handlers.hpp"
 #include "jobs/stop_signals.hpp"
@@ -63,6 +64,7 @@ int run_serve(const GlobalOptions& options) {
   server_options.read_timeout = std::chrono::seconds(args.read_timeout_s);
   server_options.write_timeout = std::chrono::seconds(args.read_timeout_s);
   server_options.request_log = args.quiet ? nullptr : stdout;
+  server_options.data_dir = app::default_data_dir(options.db).string();
   // Signals are blocked before any thread starts, so only this thread receives them, and it
   // stops the server and the workers in order.
   jobs::block_stop_signals();

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "api/detail/metrics.hpp"
+#include "app/transcript_service.hpp"
 #include "api/server.hpp"
 #include "store/database.hpp"
 #include "store/transaction.hpp"
@@ -55,11 +56,13 @@ class LoginThrottle {
 
 struct ApiState {
   ApiState(store::Database& database_in, store::StoreContext context_in, ServerOptions options_in)
-      : database(database_in), store_context(context_in), options(std::move(options_in)) {}
+      : database(database_in), store_context(context_in), options(std::move(options_in)),
+        transcripts(database_in, options.data_dir, context_in) {}
 
   store::Database& database;
   store::StoreContext store_context;
   ServerOptions options;
+  app::TranscriptService transcripts;  // upload and export of transcript files
   Metrics metrics;
   ReadinessCache readiness;
   LoginThrottle login_throttle;

@@ -69,6 +69,7 @@ void ApiTest::start_server(api::ServerOptions options) {
   options.address = "127.0.0.1";
   options.port = 0;
   options.request_log = nullptr;
+  options.data_dir = data_dir_.path().string();
   auto server = api::Server::start(db_->app(), std::move(options));
   ASSERT_TRUE(server.ok()) << server.error().describe();
   server_ = std::move(server).value();

@@ -35,6 +35,7 @@ class ApiTest : public ::testing::TestWithParam<store::Backend> {
   // Rows in `table` (owner connection, so nothing hides any).
   std::int64_t count(const std::string& table, const std::string& where = "");
 
+  TempDir data_dir_;  // transcript uploads keep their original files here
   std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<api::Server> server_;
   std::uint16_t port_ = 0;

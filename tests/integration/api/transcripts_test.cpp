@@ -1,0 +1,60 @@
+// Proves transcript upload and export over HTTP, on both backends: a file posted to a video is
+// imported in the request's transaction (201, then 200 naming the same transcript when posted
+// again), a broken file is refused with its position and writes nothing, a viewer cannot upload,
+// another tenant's video answers 404, and the stored transcript comes back as SRT and WebVTT.
+#include <gtest/gtest.h>
+
+#include "api_fixture.hpp"
+
+namespace narralytica::testing {
+namespace {
+
+constexpr const char* kTalk =
+    "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Ada>Hello there.\n\n00:02.500 --> 00:04.000\n<v Grace>Hi Ada.\n";
+
+TEST_P(ApiTest, UploadImportsOnceAndExportsInEachFormat) {
+  if (!db_) return;
+  // The fixture's video already has an English transcript: this upload is its next revision.
+  const std::string plain = "/v1/videos/" + video_a_.public_id.to_string() + "/transcripts?language=en";
+  EXPECT_EQ(call("POST", plain, editor_a_, kTalk, {"Content-Type: text/vtt"}).status, 409);
+  const std::string target = plain + "&revision=true";
+  const auto transcripts_before = count("transcripts");
+
+  auto created = call("POST", target, editor_a_, kTalk, {"Content-Type: text/vtt"});
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto body = json_of(created);
+  EXPECT_EQ(body["segment_count"], 2);
+  const std::string id = body["id"];
+
+  auto again = call("POST", target, editor_a_, kTalk, {"Content-Type: text/vtt"});
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(json_of(again)["id"], id);
+  EXPECT_EQ(count("transcripts"), transcripts_before + 1);
+
+  auto srt = call("GET", "/v1/transcripts/" + id + "?format=srt", viewer_a_);
+  ASSERT_EQ(srt.status, 200) << srt.body;
+  EXPECT_NE(srt.body.find("00:00:02,500 --> 00:00:04,000"), std::string::npos) << srt.body;
+  auto vtt = call("GET", "/v1/transcripts/" + id + "?format=vtt", viewer_a_);
+  ASSERT_EQ(vtt.status, 200);
+  EXPECT_NE(vtt.body.find("<v Grace>Hi Ada."), std::string::npos) << vtt.body;
+  EXPECT_EQ(call("GET", "/v1/transcripts/" + id + "?format=docx", viewer_a_).status, 422);
+}
+
+TEST_P(ApiTest, BrokenOrForbiddenUploadsWriteNothing) {
+  if (!db_) return;
+  const std::string target = "/v1/videos/" + video_a_.public_id.to_string() + "/transcripts?language=en";
+  const auto transcripts_before = count("transcripts");
+  const auto segments_before = count("segments");
+
+  auto broken = call("POST", target, editor_a_, "WEBVTT\n\n00:00.000 --> 00:0x.000\nbad\n", {"Content-Type: text/vtt"});
+  EXPECT_EQ(broken.status, 422) << broken.body;
+  EXPECT_NE(json_of(broken)["field"].get<std::string>().find("body:3:"), std::string::npos) << broken.body;
+
+  EXPECT_EQ(call("POST", target, viewer_a_, kTalk, {"Content-Type: text/vtt"}).status, 403);
+  EXPECT_EQ(call("POST", target, owner_b_, kTalk, {"Content-Type: text/vtt"}).status, 404);
+  EXPECT_EQ(count("transcripts"), transcripts_before);
+  EXPECT_EQ(count("segments"), segments_before);
+}
+
+}  // namespace
+}  // namespace narralytica::testing
