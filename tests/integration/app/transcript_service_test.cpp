@@ -76,7 +76,9 @@ TEST_P(TranscriptServiceTest, EveryFormatSampleImportsAndKeepsTheOriginalFile) {
     ASSERT_TRUE(imported.ok()) << name << ": " << imported.error().describe();
     EXPECT_TRUE(imported->created) << name;
     EXPECT_GT(imported->transcript.segment_count, 0) << name;
-    if (expected) EXPECT_EQ(imported->transcript.segment_count, expected) << name;
+    if (expected) {
+      EXPECT_EQ(imported->transcript.segment_count, expected) << name;
+    }
     segments += imported->transcript.segment_count;
     EXPECT_EQ(imported->video.title, std::filesystem::path(name).stem().string());
   }
