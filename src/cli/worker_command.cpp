@@ -21,6 +21,9 @@ struct WorkerArgs {
 } args;
 
 int run_worker(const GlobalOptions& options) {
+  // Signals are blocked before any thread starts (so only the waiting main thread receives them)
+  // and before connecting, so a SIGTERM during start-up still ends in a graceful exit 0.
+  jobs::block_stop_signals();
   auto database = open_database(options);
   if (!database.ok()) return report(database.error());
   jobs::HandlerRegistry handlers;
@@ -33,8 +36,6 @@ int run_worker(const GlobalOptions& options) {
   worker_options.heartbeat_us = worker_options.lease_us / 3;
   worker_options.reclaim_every_us = std::max<std::int64_t>(worker_options.lease_us / 6, 100'000);
   worker_options.event_retention_us = static_cast<std::int64_t>(args.retention_days * 86'400e6);
-  // Signals are blocked before any thread starts, so only the waiting main thread receives them.
-  jobs::block_stop_signals();
   jobs::WorkerPool pool(**database, handlers, worker_options);
   if (auto s = pool.start(); !s.ok()) return report(s.error());
   std::fprintf(stderr, "worker: %d loops running (kinds: %s); SIGTERM stops gracefully\n", args.concurrency,

@@ -35,6 +35,9 @@ Status apply_effect(jobs::JobContext& context) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First of all: a SIGTERM that arrives while the database is still connecting must wait for
+  // wait_for_stop_signal(), not kill the process (the harness stops workers it just respawned).
+  jobs::block_stop_signals();
   if (argc != 5) {
     std::fprintf(stderr, "usage: %s DB_URL CONCURRENCY CLAIM_BATCH LEASE_MS\n", argv[0]);
     return 2;
@@ -57,7 +60,6 @@ int main(int argc, char** argv) {
   options.idle_poll_us = 50'000;
   options.backoff.base_us = 10'000;  // failing jobs retry within the harness's time
   options.backoff.cap_us = 100'000;
-  jobs::block_stop_signals();
   jobs::WorkerPool pool(**database, handlers, options);
   if (auto started = pool.start(); !started.ok()) {
     std::fprintf(stderr, "test worker: %s\n", started.error().describe().c_str());
