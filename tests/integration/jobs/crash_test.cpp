@@ -37,6 +37,14 @@ constexpr auto kDeadline = std::chrono::seconds(100);
 pid_t spawn_worker(const std::string& url) {
   const pid_t pid = fork();
   if (pid == 0) {
+    // The mask survives exec: a SIGTERM that arrives while the new process is still starting
+    // (sanitizer runtimes take tens of milliseconds before main) waits for the worker's
+    // sigwait instead of killing it.
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    sigprocmask(SIG_BLOCK, &stop, nullptr);
     execl(NARRALYTICA_TEST_WORKER, NARRALYTICA_TEST_WORKER, url.c_str(), "2", "20",
           std::to_string(kLeaseMs).c_str(), static_cast<char*>(nullptr));
     _exit(127);
@@ -118,7 +126,9 @@ TEST_P(CrashTest, KilledWorkersLoseNothingAndApplyEachEffectOnce) {
   for (pid_t pid : workers) {
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "graceful stop exits 0";
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "graceful stop exits 0; pid " << pid << " ended with " << (WIFEXITED(status) ? "exit " : "signal ")
+        << (WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
   }
   const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
 
