@@ -7,35 +7,9 @@ set -euo pipefail
 bin=${1:?usage: $0 path/to/narralytica}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+# shellcheck source=assertions.sh
+source "$(dirname "${BASH_SOURCE[0]}")/assertions.sh"
 cd "$dir"  # the demo keeps attachments in ./narralytica-data for PostgreSQL URLs
-failures=0
-pass=0
-
-check() {  # check NAME EXPECTED_STATUS COMMAND... ; output in $out
-  local name=$1 expected=$2
-  shift 2
-  set +e
-  out=$("$@" 2>&1)
-  local status=$?
-  set -e
-  if [ "$status" -ne "$expected" ]; then
-    echo "FAIL $name: exit $status, expected $expected"
-    echo "$out" | sed 's/^/    /'
-    failures=$((failures + 1))
-  else
-    pass=$((pass + 1))
-  fi
-}
-
-contains() {  # contains NAME NEEDLE ; searches $out
-  if ! grep -q -- "$2" <<<"$out"; then
-    echo "FAIL $1: output lacks '$2'"
-    echo "$out" | sed 's/^/    /'
-    failures=$((failures + 1))
-  else
-    pass=$((pass + 1))
-  fi
-}
 
 flow() {  # flow DB_URL
   local db=$1
