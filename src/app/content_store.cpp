@@ -34,9 +34,9 @@ Status write_all(int fd, std::string_view bytes, const std::filesystem::path& pa
 
 }  // namespace
 
-Result<StoredBlob> ContentStore::put(const Uuid& tenant, std::string_view bytes) {
+Result<StoredBlob> ContentStore::put(const Uuid& tenant, std::string_view bytes, std::string_view digest) {
   StoredBlob blob;
-  blob.sha256 = sha256(bytes);
+  blob.sha256 = std::string(digest);
   blob.size_bytes = static_cast<std::int64_t>(bytes.size());
   const std::string hex = to_hex(blob.sha256);
   const std::filesystem::path relative = std::filesystem::path("attachments") / tenant.to_string() / hex.substr(0, 2) / hex;

@@ -24,8 +24,10 @@ class ContentStore {
  public:
   explicit ContentStore(std::filesystem::path data_dir) : data_dir_(std::move(data_dir)) {}
 
-  // Errors: unavailable when the directory cannot be created or written (named).
-  Result<StoredBlob> put(const Uuid& tenant, std::string_view bytes);
+  // `digest` is the 32-byte SHA-256 of `bytes`: callers already hash the file to look it up,
+  // so it is passed in rather than computed twice. Errors: unavailable when the directory
+  // cannot be created or written (named).
+  Result<StoredBlob> put(const Uuid& tenant, std::string_view bytes, std::string_view digest);
   // The bytes behind a storage_uri from put(). Errors: not_found.
   Result<std::string> get(std::string_view storage_uri) const;
 

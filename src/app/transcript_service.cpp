@@ -246,7 +246,8 @@ Result<ImportResult> TranscriptService::import_document(Transaction& tx, const T
     return make_error(ErrorCode::invalid_argument, "the file names no language: pass one (--language en)", "language");
   }
   // The same file again: name what it made the first time.
-  ASSIGN_OR_RETURN(auto same_file, TranscriptRepository::find_by_attachment(tx, scope, sha256(content)));
+  const std::string file_sha256 = sha256(content);  // once: for the lookup and for the content store
+  ASSIGN_OR_RETURN(auto same_file, TranscriptRepository::find_by_attachment(tx, scope, file_sha256));
   if (same_file && same_file->language == language) {
     ASSIGN_OR_RETURN(Video video, VideoRepository::get(tx, scope, same_file->video_public_id));
     return ImportResult{std::move(video), std::move(*same_file), false, {}, std::move(document.warnings)};
@@ -274,7 +275,7 @@ Result<ImportResult> TranscriptService::import_document(Transaction& tx, const T
     }
   }
 
-  ASSIGN_OR_RETURN(StoredBlob blob, content_.put(tenant.public_id, content));
+  ASSIGN_OR_RETURN(StoredBlob blob, content_.put(tenant.public_id, content, file_sha256));
   auto read_format = formats::parse_format(document.format);
   Attachment original{0, Uuid{}, "transcript_original",
                       read_format.ok() ? media_type_of(*read_format) : "application/octet-stream",
