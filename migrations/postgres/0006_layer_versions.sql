@@ -28,6 +28,13 @@ ALTER TABLE layer_items DROP CONSTRAINT layer_items_payload_check;
 ALTER TABLE layer_items ADD CONSTRAINT layer_items_payload_check
   CHECK (jsonb_typeof(payload) IN ('object', 'array'));
 
+-- The widest item of a run, in segments (last - first): a filter looks for the items covering a
+-- segment only that far back in the segment index instead of scanning the run from its start.
+-- Written with the run; 0 for runs of one item per segment.
+ALTER TABLE layers ADD COLUMN item_span_max bigint NOT NULL DEFAULT 0 CHECK (item_span_max >= 0);
+UPDATE layers SET item_span_max = coalesce((SELECT max(segment_ordinal_last - segment_ordinal_first) FROM layer_items i
+  WHERE i.tenant_id = layers.tenant_id AND i.layer_id = layers.id), 0);
+
 -- A layer row's only mutable state is whether it is pinned (and when that changed); its items
 -- never change. Deletes stay possible: they cascade from the transcript.
 CREATE FUNCTION refuse_layer_item_update() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -41,10 +48,12 @@ CREATE TRIGGER layer_items_immutable BEFORE UPDATE ON layer_items
 CREATE FUNCTION refuse_layer_version_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF (NEW.id, NEW.public_id, NEW.tenant_id, NEW.transcript_id, NEW.kind, NEW.version, NEW.producer_name,
-      NEW.producer_version, NEW.params, NEW.params_hash, NEW.transcript_content_hash, NEW.status, NEW.created_at)
+      NEW.producer_version, NEW.params, NEW.params_hash, NEW.transcript_content_hash, NEW.status, NEW.created_at,
+      NEW.item_span_max)
      IS DISTINCT FROM
      (OLD.id, OLD.public_id, OLD.tenant_id, OLD.transcript_id, OLD.kind, OLD.version, OLD.producer_name,
-      OLD.producer_version, OLD.params, OLD.params_hash, OLD.transcript_content_hash, OLD.status, OLD.created_at)
+      OLD.producer_version, OLD.params, OLD.params_hash, OLD.transcript_content_hash, OLD.status, OLD.created_at,
+      OLD.item_span_max)
   THEN
     RAISE EXCEPTION 'layer versions are immutable: only the pin can change';
   END IF;

@@ -37,6 +37,13 @@ CREATE INDEX layer_items_label ON layer_items (tenant_id, layer_id, label);
 -- joined to segments by speaker or time)
 CREATE INDEX layer_items_segment ON layer_items (tenant_id, layer_id, segment_ordinal_first);
 
+-- The widest item of a run, in segments (last - first): a filter looks for the items covering a
+-- segment only that far back in the segment index instead of scanning the run from its start.
+-- Written with the run; 0 for runs of one item per segment.
+ALTER TABLE layers ADD COLUMN item_span_max INTEGER NOT NULL DEFAULT 0 CHECK (item_span_max >= 0);
+UPDATE layers SET item_span_max = coalesce((SELECT max(segment_ordinal_last - segment_ordinal_first) FROM layer_items i
+  WHERE i.tenant_id = layers.tenant_id AND i.layer_id = layers.id), 0);
+
 -- A layer row's only mutable state is whether it is pinned (and when that changed); its items
 -- never change. Deletes stay possible: they cascade from the transcript.
 CREATE TRIGGER layer_items_immutable BEFORE UPDATE ON layer_items
@@ -49,7 +56,7 @@ WHEN NEW.id IS NOT OLD.id OR NEW.public_id IS NOT OLD.public_id OR NEW.tenant_id
   OR NEW.producer_name IS NOT OLD.producer_name OR NEW.producer_version IS NOT OLD.producer_version
   OR NEW.params IS NOT OLD.params OR NEW.params_hash IS NOT OLD.params_hash
   OR NEW.transcript_content_hash IS NOT OLD.transcript_content_hash OR NEW.status IS NOT OLD.status
-  OR NEW.created_at IS NOT OLD.created_at
+  OR NEW.created_at IS NOT OLD.created_at OR NEW.item_span_max IS NOT OLD.item_span_max
 BEGIN
   SELECT RAISE(ABORT, 'layer versions are immutable: only the pin can change');
 END;

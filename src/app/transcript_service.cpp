@@ -1,5 +1,7 @@
 #include "app/transcript_service.hpp"
 
+#include "app/layer_kinds.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "core/hashing.hpp"
@@ -48,9 +50,16 @@ TranscriptDraft to_draft(const formats::Document& document, std::string language
   return draft;
 }
 
-// A layer as read from a file, as a run to store. Segment indexes of the Document are the stored
-// ordinals: to_draft() keeps every segment, in order.
-LayerRunDraft to_run_draft(const formats::Layer& layer) {
+// A layer as read from a file, as a run to store, its items checked against their kind like any
+// other run's (layer_kinds.hpp). Segment indexes of the Document are the stored ordinals:
+// to_draft() keeps every segment, in order. `field` names the layer in errors ("layers[1]").
+Result<LayerRunDraft> to_run_draft(const formats::Layer& layer, const std::string& field) {
+  if (!known_layer_kind(layer.kind)) {
+    return make_error(ErrorCode::invalid_argument,
+                      "unknown layer kind \"" + layer.kind + "\": the built-in kinds are " +
+                          std::string(builtin_layer_kinds()) + "; a custom kind starts with \"x-\"",
+                      field + ".kind");
+  }
   LayerRunDraft run;
   run.kind = layer.kind;
   run.producer_name = layer.producer_name.empty() ? std::string("import") : layer.producer_name;
@@ -58,7 +67,8 @@ LayerRunDraft to_run_draft(const formats::Layer& layer) {
   run.producer_version = layer.producer_version.empty() ? std::string("unspecified") : layer.producer_version;
   run.params_json = layer.params_json.empty() ? std::string("{}") : layer.params_json;
   run.items.reserve(layer.items.size());
-  for (const formats::LayerItem& item : layer.items) {
+  for (std::size_t k = 0; k < layer.items.size(); ++k) {
+    const formats::LayerItem& item = layer.items[k];
     LayerItemDraft draft;
     if (item.segment_index && item.segment_index_last) {
       draft.segment_ordinal_first = static_cast<std::int64_t>(*item.segment_index);
@@ -66,22 +76,15 @@ LayerRunDraft to_run_draft(const formats::Layer& layer) {
     }
     draft.start_ms = item.start_ms;
     draft.end_ms = item.end_ms;
-    LayerItemValues values = layer_item_values(item.payload_json);
+    const auto value = nlohmann::json::parse(item.payload_json, nullptr, /*allow_exceptions=*/false);
+    ASSIGN_OR_RETURN(LayerItemValues values,
+                     check_layer_value(layer.kind, value, field + ".items[" + std::to_string(k) + "].payload"));
     draft.label = std::move(values.label);
     draft.score = values.score;
     draft.payload_json = item.payload_json;
     run.items.push_back(std::move(draft));
   }
   return run;
-}
-
-// Cuts `text` to at most `bytes` without splitting a UTF-8 sequence.
-std::string clip_utf8(std::string text, std::size_t bytes) {
-  if (text.size() <= bytes) return text;
-  std::size_t end = bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  text.resize(end);
-  return text;
 }
 
 // A stored run as a Document layer; stored ordinals are the exported segments' indexes.
@@ -168,41 +171,6 @@ Result<std::vector<formats::Word>> decode_words(std::string_view json) {
   return words;
 }
 
-LayerItemValues layer_item_values(std::string_view payload_json) {
-  LayerItemValues values;
-  auto payload = nlohmann::json::parse(payload_json, nullptr, /*allow_exceptions=*/false);
-  if (!payload.is_object()) return values;
-  const nlohmann::json* first_label = nullptr;
-  if (auto labels = payload.find("labels"); labels != payload.end() && labels->is_array() && !labels->empty() &&
-                                            (*labels)[0].is_object()) {
-    first_label = &(*labels)[0];
-  }
-  for (const char* key : {"label", "sentiment", "entity_type", "type", "headline"}) {
-    if (auto v = payload.find(key); v != payload.end() && v->is_string() && !v->get_ref<const std::string&>().empty()) {
-      values.label = v->get<std::string>();
-      break;
-    }
-  }
-  if (!values.label && first_label) {
-    if (auto v = first_label->find("label"); v != first_label->end() && v->is_string() &&
-                                             !v->get_ref<const std::string&>().empty()) {
-      values.label = v->get<std::string>();
-    }
-  }
-  if (values.label) values.label = clip_utf8(std::move(*values.label), kLayerLabelBytesMax);
-  if (values.label && values.label->empty()) values.label.reset();
-  for (const char* key : {"score", "confidence", "relevance"}) {
-    if (auto v = payload.find(key); v != payload.end() && v->is_number()) {
-      values.score = v->get<double>();
-      break;
-    }
-  }
-  if (!values.score && first_label) {
-    if (auto v = first_label->find("relevance"); v != first_label->end() && v->is_number()) values.score = v->get<double>();
-  }
-  return values;
-}
-
 Result<formats::Document> TranscriptService::parse(std::string_view content, const ImportOptions& options) {
   formats::ReadOptions read_options;
   read_options.format = options.format;
@@ -283,13 +251,23 @@ Result<ImportResult> TranscriptService::import_document(Transaction& tx, const T
   ASSIGN_OR_RETURN(Attachment attachment, AttachmentRepository::put(tx, scope, original));
   draft.attachment_id = attachment.id;
 
+  // Layers are checked before anything is written, and stored with the transcript in the same
+  // transaction: an import leaves either the transcript with all its layers or nothing.
+  std::vector<LayerRunDraft> layer_drafts;
+  for (std::size_t i = 0; i < document.layers.size(); ++i) {
+    auto run = to_run_draft(document.layers[i], "layers[" + std::to_string(i) + "]");
+    if (!run.ok()) {
+      Error error = std::move(run).error();
+      error.field = options.source_name + ": " + error.field;
+      return error;
+    }
+    layer_drafts.push_back(std::move(run).value());
+  }
   ASSIGN_OR_RETURN(TranscriptWrite written, TranscriptRepository::create(tx, scope, video, draft));
   std::vector<LayerRun> runs;
   if (written.created) {
-    // Layers belong to the transcript they were read with: stored in the same transaction, so an
-    // import leaves either the transcript with all its layers or nothing.
-    for (std::size_t i = 0; i < document.layers.size(); ++i) {
-      LayerRunDraft run = to_run_draft(document.layers[i]);
+    for (std::size_t i = 0; i < layer_drafts.size(); ++i) {
+      const LayerRunDraft& run = layer_drafts[i];
       auto stored = LayerRepository::create_run(tx, scope, written.transcript, run);
       if (!stored.ok()) {
         Error error = std::move(stored).error();

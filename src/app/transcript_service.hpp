@@ -95,16 +95,6 @@ class TranscriptService {
   std::function<Status()> before_commit_;
 };
 
-// The label and score of a layer item, extracted from its JSON payload so that filters and
-// analytics read columns: label is the first string among "label", "sentiment", "entity_type",
-// "type", "headline", else labels[0].label (AssemblyAI topics); score the first number among
-// "score", "confidence", "relevance", else labels[0].relevance. Either may be absent.
-struct LayerItemValues {
-  std::optional<std::string> label;
-  std::optional<double> score;
-};
-LayerItemValues layer_item_values(std::string_view payload_json);
-
 // Word timings as stored in segments.words (compact JSON) and back.
 std::string encode_words(const std::vector<formats::Word>& words);
 Result<std::vector<formats::Word>> decode_words(std::string_view json);

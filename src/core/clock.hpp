@@ -6,11 +6,15 @@
 #include <cstdint>
 #include <mutex>
 #include <random>
+#include <string>
 
 namespace narralytica {
 
 // Microseconds since the Unix epoch, UTC. Every timestamp column stores this unit.
 using UnixMicros = std::int64_t;
+
+// "2026-11-24T08:42:04.123456Z": how timestamps leave the process (API, CLI, exports).
+std::string format_rfc3339(UnixMicros us);
 
 class Clock {
  public:

@@ -4,6 +4,7 @@
 #include "formats/assemblyai_reader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 
 #include "formats/detail/finish.hpp"
@@ -48,9 +49,40 @@ Result<std::vector<Word>> read_words(const JsonSource& src, const Json& array,
   return words;
 }
 
-// One layer item from an element with start/end (ms) or timestamp{start,end}; the payload is the
-// element without its times, so every field AssemblyAI adds later is kept too.
-Result<LayerItem> read_item(const JsonSource& src, const Json& element, const JsonPath& path) {
+// AssemblyAI's sentiment {sentiment: "NEGATIVE", confidence} as Narralytica's built-in
+// sentiment {label: "negative", score}.
+Result<Json> sentiment_value(const JsonSource& src, const Json& object, const JsonPath& path) {
+  ASSIGN_OR_RETURN(std::string sentiment, string_member(src, object, "sentiment", path, true));
+  std::transform(sentiment.begin(), sentiment.end(), sentiment.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (sentiment != "positive" && sentiment != "neutral" && sentiment != "negative") {
+    return json_error(src, path.member("sentiment"), "POSITIVE, NEUTRAL or NEGATIVE", find(object, "sentiment"));
+  }
+  ASSIGN_OR_RETURN(std::optional<double> confidence, confidence_member(src, object, "confidence", path));
+  if (!confidence) return json_error(src, path.member("confidence"), "a confidence from 0 to 1", nullptr);
+  return Json{{"label", sentiment}, {"score", *confidence}};
+}
+
+// A topic's labels [{label, relevance}] as the built-in topics [{label, score}].
+Result<Json> topics_value(const JsonSource& src, const Json& object, const JsonPath& path) {
+  ASSIGN_OR_RETURN(const Json* labels, array_member(src, object, "labels", path, true));
+  Json topics = Json::array();
+  for (std::size_t i = 0; i < labels->size(); ++i) {
+    const JsonPath label_path = path.member("labels").at(i);
+    ASSIGN_OR_RETURN(const Json* label, require_object(src, (*labels)[i], label_path));
+    ASSIGN_OR_RETURN(std::string name, string_member(src, *label, "label", label_path, true));
+    ASSIGN_OR_RETURN(std::optional<double> relevance, confidence_member(src, *label, "relevance", label_path));
+    if (!relevance) return json_error(src, label_path.member("relevance"), "a relevance from 0 to 1", nullptr);
+    topics.push_back(Json{{"label", name}, {"score", *relevance}});
+  }
+  return topics;
+}
+
+// One layer item from an element with start/end (ms) or timestamp{start,end}. Sentiment and
+// topics become Narralytica's built-in shapes; other kinds keep the element without its times,
+// so every field AssemblyAI adds later is kept too.
+Result<LayerItem> read_item(const JsonSource& src, const Json& element, const JsonPath& path,
+                            const std::string& kind) {
   ASSIGN_OR_RETURN(const Json* object, require_object(src, element, path));
   const Json* times = object;
   JsonPath times_path = path;
@@ -63,10 +95,17 @@ Result<LayerItem> read_item(const JsonSource& src, const Json& element, const Js
   ASSIGN_OR_RETURN(item.start_ms, ms_member(src, *times, "start", times_path));
   ASSIGN_OR_RETURN(item.end_ms, ms_member(src, *times, "end", times_path));
   RETURN_IF_ERROR(check_order(src, times_path, *times, item.start_ms, item.end_ms));
-  Json payload = *object;
-  payload.erase("start");
-  payload.erase("end");
-  payload.erase("timestamp");
+  Json payload;
+  if (kind == "sentiment") {
+    ASSIGN_OR_RETURN(payload, sentiment_value(src, *object, path));
+  } else if (kind == "topics") {
+    ASSIGN_OR_RETURN(payload, topics_value(src, *object, path));
+  } else {
+    payload = *object;
+    payload.erase("start");
+    payload.erase("end");
+    payload.erase("timestamp");
+  }
   item.payload_json = payload.dump();
   return item;
 }
@@ -82,7 +121,7 @@ Result<std::optional<Layer>> read_layer(const JsonSource& src, const Json& array
   layer.producer_version = model;
   layer.items.reserve(array.size());
   for (std::size_t i = 0; i < array.size(); ++i) {
-    ASSIGN_OR_RETURN(LayerItem item, read_item(src, array[i], path.at(i)));
+    ASSIGN_OR_RETURN(LayerItem item, read_item(src, array[i], path.at(i), layer.kind));
     layer.items.push_back(std::move(item));
   }
   return std::optional<Layer>(std::move(layer));
@@ -160,8 +199,10 @@ Result<Document> read_assemblyai_value(const JsonSource& src, const Json& root) 
   };
   constexpr LayerSource kLayerSources[] = {
       {"sentiment_analysis_results", "sentiment"},
-      {"entities", "entities"},
-      {"chapters", "chapters"},
+      // Not the built-in entities (those need character offsets AssemblyAI does not give) nor a
+      // built-in kind at all: custom kinds, stored as AssemblyAI wrote them.
+      {"entities", "x-assemblyai-entities"},
+      {"chapters", "x-assemblyai-chapters"},
   };
   for (const LayerSource& layer_source : kLayerSources) {
     ASSIGN_OR_RETURN(const Json* array,
@@ -186,8 +227,19 @@ Result<Document> read_assemblyai_value(const JsonSource& src, const Json& root) 
     }
     if (const Json* summary = find(*iab_object, "summary");
         summary != nullptr && !summary->empty()) {
+      // {label: relevance, ...} over the whole file, as built-in topics [{label, score}].
+      if (!summary->is_object()) {
+        return json_error(src, iab_path.member("summary"), "an object of label: relevance", summary);
+      }
+      Json topics = Json::array();
+      for (const auto& [label, relevance] : summary->items()) {
+        if (!relevance.is_number() || relevance.get<double>() < 0 || relevance.get<double>() > 1) {
+          return json_error(src, iab_path.member("summary").member(label), "a relevance from 0 to 1", &relevance);
+        }
+        topics.push_back(Json{{"label", label}, {"score", relevance.get<double>()}});
+      }
       LayerItem item;
-      item.payload_json = Json{{"summary", *summary}}.dump();
+      item.payload_json = topics.dump();
       topics_summary = std::move(item);
     }
   }

@@ -19,10 +19,12 @@ Error write_error(std::string message, std::string field) {
   return make_error(ErrorCode::invalid_argument, std::move(message), std::move(field));
 }
 
-Result<OrderedJson> object_from_text(const std::string& text, const std::string& field) {
+Result<OrderedJson> object_from_text(const std::string& text, const std::string& field, bool or_array = false) {
   OrderedJson value = OrderedJson::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded() || !value.is_object()) {
-    return write_error("expected a JSON object, found " + detail::quote_found(text), field);
+  if (value.is_discarded() || !(value.is_object() || (or_array && value.is_array()))) {
+    return write_error(std::string("expected a JSON object") + (or_array ? " or array" : "") + ", found " +
+                           detail::quote_found(text),
+                       field);
   }
   return value;
 }
@@ -122,7 +124,7 @@ Result<std::string> write_narralytica_json(const Document& document,
         i_out["start_ms"] = item.start_ms;
         i_out["end_ms"] = item.end_ms;
         ASSIGN_OR_RETURN(i_out["payload"],
-                         object_from_text(item.payload_json, item_field + ".payload"));
+                         object_from_text(item.payload_json, item_field + ".payload", /*or_array=*/true));
         items.push_back(std::move(i_out));
       }
       out["items"] = std::move(items);
@@ -289,8 +291,9 @@ Result<Document> read_narralytica_value(const JsonSource& src, const Json& root)
         ASSIGN_OR_RETURN(item.end_ms, ms_member(src, *i, "end_ms", item_path));
         RETURN_IF_ERROR(check_order(src, item_path, *i, item.start_ms, item.end_ms));
         const Json* payload = find(*i, "payload");
-        if (payload == nullptr || !payload->is_object()) {
-          return json_error(src, item_path.member("payload"), "an object", payload);
+        // An object, or an array for list kinds (topics, entities, keywords).
+        if (payload == nullptr || !(payload->is_object() || payload->is_array())) {
+          return json_error(src, item_path.member("payload"), "an object or an array", payload);
         }
         item.payload_json = payload->dump();
         layer.items.push_back(std::move(item));

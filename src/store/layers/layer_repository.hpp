@@ -5,8 +5,9 @@
 // (transcript, kind). Writing the same producer and parameters over the same transcript content
 // again is a no-op that returns the existing run.
 //
-// This is the storage the transcript import needs (AssemblyAI layers); the layers issue builds
-// its API, validation of built-in kinds, pinning and analytics on top of it.
+// Each (transcript, kind) has a current version: the pinned one, or the newest when none is
+// pinned. Pinning is the only change a stored version accepts (the database refuses any other
+// UPDATE, migration 0006). Payload validation of built-in kinds is app::layer_kinds' job.
 #pragma once
 
 #include <optional>
@@ -27,12 +28,15 @@ struct LayerItemDraft {
   // over a time range that overlaps no segment, or about the whole transcript).
   std::optional<std::int64_t> segment_ordinal_first;
   std::optional<std::int64_t> segment_ordinal_last;
-  std::int64_t start_ms = 0;
-  std::int64_t end_ms = 0;
-  // Extracted from the payload by the caller (app::layer_item_values), so filters need no JSON.
+  // The time the item covers. Unset with segments: from the first segment's start to the last
+  // one's end. Set without segments: the item is linked to the segments it overlaps (a chapter).
+  // Neither: the item is about the whole transcript (0 to the last segment's end, no segments).
+  std::optional<std::int64_t> start_ms;
+  std::optional<std::int64_t> end_ms;
+  // Extracted from the payload by the caller (app::layer_kinds), so filters need no JSON.
   std::optional<std::string> label;
   std::optional<double> score;
-  std::string payload_json = "{}";  // a JSON object
+  std::string payload_json = "{}";  // a JSON object or array
 };
 
 struct LayerRunDraft {
@@ -57,7 +61,12 @@ struct LayerRun {
   std::string params_hash;              // hex SHA-256 of params_json
   std::string transcript_content_hash;  // hex, the content the run was computed from
   std::int64_t item_count = 0;
+  std::int64_t item_span_max = 0;  // the widest item, in segments (last - first)
   UnixMicros created_at = 0;
+  int transcript_revision = 1;  // the revision of the transcript the run was computed from
+  bool pinned = false;
+  bool current = false;  // the pinned version, or the newest when none is pinned
+  bool stale = false;    // a newer revision of the transcript exists
 };
 
 struct LayerRunWrite {
@@ -86,6 +95,12 @@ struct LayerItemPage {
   std::optional<std::int64_t> next_after_ordinal;  // set when more items may follow
 };
 
+struct CurrentChange {
+  LayerRun current;                    // the current version after the change
+  std::optional<int> previous_version; // the current version before it
+  bool changed = false;                // false: nothing to do (already so); nothing was written
+};
+
 class LayerRepository {
  public:
   // Stores the draft as the next version of (transcript, kind), or returns the existing run of the
@@ -97,6 +112,17 @@ class LayerRepository {
   static Result<LayerRunWrite> create_run(Transaction& tx, const TenantScope& scope, const Transcript& transcript,
                                           const LayerRunDraft& draft);
 
+  // One version of a kind over a transcript, or its current version when `version` is unset.
+  // Errors: not_found naming the kind or the version.
+  static Result<LayerRun> get(Transaction& tx, const TenantScope& scope, const Transcript& transcript,
+                              std::string_view kind, std::optional<int> version);
+
+  // Pins `version` as the current version of the kind, or with no version unpins (the newest is
+  // current again). Audited, with a `layer.current.changed` event, when it changes anything.
+  // Errors: not_found for an unknown kind or version.
+  static Result<CurrentChange> set_current(Transaction& tx, const TenantScope& scope, const Transcript& transcript,
+                                           std::string_view kind, std::optional<int> version);
+
   // Every run over a transcript, by kind then version. Errors: none beyond the database's.
   static Result<std::vector<LayerRun>> list_for_transcript(Transaction& tx, const TenantScope& scope,
                                                            const Transcript& transcript);
@@ -104,6 +130,15 @@ class LayerRepository {
   // One page of a run's items in ordinal order. Errors: invalid_argument for a bad limit.
   static Result<LayerItemPage> items(Transaction& tx, const TenantScope& scope, const LayerRun& run,
                                      const LayerItemQuery& query);
+
+  // Every item of a run, in ordinal order (export, diff). Errors: none beyond the database's.
+  static Result<std::vector<LayerItem>> all_items(Transaction& tx, const TenantScope& scope, const LayerRun& run);
+
+  // The items of a run that cover any segment in [first, last] (segments with their layers
+  // attached), by first segment then ordinal.
+  static Result<std::vector<LayerItem>> items_over_segments(Transaction& tx, const TenantScope& scope,
+                                                            const LayerRun& run, std::int64_t first,
+                                                            std::int64_t last);
 };
 
 }  // namespace narralytica::store

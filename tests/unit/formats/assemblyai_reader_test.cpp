@@ -55,15 +55,16 @@ TEST(AssemblyaiReader, AnalysesBecomeLayersAttachedToOverlappingSegments) {
   EXPECT_EQ(sentiment->items[1].segment_index, 2u);
   EXPECT_EQ(sentiment->items[1].segment_index_last, 2u);
   EXPECT_EQ(sentiment->items[1].payload_json,
-            R"({"confidence":0.92,"sentiment":"POSITIVE","speaker":"A","text":"I am great."})");
+            R"({"label":"positive","score":0.92})")
+      << "AssemblyAI sentiment becomes Narralytica's built-in sentiment";
 
-  const Layer* entities = find_layer(document, "entities");
+  const Layer* entities = find_layer(document, "x-assemblyai-entities");
   ASSERT_NE(entities, nullptr);
   EXPECT_EQ(entities->items[0].segment_index, 0u);
   EXPECT_EQ(entities->items[0].start_ms, 730);
 
   // A chapter spans several segments.
-  const Layer* chapters = find_layer(document, "chapters");
+  const Layer* chapters = find_layer(document, "x-assemblyai-chapters");
   ASSERT_NE(chapters, nullptr);
   EXPECT_EQ(chapters->items[0].segment_index, 0u);
   EXPECT_EQ(chapters->items[0].segment_index_last, 2u);
@@ -76,7 +77,7 @@ TEST(AssemblyaiReader, AnalysesBecomeLayersAttachedToOverlappingSegments) {
   EXPECT_EQ(topics->items[0].start_ms, 2'000);
   EXPECT_EQ(topics->items[1].segment_index, std::nullopt);
   EXPECT_EQ(topics->items[1].end_ms, 12'000);
-  EXPECT_EQ(topics->items[1].payload_json, R"({"summary":{"Family&Relationships":0.9}})");
+  EXPECT_EQ(topics->items[1].payload_json, R"([{"label":"Family&Relationships","score":0.9}])");
 }
 
 TEST(AssemblyaiReader, WithoutUtterancesWordsAreGroupedAtPauses) {

@@ -1,0 +1,42 @@
+// The JSON a layer run is written and read as, the same for the API (POST /v1/transcripts/{id}/layers)
+// and the CLI (`narralytica layers import|export`):
+//
+//   {"kind": "sentiment",
+//    "producer": {"name": "acme-sentiment", "version": "2.1", "params": {"threshold": 0.5}},
+//    "items": [{"segment": 0, "value": {"label": "negative", "score": 0.91}},
+//              {"segments": [3, 7], "value": ...},                       // one item over segments 3..7
+//              {"start_ms": 0, "end_ms": 600000, "value": ...},          // a time range (chapters)
+//              {"value": ...}]}                                          // about the whole transcript
+//
+// or, for runs too large for one JSON document, NDJSON: the first line is the document without
+// "items", each further line one item. Both are read item by item against the kind's rules
+// (layer_kinds.hpp); an error names the source, the line for NDJSON, and the JSON path.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/layers/layer_repository.hpp"
+
+namespace narralytica::app {
+
+enum class LayerDocumentFormat { json, ndjson };
+
+// NDJSON when the first non-blank line is a complete JSON object and more lines follow, else JSON.
+LayerDocumentFormat detect_layer_document(std::string_view content);
+
+// Errors: invalid_argument with "source:line:column" for broken JSON, or the JSON path of the
+// first invalid member ("source: $.items[3].value.score", "source:5: $.value.label" for NDJSON).
+Result<store::LayerRunDraft> read_layer_run(std::string_view content, std::string_view source_name,
+                                            LayerDocumentFormat format);
+
+// A run's metadata as the API shows it (no items).
+std::string layer_run_json(const store::LayerRun& run);
+// One item as the document above has it, with its resolved times.
+void append_layer_item_json(std::string& out, const store::LayerItem& item);
+// A whole run in the document form above (what `layers export` writes and `layers import` reads),
+// with the run's metadata alongside (ignored when read back).
+std::string write_layer_run(const store::LayerRun& run, const std::vector<store::LayerItem>& items);
+
+}  // namespace narralytica::app
