@@ -61,6 +61,10 @@ constexpr const char* kRetryAny =
 // Claim. PostgreSQL: lock the chosen rows and skip rows another claimer holds, so concurrent
 // workers never wait on each other nor take the same job. SQLite: the caller's BEGIN IMMEDIATE
 // transaction is the only writer, so a plain subquery is enough.
+// Both walk jobs_claim in claim order and test the kind on the rows met, stopping at the batch.
+// SQLite, having no statistics, would otherwise prefer jobs_kind (kind, status) and sort every
+// due job of those kinds on each claim: 2.5 ms per claim at 20,000 queued instead of 0.02 ms
+// (decision record 0006). PostgreSQL's planner picks jobs_claim by itself.
 constexpr const char* kClaimPostgres =
     "WITH picked AS (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 "
     "ORDER BY priority DESC, run_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
@@ -78,8 +82,8 @@ constexpr const char* kClaimSqlite =
     "ORDER BY priority DESC, run_at LIMIT $2) RETURNING " NARRALYTICA_JOB_COLUMNS("");
 constexpr const char* kClaimKindsSqlite =
     "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $3, lease_expires_at = $4, "
-    "updated_at = $1 WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 "
-    "AND kind IN (SELECT value FROM json_each($5)) ORDER BY priority DESC, run_at LIMIT $2) "
+    "updated_at = $1 WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_claim WHERE status = 'queued' "
+    "AND run_at <= $1 AND kind IN (SELECT value FROM json_each($5)) ORDER BY priority DESC, run_at LIMIT $2) "
     "RETURNING " NARRALYTICA_JOB_COLUMNS("");
 
 // An expired lease means the worker died or hung: the attempt it counted at claim is spent. The

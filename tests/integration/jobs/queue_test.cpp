@@ -108,6 +108,43 @@ TEST_P(QueueTest, ExpiredLeaseIsReclaimedAndRunsAgainThenDiesAfterLastAttempt) {
   EXPECT_EQ(*worker.step(), 0) << "a dead job is not run";
 }
 
+// A worker claims only the kinds it serves, in claim order (priority, then due time), past jobs
+// of other kinds and jobs not yet due. (The claim walks the claim-order index and tests the kind
+// on the rows it meets; see decision record 0006.)
+TEST_P(QueueTest, ClaimTakesOnlyItsKindsInPriorityThenDueOrder) {
+  NARRALYTICA_TEST_DB(db, GetParam());
+  auto job = [&](const char* kind, int priority, std::int64_t due_in_s) {
+    store::JobDraft draft;
+    draft.kind = kind;
+    draft.priority = priority;
+    draft.run_at = kStart + due_in_s * kSecond;
+    return enqueue(db->app(), draft).id;
+  };
+  const auto late_a = job("test.a", 0, -5);
+  job("test.c", 9, -10);  // first in claim order, but not this worker's kind
+  const auto early_a = job("test.a", 0, -20);
+  const auto top_b = job("test.b", 5, -1);
+  const auto not_due_a = job("test.a", 7, 60);
+  const auto mid_a = job("test.a", 3, -1);
+  job("test.c", 0, -30);
+  auto claim = [&](int limit) {
+    auto tx = store::Transaction::begin(db->app(), store::TxMode::write, context());
+    store::ClaimRequest request{"kinds-worker", limit, 30 * kSecond, {"test.a", "test.b"}};
+    auto claimed = store::JobRepository::claim(*tx, system_scope(), request);
+    EXPECT_TRUE(claimed.ok()) << claimed.error().describe();
+    EXPECT_TRUE(tx->commit().ok());
+    std::vector<std::int64_t> ids;
+    for (const auto& j : *claimed) ids.push_back(j.id);
+    return ids;
+  };
+  EXPECT_EQ(claim(2), (std::vector<std::int64_t>{top_b, mid_a}));
+  EXPECT_EQ(claim(10), (std::vector<std::int64_t>{early_a, late_a}));
+  EXPECT_TRUE(claim(10).empty()) << "test.c is not this worker's kind and test.a at priority 7 is not due";
+  clock_.advance_us(61 * kSecond);
+  EXPECT_EQ(claim(10), (std::vector<std::int64_t>{not_due_a}));
+  EXPECT_EQ(count_rows(db->owner(), "jobs", "kind = 'test.c' AND status = 'queued'"), 2);
+}
+
 TEST_P(QueueTest, HeartbeatKeepsTheLease) {
   NARRALYTICA_TEST_DB(db, GetParam());
   store::JobDraft draft;
