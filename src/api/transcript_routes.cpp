@@ -5,6 +5,7 @@
 #include "api/detail/route.hpp"
 #include "api/detail/state.hpp"
 #include "api/detail/views.hpp"
+#include "app/layer_service.hpp"
 #include "app/transcript_service.hpp"
 #include "formats/format.hpp"
 #include "store/media/transcript_repository.hpp"
@@ -79,6 +80,42 @@ Result<HttpResponse> delete_transcript(Call& call) {
   return json_response(204, "");
 }
 
+// ?layers=sentiment,topics@2: the items of those layers (current version, or kind@version)
+// covering the page's segments. Reading them needs read access to layers as well.
+Result<std::vector<app::AttachedLayer>> attached_layers(Call& call, const store::Transcript& transcript,
+                                                        const store::SegmentPage& page) {
+  auto selection = call.request.query_param("layers");
+  if (!selection) return std::vector<app::AttachedLayer>();
+  ASSIGN_OR_RETURN(auto selectors, app::parse_layer_selectors(*selection, "layers"));
+  ASSIGN_OR_RETURN(store::Tenant tenant, store::TenantRepository::find_by_id(*call.tx, call.scope->tenant_id()));
+  RETURN_IF_ERROR(store::Authorizer::authorize(*call.tx, *call.principal, tenant, {"read", "layers"}));
+  if (page.items.empty()) return std::vector<app::AttachedLayer>();
+  return app::LayerService::attach_in(*call.tx, *call.scope, transcript, selectors, page.items.front().ordinal,
+                                      page.items.back().ordinal);
+}
+
+// Replaces the segment object's closing brace with "layers": {kind: [values of the items covering
+// it]}. Items are few per segment and sorted by first segment, so a scan is enough.
+void append_segment_layers(std::string& out, const std::vector<app::AttachedLayer>& layers, std::int64_t ordinal) {
+  out.pop_back();
+  out += ",\"layers\":{";
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    if (k) out += ',';
+    append_json_text(out, layers[k].run.kind);
+    out += ":[";
+    bool first = true;
+    for (const store::LayerItem& item : layers[k].items) {
+      if (*item.segment_ordinal_first > ordinal) break;
+      if (*item.segment_ordinal_last < ordinal) continue;
+      if (!first) out += ',';
+      first = false;
+      out += item.payload_json;
+    }
+    out += ']';
+  }
+  out += "}}";
+}
+
 Result<HttpResponse> list_segments(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "transcript"));
   store::SegmentQuery query;
@@ -102,6 +139,7 @@ Result<HttpResponse> list_segments(Call& call) {
   }
   ASSIGN_OR_RETURN(auto transcript, TranscriptRepository::get(*call.tx, *call.scope, id));
   ASSIGN_OR_RETURN(auto page, TranscriptRepository::segments(*call.tx, *call.scope, transcript, query));
+  ASSIGN_OR_RETURN(std::vector<app::AttachedLayer> layers, attached_layers(call, transcript, page));
   // One buffer for the whole page: no per-segment string, no copy of the items into a wrapper.
   std::string out;
   out.reserve(page.items.size() * 320 + 64);
@@ -109,8 +147,20 @@ Result<HttpResponse> list_segments(Call& call) {
   for (std::size_t i = 0; i < page.items.size(); ++i) {
     if (i) out += ',';
     append_segment_json(out, page.items[i]);
+    if (!layers.empty()) append_segment_layers(out, layers, page.items[i].ordinal);
   }
-  out += "],\"next_cursor\":";
+  out += ']';
+  if (!layers.empty()) {
+    out += ",\"layers\":{";
+    for (std::size_t k = 0; k < layers.size(); ++k) {
+      if (k) out += ',';
+      append_json_text(out, layers[k].run.kind);
+      out += ':';
+      out += app::layer_run_json(layers[k].run);
+    }
+    out += '}';
+  }
+  out += ",\"next_cursor\":";
   if (page.next_after_ordinal) {
     std::string key(8, '\0');
     for (int i = 7; i >= 0; --i) key[static_cast<std::size_t>(7 - i)] = static_cast<char>((*page.next_after_ordinal >> (i * 8)) & 0xff);
@@ -122,7 +172,7 @@ Result<HttpResponse> list_segments(Call& call) {
   return json_response(200, std::move(out));
 }
 
-constexpr std::string_view kSegmentQuery[] = {"limit", "cursor", "from_ms", "to_ms", "speaker"};
+constexpr std::string_view kSegmentQuery[] = {"limit", "cursor", "from_ms", "to_ms", "speaker", "layers"};
 constexpr std::string_view kUploadQuery[] = {"format", "language", "revision", "speaker_prefix"};
 constexpr std::string_view kExportQuery[] = {"format", "layers"};
 
@@ -143,7 +193,8 @@ constexpr Route kRoutes[] = {
      .permission = {"delete", "transcripts"}, .handler = delete_transcript, .resource_type = "transcript",
      .status = 204},
     {.method = "GET", .pattern = "/v1/transcripts/{id}/segments", .operation_id = "segment.list",
-     .summary = "Segments in order; a time window (segments overlapping [from_ms, to_ms)) and a speaker filter",
+     .summary = "Segments in order; a time window (segments overlapping [from_ms, to_ms)) and a speaker filter; "
+                "?layers=sentiment,topics@2 attaches those layers' values (current version, or kind@version)",
      .permission = {"read", "transcripts"}, .handler = list_segments, .query = kSegmentQuery},
 };
 

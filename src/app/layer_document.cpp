@@ -54,7 +54,9 @@ Result<Json> parse_json(std::string_view text, std::string_view source, std::siz
     return Json::parse(text);
   } catch (const Json::parse_error& e) {
     std::string what = e.what();
-    if (auto colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ...": keep
+    // what follows the position, which this message gives in the source's own terms.
+    if (auto colon = what.find(": ", what.find("column")); colon != std::string::npos) what = what.substr(colon + 2);
     return syntax_error(text, source, first_line, what, e.byte > 0 ? e.byte - 1 : 0);
   }
 }

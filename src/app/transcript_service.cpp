@@ -76,6 +76,7 @@ Result<LayerRunDraft> to_run_draft(const formats::Layer& layer, const std::strin
     }
     draft.start_ms = item.start_ms;
     draft.end_ms = item.end_ms;
+    draft.link_by_time = false;  // the reader attached the item to the segments it overlaps
     const auto value = nlohmann::json::parse(item.payload_json, nullptr, /*allow_exceptions=*/false);
     ASSIGN_OR_RETURN(LayerItemValues values,
                      check_layer_value(layer.kind, value, field + ".items[" + std::to_string(k) + "].payload"));

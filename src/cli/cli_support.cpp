@@ -2,10 +2,58 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "store/migrations.hpp"
 
 namespace narralytica::cli {
+
+// The whole file, or an error naming it; the size is checked first so a huge file is refused
+// before it is read into memory.
+Result<std::string> read_file(const std::string& path, std::uintmax_t bytes_max) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return make_error(ErrorCode::not_found, "cannot read the file: " + ec.message(), path);
+  if (size > bytes_max) {
+    return make_error(ErrorCode::resource_exhausted,
+                      "the file is " + std::to_string(size) + " bytes; at most " +
+                          std::to_string(bytes_max) + " are read",
+                      path);
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorCode::not_found, "cannot open the file", path);
+  std::string content;
+  content.resize(static_cast<std::size_t>(size));
+  in.read(content.data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::size_t>(in.gcount()) != size) return make_error(ErrorCode::unavailable, "short read", path);
+  return content;
+}
+
+// A file is written whole or not at all (temporary file, then rename), so a failed write never
+// leaves a truncated file where a good one was expected.
+Status write_output(const std::string& path, const std::string& content) {
+  if (path.empty() || path == "-") {
+    if (std::fwrite(content.data(), 1, content.size(), stdout) != content.size() || std::fflush(stdout) != 0) {
+      return make_error(ErrorCode::unavailable, "cannot write to standard output", "-o");
+    }
+    return ok_status();
+  }
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    out.flush();
+    if (!out) return make_error(ErrorCode::unavailable, "cannot write the file (check the directory exists)", path);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    std::filesystem::remove(temporary, ec);
+    return make_error(ErrorCode::unavailable, "cannot move the file into place", path);
+  }
+  return ok_status();
+}
 
 int exit_status(ErrorCode code) {
   switch (code) {

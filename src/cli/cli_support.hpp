@@ -2,6 +2,7 @@
 // turning an Error into a one-line message and an exit status.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,12 @@ Result<std::unique_ptr<store::Database>> open_database(const GlobalOptions& opti
 // Runs pending migrations, printing one line per migration applied.
 Status migrate_quietly(const GlobalOptions& options, bool print);
 
+// The whole file, or an error naming it; a file over `bytes_max` is refused before it is read.
+Result<std::string> read_file(const std::string& path, std::uintmax_t bytes_max);
+
+// Writes `content` to `path` whole or not at all, or to standard output for "" or "-".
+Status write_output(const std::string& path, const std::string& content);
+
 // The operator principal for CLI work, labelled with the OS user.
 store::Principal operator_principal();
 
@@ -54,5 +61,6 @@ void add_pipelines_command(CLI::App& app, GlobalOptions& options, int& exit_code
 void add_serve_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_import_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_export_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_layers_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 
 }  // namespace narralytica::cli

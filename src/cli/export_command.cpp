@@ -20,29 +20,6 @@ struct ExportArgs {
   bool layers = false;
 } args;
 
-Status write_output(const std::string& path, const std::string& content) {
-  if (path.empty() || path == "-") {
-    if (std::fwrite(content.data(), 1, content.size(), stdout) != content.size() || std::fflush(stdout) != 0) {
-      return make_error(ErrorCode::unavailable, "cannot write to standard output", "-o");
-    }
-    return ok_status();
-  }
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) return make_error(ErrorCode::unavailable, "cannot write the file (check the directory exists)", path);
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    std::filesystem::remove(temporary, ec);
-    return make_error(ErrorCode::unavailable, "cannot move the file into place", path);
-  }
-  return ok_status();
-}
-
 int run_export(const GlobalOptions& global) {
   auto id = Uuid::parse(args.transcript);
   if (!id) return report(make_error(ErrorCode::invalid_argument, "not a transcript id (a UUID)", "--transcript"));

@@ -68,27 +68,6 @@ class Progress {
   bool drawn_ = false;
 };
 
-// The whole file, or an error naming it; the size is checked first so a huge file is refused
-// before it is read into memory.
-Result<std::string> read_file(const std::string& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return make_error(ErrorCode::not_found, "cannot read the file: " + ec.message(), path);
-  if (size > formats::limits::input_bytes_max) {
-    return make_error(ErrorCode::resource_exhausted,
-                      "the file is " + std::to_string(size) + " bytes; at most " +
-                          std::to_string(formats::limits::input_bytes_max) + " are read",
-                      path);
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::not_found, "cannot open the file", path);
-  std::string content;
-  content.resize(static_cast<std::size_t>(size));
-  in.read(content.data(), static_cast<std::streamsize>(size));
-  if (static_cast<std::size_t>(in.gcount()) != size) return make_error(ErrorCode::unavailable, "short read", path);
-  return content;
-}
-
 // "file:line:column: message" when the error already names a place in the file; otherwise the
 // file name comes first so every failure line starts with the file.
 std::string failure_text(const std::string& file, const Error& error) {
@@ -136,7 +115,7 @@ int run_import(const GlobalOptions& global) {
   for (const std::string& file : args.files) {
     options->source_name = file;
     Result<app::ImportResult> imported = [&]() -> Result<app::ImportResult> {
-      ASSIGN_OR_RETURN(std::string content, read_file(file));
+      ASSIGN_OR_RETURN(std::string content, read_file(file, formats::limits::input_bytes_max));
       return service.import(principal, args.tenant, content, *options);
     }();
     progress.clear();

@@ -95,5 +95,6 @@ std::span<const Route> video_routes();
 std::span<const Route> transcript_routes();
 std::span<const Route> speaker_routes();
 std::span<const Route> jobs_routes();
+std::span<const Route> layer_routes();
 
 }  // namespace narralytica::api

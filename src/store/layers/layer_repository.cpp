@@ -202,7 +202,7 @@ Result<std::vector<Position>> resolve_positions(Transaction& tx, const TenantSco
   std::vector<Position> positions(draft.items.size());
   bool needs_segments = false;
   for (const LayerItemDraft& item : draft.items) {
-    if (!item.start_ms || !item.segment_ordinal_first) needs_segments = true;
+    if (!item.start_ms || (!item.segment_ordinal_first && item.link_by_time)) needs_segments = true;
   }
   std::vector<SegmentTime> times;
   if (needs_segments) {
@@ -226,7 +226,7 @@ Result<std::vector<Position>> resolve_positions(Transaction& tx, const TenantSco
       p.end_ms = transcript_end;  // about the whole transcript: no segments
       continue;
     }
-    if (item.segment_ordinal_first || !item.start_ms) continue;
+    if (item.segment_ordinal_first || !item.link_by_time) continue;
     for (std::size_t ordinal = 0; ordinal < times.size(); ++ordinal) {
       const SegmentTime& t = times[ordinal];
       const bool overlaps = p.start_ms == p.end_ms ? (t.start_ms <= p.start_ms && p.start_ms < t.end_ms)

@@ -37,6 +37,9 @@ struct LayerItemDraft {
   std::optional<std::string> label;
   std::optional<double> score;
   std::string payload_json = "{}";  // a JSON object or array
+  // False when the caller already decided which segments the item covers (the transcript import,
+  // whose readers attach by time): times without segments then stay unlinked.
+  bool link_by_time = true;
 };
 
 struct LayerRunDraft {

@@ -1,0 +1,403 @@
+// AI layers: runs written whole (JSON or NDJSON), versions listed and read, the current version
+// pinned, two versions diffed; segments across the tenant filtered by layer values; analytics by
+// label per video, speaker and time bucket.
+#include <charconv>
+
+#include "api/detail/io.hpp"
+#include "api/detail/route.hpp"
+#include "api/detail/views.hpp"
+#include "app/layer_service.hpp"
+#include "core/json_writer.hpp"
+#include "store/tenancy/tenant_repository.hpp"
+
+namespace narralytica::api {
+namespace {
+
+using app::LayerService;
+using store::LayerRun;
+
+std::string kind_param(const Call& call) { return std::string(call.param("kind")); }
+
+Result<std::optional<int>> version_param(const HttpRequest& request, std::string_view name) {
+  ASSIGN_OR_RETURN(auto version, query_int(request, name, 1, INT32_MAX));
+  if (!version) return std::optional<int>();
+  return std::optional<int>(static_cast<int>(*version));
+}
+
+Result<HttpResponse> create_layer_run(Call& call) {
+  ASSIGN_OR_RETURN(Uuid transcript, path_id(call, "id", "transcript"));
+  const std::string_view type = call.request.header("content-type");
+  const app::LayerDocumentFormat format =
+      type.starts_with("application/x-ndjson") || type.starts_with("application/ndjson")
+          ? app::LayerDocumentFormat::ndjson
+          : app::LayerDocumentFormat::json;
+  ASSIGN_OR_RETURN(store::LayerRunDraft draft, app::read_layer_run(call.request.body, "body", format));
+  ASSIGN_OR_RETURN(store::LayerRunWrite written, LayerService::create_in(*call.tx, *call.scope, transcript, draft));
+  return json_response(written.created ? 201 : 200, app::layer_run_json(written.run));
+}
+
+Result<HttpResponse> list_layer_runs(Call& call) {
+  ASSIGN_OR_RETURN(Uuid transcript, path_id(call, "id", "transcript"));
+  ASSIGN_OR_RETURN(std::vector<LayerRun> runs, LayerService::list_in(*call.tx, *call.scope, transcript));
+  JsonArray items;
+  for (const LayerRun& run : runs) items.add_raw(app::layer_run_json(run));
+  return json_response(200, page_json(items.str(), std::nullopt));
+}
+
+std::string ordinal_cursor(std::int64_t ordinal) {
+  std::string key(8, '\0');
+  for (int i = 7; i >= 0; --i) key[static_cast<std::size_t>(7 - i)] = static_cast<char>((ordinal >> (i * 8)) & 0xff);
+  return encode_cursor('l', key);
+}
+
+Result<std::optional<std::int64_t>> ordinal_from_cursor(const HttpRequest& request) {
+  auto cursor = request.query_param("cursor");
+  if (!cursor) return std::optional<std::int64_t>();
+  ASSIGN_OR_RETURN(std::string key, decode_cursor('l', *cursor));
+  if (key.size() != 8) return make_error(ErrorCode::invalid_argument, "not a cursor this list gave out", "cursor");
+  std::int64_t ordinal = 0;
+  for (unsigned char c : key) ordinal = (ordinal << 8) | c;
+  return std::optional<std::int64_t>(ordinal);
+}
+
+// {"run": {...}, "items": [...], "next_cursor": ...}: one version with a page of its items.
+Result<HttpResponse> get_layer_run(Call& call) {
+  ASSIGN_OR_RETURN(Uuid transcript, path_id(call, "id", "transcript"));
+  ASSIGN_OR_RETURN(std::optional<int> version, version_param(call.request, "version"));
+  store::LayerItemQuery query;
+  ASSIGN_OR_RETURN(query.limit, page_limit(call.request));
+  ASSIGN_OR_RETURN(query.after_ordinal, ordinal_from_cursor(call.request));
+  ASSIGN_OR_RETURN(LayerRun run, LayerService::get_in(*call.tx, *call.scope, transcript, kind_param(call), version));
+  ASSIGN_OR_RETURN(store::LayerItemPage page, store::LayerRepository::items(*call.tx, *call.scope, run, query));
+  std::string out = "{\"run\":" + app::layer_run_json(run) + ",\"items\":[";
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
+    if (i) out += ',';
+    app::append_layer_item_json(out, page.items[i]);
+  }
+  out += "],\"next_cursor\":";
+  if (page.next_after_ordinal) {
+    append_json_text(out, ordinal_cursor(*page.next_after_ordinal));
+  } else {
+    out += "null";
+  }
+  out += '}';
+  return json_response(200, std::move(out));
+}
+
+Result<HttpResponse> set_current_layer(Call& call) {
+  ASSIGN_OR_RETURN(Uuid transcript, path_id(call, "id", "transcript"));
+  std::optional<int> version;
+  if (const auto& v = call.body["version"]; !v.is_null()) {
+    if (v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > INT32_MAX) {
+      return make_error(ErrorCode::invalid_argument, "a version is an integer >= 1, or null to unpin", "version");
+    }
+    version = static_cast<int>(v.get<std::int64_t>());
+  }
+  ASSIGN_OR_RETURN(store::CurrentChange change,
+                   LayerService::set_current_in(*call.tx, *call.scope, transcript, kind_param(call), version));
+  return json_response(200, app::layer_run_json(change.current));
+}
+
+const char* change_name(app::LayerDiffEntry::Change change) {
+  switch (change) {
+    case app::LayerDiffEntry::Change::added: return "added";
+    case app::LayerDiffEntry::Change::removed: return "removed";
+    case app::LayerDiffEntry::Change::changed: return "changed";
+  }
+  return "changed";
+}
+
+// Runs are immutable, so a diff is the same every time it is asked: its entries page by offset.
+Result<HttpResponse> diff_layer(Call& call) {
+  ASSIGN_OR_RETURN(Uuid transcript, path_id(call, "id", "transcript"));
+  ASSIGN_OR_RETURN(std::optional<int> from, version_param(call.request, "from"));
+  ASSIGN_OR_RETURN(std::optional<int> to, version_param(call.request, "to"));
+  if (!from) return make_error(ErrorCode::invalid_argument, "from (a version) is required", "from");
+  if (!to) return make_error(ErrorCode::invalid_argument, "to (a version) is required", "to");
+  ASSIGN_OR_RETURN(int limit, page_limit(call.request));
+  ASSIGN_OR_RETURN(std::optional<std::int64_t> offset, ordinal_from_cursor(call.request));
+  ASSIGN_OR_RETURN(app::LayerDiff diff,
+                   LayerService::diff_in(*call.tx, *call.scope, transcript, kind_param(call), *from, *to));
+  std::string segments = "[";
+  for (std::size_t i = 0; i < diff.changed_segments.size(); ++i) {
+    if (i) segments += ',';
+    segments += "[" + std::to_string(diff.changed_segments[i].first) + "," +
+                std::to_string(diff.changed_segments[i].second) + "]";
+  }
+  segments += ']';
+  std::string out = JsonObject()
+                        .add("kind", diff.from.kind)
+                        .add("from", diff.from.version)
+                        .add("to", diff.to.version)
+                        .add("added", diff.added)
+                        .add("removed", diff.removed)
+                        .add("changed", diff.changed)
+                        .add("unchanged", diff.unchanged)
+                        .add_raw("changed_segments", segments)
+                        .str();
+  out.pop_back();
+  out += ",\"items\":[";
+  const std::size_t begin = static_cast<std::size_t>(offset.value_or(0));
+  const std::size_t end = std::min(diff.entries.size(), begin + static_cast<std::size_t>(limit));
+  for (std::size_t i = begin; i < end; ++i) {
+    const app::LayerDiffEntry& e = diff.entries[i];
+    JsonObject entry;
+    entry.add("change", change_name(e.change));
+    if (e.segment_first) {
+      entry.add("segment_first", *e.segment_first).add("segment_last", *e.segment_last);
+    }
+    entry.add("start_ms", e.start_ms).add("end_ms", e.end_ms);
+    if (e.from_value) entry.add_raw("from", *e.from_value);
+    if (e.to_value) entry.add_raw("to", *e.to_value);
+    if (i > begin) out += ',';
+    out += entry.str();
+  }
+  out += "],\"next_cursor\":";
+  if (end < diff.entries.size()) {
+    append_json_text(out, ordinal_cursor(static_cast<std::int64_t>(end)));
+  } else {
+    out += "null";
+  }
+  out += '}';
+  return json_response(200, std::move(out));
+}
+
+// "sentiment.label=negative;sentiment.score>0.8;topics.label=economy". A condition without a kind
+// ("score>0.8") is about the kind of the condition before it.
+Result<std::vector<store::LayerCondition>> parse_where(std::string_view text) {
+  std::vector<store::LayerCondition> conditions;
+  std::size_t index = 0;
+  while (!text.empty()) {
+    const std::size_t semicolon = text.find(';');
+    const std::string_view part = text.substr(0, semicolon);
+    text = semicolon == std::string_view::npos ? std::string_view() : text.substr(semicolon + 1);
+    const std::string field = "where[" + std::to_string(index++) + "]";
+    const std::size_t op_at = part.find_first_of("=!<>");
+    if (op_at == std::string_view::npos || op_at == 0) {
+      return make_error(ErrorCode::invalid_argument,
+                        "expected kind.field<op>value, e.g. sentiment.label=negative or sentiment.score>0.8", field);
+    }
+    store::LayerCondition c;
+    std::string_view name = part.substr(0, op_at);
+    std::string_view rest = part.substr(op_at);
+    if (const std::size_t dot = name.rfind('.'); dot != std::string_view::npos) {
+      c.kind = std::string(name.substr(0, dot));
+      name = name.substr(dot + 1);
+    } else if (!conditions.empty()) {
+      c.kind = conditions.back().kind;
+    } else {
+      return make_error(ErrorCode::invalid_argument, "the first condition names its kind (sentiment.score>0.8)", field);
+    }
+    if (name == "label") {
+      c.field = store::LayerField::label;
+    } else if (name == "score") {
+      c.field = store::LayerField::score;
+    } else {
+      return make_error(ErrorCode::invalid_argument, "a condition is on label or score", field);
+    }
+    constexpr std::pair<std::string_view, store::CompareOp> kOps[] = {
+        {"!=", store::CompareOp::ne}, {">=", store::CompareOp::ge}, {"<=", store::CompareOp::le},
+        {"=", store::CompareOp::eq},  {">", store::CompareOp::gt},  {"<", store::CompareOp::lt}};
+    bool matched = false;
+    for (const auto& [symbol, op] : kOps) {
+      if (rest.starts_with(symbol)) {
+        c.op = op;
+        rest.remove_prefix(symbol.size());
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) return make_error(ErrorCode::invalid_argument, "an operator is =, !=, <, <=, > or >=", field);
+    if (c.field == store::LayerField::score) {
+      auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), c.number);
+      if (ec != std::errc() || end != rest.data() + rest.size()) {
+        return make_error(ErrorCode::invalid_argument, "a score is compared with a number", field);
+      }
+    } else {
+      c.text = std::string(rest);
+    }
+    conditions.push_back(std::move(c));
+  }
+  return conditions;
+}
+
+Result<std::optional<Uuid>> query_id(const HttpRequest& request, std::string_view name) {
+  auto text = request.query_param(name);
+  if (!text) return std::optional<Uuid>();
+  auto id = Uuid::parse(*text);
+  if (!id) return make_error(ErrorCode::invalid_argument, std::string(name) + " is an id", std::string(name));
+  return std::optional<Uuid>(*id);
+}
+
+// Segment text is transcript data: the caller needs to read transcripts as well as layers.
+Status authorize_transcripts(Call& call) {
+  ASSIGN_OR_RETURN(store::Tenant tenant, store::TenantRepository::find_by_id(*call.tx, call.scope->tenant_id()));
+  RETURN_IF_ERROR(store::Authorizer::authorize(*call.tx, *call.principal, tenant, {"read", "transcripts"}));
+  return ok_status();
+}
+
+std::string hit_cursor(const std::pair<std::int64_t, std::int64_t>& after) {
+  std::string key(16, '\0');
+  for (int i = 0; i < 8; ++i) {
+    key[static_cast<std::size_t>(i)] = static_cast<char>((after.first >> ((7 - i) * 8)) & 0xff);
+    key[static_cast<std::size_t>(8 + i)] = static_cast<char>((after.second >> ((7 - i) * 8)) & 0xff);
+  }
+  return encode_cursor('h', key);
+}
+
+Result<std::optional<std::pair<std::int64_t, std::int64_t>>> hit_from_cursor(const HttpRequest& request) {
+  using After = std::optional<std::pair<std::int64_t, std::int64_t>>;
+  auto cursor = request.query_param("cursor");
+  if (!cursor) return After();
+  ASSIGN_OR_RETURN(std::string key, decode_cursor('h', *cursor));
+  if (key.size() != 16) return make_error(ErrorCode::invalid_argument, "not a cursor this list gave out", "cursor");
+  std::int64_t transcript = 0;
+  std::int64_t ordinal = 0;
+  for (int i = 0; i < 8; ++i) {
+    transcript = (transcript << 8) | static_cast<unsigned char>(key[static_cast<std::size_t>(i)]);
+    ordinal = (ordinal << 8) | static_cast<unsigned char>(key[static_cast<std::size_t>(8 + i)]);
+  }
+  return After(std::make_pair(transcript, ordinal));
+}
+
+// GET /v1/segments?where=...: segments across the tenant whose current layers match.
+Result<HttpResponse> search_segments(Call& call) {
+  RETURN_IF_ERROR(authorize_transcripts(call));
+  store::SegmentSearch search;
+  auto where = call.request.query_param("where");
+  if (!where) return make_error(ErrorCode::invalid_argument, "where (conditions on layers) is required", "where");
+  ASSIGN_OR_RETURN(search.where, parse_where(*where));
+  ASSIGN_OR_RETURN(search.video, query_id(call.request, "video"));
+  ASSIGN_OR_RETURN(search.transcript, query_id(call.request, "transcript"));
+  ASSIGN_OR_RETURN(search.speaker, query_id(call.request, "speaker"));
+  ASSIGN_OR_RETURN(search.from_ms, query_int(call.request, "from_ms", 0, INT64_MAX));
+  ASSIGN_OR_RETURN(search.to_ms, query_int(call.request, "to_ms", 0, INT64_MAX));
+  ASSIGN_OR_RETURN(search.limit, page_limit(call.request));
+  ASSIGN_OR_RETURN(search.after, hit_from_cursor(call.request));
+  ASSIGN_OR_RETURN(store::SegmentHitPage page, store::LayerQuery::segments(*call.tx, *call.scope, search));
+  std::string out = "{\"items\":[";
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
+    const store::SegmentHit& hit = page.items[i];
+    if (i) out += ',';
+    out += "{\"transcript\":";
+    append_json_text(out, hit.transcript_public_id.to_string());
+    out += ",\"video\":";
+    append_json_text(out, hit.video_public_id.to_string());
+    out += ",\"segment\":";
+    append_segment_json(out, hit.segment);
+    out += '}';
+  }
+  out += "],\"next_cursor\":";
+  if (page.next_after) {
+    append_json_text(out, hit_cursor(*page.next_after));
+  } else {
+    out += "null";
+  }
+  out += '}';
+  return json_response(200, std::move(out));
+}
+
+// GET /v1/analytics/layers?kind=sentiment&by=speaker&bucket=60s
+Result<HttpResponse> layer_analytics(Call& call) {
+  store::LayerAnalyticsQuery query;
+  auto kind = call.request.query_param("kind");
+  if (!kind) return make_error(ErrorCode::invalid_argument, "kind (a layer kind) is required", "kind");
+  query.kind = *kind;
+  if (auto by = call.request.query_param("by")) {
+    std::string_view rest = *by;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      const std::string_view name = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      if (name == "video") {
+        query.by.push_back(store::LayerGrouping::video);
+      } else if (name == "speaker") {
+        query.by.push_back(store::LayerGrouping::speaker);
+      } else {
+        return make_error(ErrorCode::invalid_argument, "by is video, speaker or both (video,speaker)", "by");
+      }
+    }
+  }
+  if (auto bucket = call.request.query_param("bucket")) {
+    // "60s", "5m", "1h" or milliseconds.
+    std::int64_t amount = 0;
+    auto [end, ec] = std::from_chars(bucket->data(), bucket->data() + bucket->size(), amount);
+    const std::string_view unit(end, static_cast<std::size_t>(bucket->data() + bucket->size() - end));
+    std::int64_t scale = unit.empty() || unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000 : 0;
+    if (ec != std::errc() || amount < 1 || scale == 0 || amount > INT64_MAX / scale) {
+      return make_error(ErrorCode::invalid_argument, "a bucket is a duration such as 60s, 5m or 1h", "bucket");
+    }
+    query.bucket_ms = amount * scale;
+  }
+  ASSIGN_OR_RETURN(query.video, query_id(call.request, "video"));
+  ASSIGN_OR_RETURN(query.transcript, query_id(call.request, "transcript"));
+  ASSIGN_OR_RETURN(std::vector<store::LayerAnalyticsRow> rows,
+                   store::LayerQuery::analytics(*call.tx, *call.scope, query));
+  JsonArray items;
+  for (const store::LayerAnalyticsRow& row : rows) {
+    JsonObject o;
+    if (row.video) o.add("video", row.video->to_string());
+    if (std::find(query.by.begin(), query.by.end(), store::LayerGrouping::speaker) != query.by.end()) {
+      o.add_optional("speaker", row.speaker ? std::optional<std::string>(row.speaker->to_string()) : std::nullopt);
+      o.add_optional("speaker_label", row.speaker_label);
+    }
+    if (row.bucket_start_ms) o.add("bucket_start_ms", *row.bucket_start_ms);
+    o.add_optional("label", row.label).add("count", row.count).add_optional("mean_score", row.mean_score);
+    items.add_raw(o.str());
+  }
+  return json_response(200, JsonObject()
+                                .add("kind", query.kind)
+                                .add_optional("bucket_ms", query.bucket_ms)
+                                .add_raw("items", items.str())
+                                .str());
+}
+
+constexpr Field kCurrentFields[] = {
+    {.name = "version", .type = FieldType::integer, .required = true, .nullable = true,
+     .description = "the version to pin as current, or null to unpin (the newest is current again)"},
+};
+
+constexpr std::string_view kRunQuery[] = {"version", "limit", "cursor"};
+constexpr std::string_view kDiffQuery[] = {"from", "to", "limit", "cursor"};
+constexpr std::string_view kSearchQuery[] = {"where", "video", "transcript", "speaker", "from_ms",
+                                             "to_ms", "limit", "cursor"};
+constexpr std::string_view kAnalyticsQuery[] = {"kind", "by", "bucket", "video", "transcript"};
+
+constexpr Route kRoutes[] = {
+    {.method = "POST", .pattern = "/v1/transcripts/{id}/layers", .operation_id = "layer.create",
+     .summary = "Write a layer run (the next version of its kind) in one request: a JSON document "
+                "{kind, producer, items}, or NDJSON (Content-Type application/x-ndjson: the head, then one item a "
+                "line); 201 when stored, 200 when the same producer, parameters and transcript content already were",
+     .permission = {"write", "layers"}, .body = BodyKind::upload, .handler = create_layer_run,
+     .resource_type = "layer", .status = 201},
+    {.method = "GET", .pattern = "/v1/transcripts/{id}/layers", .operation_id = "layer.list",
+     .summary = "Every layer version over a transcript, by kind then version, with its producer and whether it is "
+                "current, pinned or stale",
+     .permission = {"read", "layers"}, .handler = list_layer_runs},
+    {.method = "GET", .pattern = "/v1/transcripts/{id}/layers/{kind}", .operation_id = "layer.get",
+     .summary = "One version of a kind (?version=, default the current one) with a page of its items",
+     .permission = {"read", "layers"}, .handler = get_layer_run, .query = kRunQuery},
+    {.method = "PUT", .pattern = "/v1/transcripts/{id}/layers/{kind}/current", .operation_id = "layer.set_current",
+     .summary = "Pin a version as the kind's current version, or unpin with null (the newest is current)",
+     .permission = {"write", "layers"}, .body = BodyKind::json, .fields = kCurrentFields,
+     .handler = set_current_layer, .resource_type = "layer"},
+    {.method = "GET", .pattern = "/v1/transcripts/{id}/layers/{kind}/diff", .operation_id = "layer.diff",
+     .summary = "What changed between two versions of a kind: counts, the changed segments as ranges, and a page "
+                "of added, removed and changed items",
+     .permission = {"read", "layers"}, .handler = diff_layer, .query = kDiffQuery},
+    {.method = "GET", .pattern = "/v1/segments", .operation_id = "segment.search",
+     .summary = "Segments across the tenant whose current layers match every condition in where "
+                "(sentiment.label=negative;sentiment.score>0.8;topics.label=economy), with video, transcript, speaker "
+                "and time filters; newest transcript revisions only unless a transcript is named",
+     .permission = {"read", "layers"}, .handler = search_segments, .query = kSearchQuery},
+    {.method = "GET", .pattern = "/v1/analytics/layers", .operation_id = "layer.analytics",
+     .summary = "Item counts and mean scores by label of a kind's current versions, per video and/or speaker "
+                "(by=video,speaker) and per time bucket (bucket=60s)",
+     .permission = {"read", "layers"}, .handler = layer_analytics, .query = kAnalyticsQuery},
+};
+
+}  // namespace
+
+std::span<const Route> layer_routes() { return kRoutes; }
+
+}  // namespace narralytica::api
