@@ -2,7 +2,7 @@
 -- keywords are lists), one version per (transcript, kind) can be pinned as current, and nothing
 -- of a run can be changed once written.
 --
--- layer_items loses its two foreign keys to segments (docs/decisions/0006): every item row paid
+-- layer_items loses its two foreign keys to segments (docs/decisions/0007): every item row paid
 -- two segment look-ups and two extra indexes for them, and they protected nothing the schema does
 -- not already guarantee another way. A run's segment ordinals are checked against its
 -- transcript's segment_count when written (store/layers/layer_repository.cpp), a transcript's

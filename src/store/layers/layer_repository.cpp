@@ -144,7 +144,7 @@ Status validate(const LayerRunDraft& draft, const Transcript& transcript) {
                           item_field(i, "segment_ordinal_first"));
       }
       // With segments immutable and numbered 0..count-1, this check is the reference's integrity
-      // (migration 0006 has no foreign key to segments; docs/decisions/0006).
+      // (migration 0006 has no foreign key to segments; docs/decisions/0007).
       if (*item.segment_ordinal_last >= transcript.segment_count) {
         return make_error(ErrorCode::invalid_argument,
                           "segment " + std::to_string(*item.segment_ordinal_last) + " is past the transcript's " +

@@ -45,13 +45,30 @@ class IsolationMatrix : public ApiTest {
         {{"POST", "/v1/jobs/{id}/cancel"}, {"/v1/jobs/" + job_a_id_ + "/cancel", ""}},
         {{"POST", "/v1/jobs/{id}/retry"}, {"/v1/jobs/" + job_a_id_ + "/retry", ""}},
         {{"GET", "/v1/tenant/config/{key}"}, {"/v1/tenant/config/a-secret", ""}},
+        {{"POST", "/v1/transcripts/{id}/layers"},
+         {"/v1/transcripts/" + transcript + "/layers", layer_run("hijacked")}},
+        {{"GET", "/v1/transcripts/{id}/layers"}, {"/v1/transcripts/" + transcript + "/layers", ""}},
+        {{"GET", "/v1/transcripts/{id}/layers/{kind}"}, {"/v1/transcripts/" + transcript + "/layers/x-notes", ""}},
+        {{"PUT", "/v1/transcripts/{id}/layers/{kind}/current"},
+         {"/v1/transcripts/" + transcript + "/layers/x-notes/current", R"({"version":1})"}},
+        {{"GET", "/v1/transcripts/{id}/layers/{kind}/diff"},
+         {"/v1/transcripts/" + transcript + "/layers/x-notes/diff?from=1&to=2", ""}},
         {{"PUT", "/v1/tenant/config/{key}"}, {"/v1/tenant/config/a-secret", R"({"value":"hijacked"})"}},
     };
+  }
+
+  // A custom-kind run whose note is `note` (A's secret in A's own runs).
+  static std::string layer_run(const std::string& note) {
+    return R"({"kind":"x-notes","producer":{"name":"p","version":")" + note + R"("},"items":[)"
+           R"({"segment":0,"value":{"note":")" + note + R"("}}]})";
   }
 
   void SetUp() override {
     ApiTest::SetUp();
     if (!db_) return;
+    const std::string layers = "/v1/transcripts/" + transcript_a_.public_id.to_string() + "/layers";
+    ASSERT_EQ(call("POST", layers, owner_a_, layer_run(secret_text_)).status, 201);
+    ASSERT_EQ(call("POST", layers, owner_a_, layer_run(secret_text_ + " again")).status, 201);
     auto token = call("POST", "/v1/tokens", owner_a_, R"({"name":"victim"})");
     ASSERT_EQ(token.status, 201) << token.body;
     token_a_id_ = json_of(token)["token"]["id"];
@@ -121,6 +138,8 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
   EXPECT_EQ(count("speakers", "display_name = 'hijacked' OR label = 'hijacked'"), 0);
   EXPECT_EQ(count("api_tokens", "revoked_at IS NOT NULL"), 0);
   EXPECT_EQ(count("jobs", "status = 'queued'"), 1);
+  EXPECT_EQ(count("layers"), 2);
+  EXPECT_EQ(count("layers", "pinned"), 0);
   EXPECT_NE(call("GET", "/v1/tenant/config/a-secret", owner_a_).body.find(secret_text_), std::string::npos);
   // Each viewer write was refused and audited as denied.
   EXPECT_GE(count("audit_logs", "outcome = 'denied'"), 1);
