@@ -7,7 +7,7 @@ The diagram is a Mermaid erDiagram between the markers
 documentation cannot drift from the schema (run by CTest as docs_erd_current).
 """
 import pathlib
-import re
+import sqlite3
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -16,51 +16,33 @@ DOC = ROOT / "docs" / "architecture.md"
 BEGIN, END = "<!-- erd:begin -->", "<!-- erd:end -->"
 
 
-def strip_comments(sql: str) -> str:
-    return re.sub(r"--[^\n]*", "", sql)
-
-
-def split_top_level(body: str):
-    parts, depth, current = [], 0, []
-    for ch in body:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-        else:
-            current.append(ch)
-    if "".join(current).strip():
-        parts.append("".join(current).strip())
-    return parts
-
-
-def parse(sql: str):
+def parse():
+    """Applies the migrations to an in-memory SQLite database and reads the schema back, so the
+    diagram shows what the migrations leave (tables rebuilt, renamed or altered included)."""
+    db = sqlite3.connect(":memory:")
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        db.executescript(path.read_text())
     tables = {}
-    for match in re.finditer(r"CREATE TABLE (\w+) \((.*?)\)\s*(?:WITHOUT ROWID)?;", sql, re.S):
-        name, body = match.group(1), match.group(2)
-        columns, relations = [], []
-        for item in split_top_level(body):
-            words = item.split()
-            head = words[0].upper()
-            if head in ("UNIQUE", "CHECK", "PRIMARY"):
-                continue
-            if head == "FOREIGN":
-                fk = re.match(r"FOREIGN KEY \(([^)]*)\) REFERENCES (\w+)", item)
-                relations.append((fk.group(2), fk.group(1).replace(" ", "")))
-                continue
-            column, kind = words[0], words[1].lower()
-            key = "PK" if "PRIMARY KEY" in item else ("UK" if re.search(r"\bUNIQUE\b", item) else "")
-            ref = re.search(r"REFERENCES (\w+)", item)
-            if ref:
-                relations.append((ref.group(1), column))
-                key = "FK"
-            columns.append((kind, column, key))
+    names = [row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
+    for name in names:
+        unique = set()
+        for index in db.execute(f"PRAGMA index_list({name})"):
+            if index[2] and index[3] == "u":  # a UNIQUE constraint (not an index created apart)
+                cols = [c[2] for c in db.execute(f"PRAGMA index_info({index[1]})")]
+                if len(cols) == 1:
+                    unique.add(cols[0])
+        fk_columns = {}
+        for fk in db.execute(f"PRAGMA foreign_key_list({name})"):
+            fk_columns.setdefault(fk[0], (fk[2], []))[1].append(fk[3])
+        single_fk = {cols[0] for _, cols in fk_columns.values() if len(cols) == 1}
+        columns = []
+        for cid, column, kind, notnull, default, pk in db.execute(f"PRAGMA table_info({name})"):
+            single_pk = pk == 1 and sum(1 for c in db.execute(f"PRAGMA table_info({name})") if c[5]) == 1
+            key = "PK" if single_pk else ("FK" if column in single_fk else ("UK" if column in unique else ""))
+            columns.append((kind.lower(), column, key))
+        relations = [(parent, ",".join(cols)) for _, (parent, cols) in sorted(fk_columns.items(), reverse=True)]
         tables[name] = (columns, relations)
-    for match in re.finditer(r"ALTER TABLE (\w+) ADD COLUMN (\w+) (\w+)", sql):
-        tables[match.group(1)][0].append((match.group(3).lower(), match.group(2), ""))
     return tables
 
 
@@ -80,8 +62,7 @@ def render(tables) -> str:
 
 
 def main() -> int:
-    sql = "\n".join(strip_comments(p.read_text()) for p in sorted(MIGRATIONS.glob("*.sql")))
-    diagram = render(parse(sql))
+    diagram = render(parse())
     doc = DOC.read_text()
     start, end = doc.index(BEGIN) + len(BEGIN), doc.index(END)
     updated = doc[:start] + "\n" + diagram + "\n" + doc[end:]
