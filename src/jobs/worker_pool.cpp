@@ -75,14 +75,20 @@ void Worker::forget(std::span<const std::int64_t> ids) {
   std::erase_if(held_, [&](std::int64_t id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); });
 }
 
+Result<Worker::WriteTransaction> Worker::begin_write() {
+  std::unique_lock<std::mutex> turn;
+  if (write_turn_) turn = std::unique_lock(*write_turn_);
+  ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, options_.store_context));
+  return WriteTransaction{std::move(turn), std::move(tx)};
+}
+
 Result<int> Worker::step() {
   const auto scope = worker_scope(owner_);
   std::vector<store::Job> jobs;
   std::vector<std::int64_t> settled;
   {
-    std::unique_lock<std::mutex> turn;
-    if (write_turn_) turn = std::unique_lock(*write_turn_);
-    ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, options_.store_context));
+    ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
+    store::Transaction& tx = write.tx;
     if (!pending_success_.empty()) {
       ASSIGN_OR_RETURN(settled, store::JobRepository::complete(tx, scope, owner_, pending_success_));
     }
@@ -156,7 +162,8 @@ Result<int> Worker::step() {
 
 Status Worker::settle_failure(const store::Job& job, const std::string& error) {
   const auto scope = worker_scope(owner_);
-  ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, options_.store_context));
+  ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
+  store::Transaction& tx = write.tx;
   const UnixMicros retry_at = tx.now_us() + options_.backoff.delay_us(job.attempts, tx.random());
   ASSIGN_OR_RETURN(store::FailOutcome outcome, store::JobRepository::fail(tx, scope, owner_, job.id, error, retry_at));
   RETURN_IF_ERROR(tx.commit());
@@ -173,7 +180,8 @@ Status Worker::settle_failure(const store::Job& job, const std::string& error) {
 Status Worker::release(std::vector<std::int64_t> ids) {
   if (ids.empty()) return ok_status();
   const auto scope = worker_scope(owner_);
-  ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, options_.store_context));
+  ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
+  store::Transaction& tx = write.tx;
   ASSIGN_OR_RETURN(std::int64_t released, store::JobRepository::release(tx, scope, owner_, ids));
   RETURN_IF_ERROR(tx.commit());
   forget(ids);
@@ -184,7 +192,8 @@ Status Worker::release(std::vector<std::int64_t> ids) {
 Status Worker::drain() {
   if (!pending_success_.empty()) {
     const auto scope = worker_scope(owner_);
-    ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, options_.store_context));
+    ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
+    store::Transaction& tx = write.tx;
     ASSIGN_OR_RETURN(auto settled, store::JobRepository::complete(tx, scope, owner_, pending_success_));
     RETURN_IF_ERROR(tx.commit());
     count(&WorkerMetrics::succeeded, static_cast<std::int64_t>(settled.size()));
@@ -210,7 +219,8 @@ Status Worker::heartbeat() {
   }
   if (held.empty()) return ok_status();
   const auto scope = worker_scope(owner_);
-  ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, options_.store_context));
+  ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
+  store::Transaction& tx = write.tx;
   ASSIGN_OR_RETURN(auto kept, store::JobRepository::heartbeat(tx, scope, owner_, held, options_.lease_us));
   RETURN_IF_ERROR(tx.commit());
   if (running && std::find(kept.begin(), kept.end(), *running) == kept.end()) {
@@ -223,7 +233,8 @@ Status Worker::heartbeat() {
 
 Result<std::int64_t> Worker::reclaim_expired() {
   const auto scope = worker_scope(owner_);
-  ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, options_.store_context));
+  ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
+  store::Transaction& tx = write.tx;
   ASSIGN_OR_RETURN(std::int64_t reclaimed, store::JobRepository::reclaim_expired(tx, scope, kReclaimPerRound));
   RETURN_IF_ERROR(tx.commit());
   count(&WorkerMetrics::reclaimed, reclaimed);
@@ -356,10 +367,10 @@ void WorkerPool::run_heartbeat() {
       draft.payload_json = "{\"retention_us\":" + std::to_string(options_.event_retention_us) + "}";
       draft.max_attempts = 3;
       draft.idempotency_key = "retention:" + std::to_string(now / kRetentionScheduleEveryUs);
-      auto tx = store::Transaction::begin(database_, store::TxMode::write, options_.store_context);
-      bool ok = tx.ok();
-      if (ok) ok = store::JobRepository::enqueue(*tx, worker_scope(reclaimer.owner()), std::nullopt, draft).ok();
-      if (ok) ok = tx->commit().ok();
+      auto write = reclaimer.begin_write();
+      bool ok = write.ok();
+      if (ok) ok = store::JobRepository::enqueue(write->tx, worker_scope(reclaimer.owner()), std::nullopt, draft).ok();
+      if (ok) ok = write->tx.commit().ok();
       if (!ok) reclaimer.count(&WorkerMetrics::errors, 1);
       next_retention = now + kRetentionScheduleEveryUs;
     }

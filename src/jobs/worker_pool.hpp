@@ -100,6 +100,16 @@ class Worker {
 
  private:
   friend class WorkerPool;
+  // A write transaction and, on SQLite, this pool's write turn, held until the transaction ends
+  // (members end in reverse order: the transaction first, then the turn).
+  struct WriteTransaction {
+    std::unique_lock<std::mutex> turn;
+    store::Transaction tx;
+  };
+  // Every write of the pool goes through here, heartbeats and reclaims included, so that on
+  // SQLite they queue behind the loops in-process instead of polling in SQLite's busy handler
+  // while the loops hand the lock to each other.
+  Result<WriteTransaction> begin_write();
   Status settle_failure(const store::Job& job, const std::string& error);
   Status release(std::vector<std::int64_t> ids);
   void forget(std::span<const std::int64_t> ids);
@@ -111,8 +121,9 @@ class Worker {
   std::string owner_;
   std::vector<std::string> kinds_;
   std::atomic<bool> stop_requested_{false};
-  // SQLite has one writer: loops of one pool take turns here instead of in SQLite's busy handler,
-  // which sleeps (up to 100 ms) and would idle the lock. nullptr on PostgreSQL (SKIP LOCKED).
+  // SQLite has one writer: the writes of one pool (loops, heartbeats, reclaims) take turns here
+  // instead of in SQLite's busy handler, which sleeps (up to 100 ms) and would idle the lock.
+  // nullptr on PostgreSQL (SKIP LOCKED).
   std::mutex* write_turn_ = nullptr;
 
   mutable std::mutex held_mutex_;  // guards held_ and running_cancelled_ across the heartbeat thread
@@ -167,8 +178,8 @@ class WorkerPool {
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
-  std::atomic<bool> heartbeat_stopping_{false};
-  std::mutex sqlite_write_turn_;  // lent to the loops on SQLite (Worker::write_turn_)  // heartbeats go on while loops drain
+  std::atomic<bool> heartbeat_stopping_{false};  // heartbeats go on while loops drain
+  std::mutex sqlite_write_turn_;  // lent to the loops on SQLite (Worker::write_turn_)
   bool started_ = false;
   bool joined_ = false;
 };
