@@ -215,6 +215,14 @@ Result<LayerRunDraft> read_ndjson(std::string_view content, const Place& place) 
   return run;
 }
 
+std::string producer_json(const store::LayerRun& run) {
+  return JsonObject()
+      .add("name", run.producer_name)
+      .add("version", run.producer_version)
+      .add_raw("params", run.params_json)
+      .str();
+}
+
 }  // namespace
 
 LayerDocumentFormat detect_layer_document(std::string_view content) {
@@ -240,11 +248,7 @@ std::string layer_run_json(const store::LayerRun& run) {
       .add("transcript_revision", run.transcript_revision)
       .add("kind", run.kind)
       .add("version", run.version)
-      .add_raw("producer", JsonObject()
-                               .add("name", run.producer_name)
-                               .add("version", run.producer_version)
-                               .add_raw("params", run.params_json)
-                               .str())
+      .add_raw("producer", producer_json(run))
       .add("params_hash", run.params_hash)
       .add("transcript_content_hash", run.transcript_content_hash)
       .add("item_count", run.item_count)
@@ -282,11 +286,7 @@ std::string write_layer_run(const store::LayerRun& run, const std::vector<store:
   out.reserve(256 + items.size() * 96);
   out += JsonObject()
              .add("kind", run.kind)
-             .add_raw("producer", JsonObject()
-                                      .add("name", run.producer_name)
-                                      .add("version", run.producer_version)
-                                      .add_raw("params", run.params_json)
-                                      .str())
+             .add_raw("producer", producer_json(run))
              .add_raw("run", layer_run_json(run))
              .str();
   out.pop_back();  // the closing brace: items follow

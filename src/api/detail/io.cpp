@@ -32,22 +32,7 @@ bool parse_digits(std::string_view text, std::size_t pos, std::size_t count, int
 
 }  // namespace
 
-std::string rfc3339(UnixMicros us) {
-  std::int64_t seconds = us / 1'000'000;
-  std::int64_t micros = us % 1'000'000;
-  if (micros < 0) {
-    micros += 1'000'000;
-    seconds -= 1;
-  }
-  const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", (tm.tm_year + 1900) % 10000,
-                (tm.tm_mon + 1) % 100, tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100, tm.tm_sec % 100,
-                static_cast<int>(micros) % 1000000);
-  return buffer;
-}
+std::string rfc3339(UnixMicros us) { return format_rfc3339(us); }
 
 Result<UnixMicros> parse_rfc3339(std::string_view text, std::string_view field) {
   const Error bad = make_error(ErrorCode::invalid_argument,

@@ -93,6 +93,24 @@ Result<std::int64_t> resolve_id(Transaction& tx, const TenantScope& scope, const
   return internal;
 }
 
+// Which transcripts (alias t) a query reads: a video's, one named transcript, and otherwise only
+// the newest revision of each. Errors: not_found for an unknown video or transcript.
+Result<std::string> transcript_filter(Transaction& tx, const TenantScope& scope, const std::optional<Uuid>& video,
+                                      const std::optional<Uuid>& transcript, Params& params) {
+  std::string sql;
+  if (video) {
+    ASSIGN_OR_RETURN(std::int64_t id, resolve_id(tx, scope, "videos", *video, "video", "video"));
+    sql += " AND t.video_id = " + params.add_int(id);
+  }
+  if (transcript) {
+    ASSIGN_OR_RETURN(std::int64_t id, resolve_id(tx, scope, "transcripts", *transcript, "transcript", "transcript"));
+    sql += " AND t.id = " + params.add_int(id);
+  } else {
+    sql += kNewestRevision;
+  }
+  return sql;
+}
+
 Status check_condition(const LayerCondition& c, std::size_t index) {
   const std::string field = "where[" + std::to_string(index) + "]";
   if (c.kind.empty() || c.kind.size() > 64) return make_error(ErrorCode::invalid_argument, "a layer kind is needed", field);
@@ -155,17 +173,8 @@ Result<SegmentHitPage> LayerQuery::segments(Transaction& tx, const TenantScope& 
       "LEFT JOIN speakers sp ON sp.tenant_id = s.tenant_id AND sp.id = s.speaker_id "
       "WHERE s.tenant_id = " +
       params.add_int(scope.tenant_id());
-  if (search.video) {
-    ASSIGN_OR_RETURN(std::int64_t id, resolve_id(tx, scope, "videos", *search.video, "video", "video"));
-    sql += " AND t.video_id = " + params.add_int(id);
-  }
-  if (search.transcript) {
-    ASSIGN_OR_RETURN(std::int64_t id,
-                     resolve_id(tx, scope, "transcripts", *search.transcript, "transcript", "transcript"));
-    sql += " AND s.transcript_id = " + params.add_int(id);
-  } else {
-    sql += kNewestRevision;
-  }
+  ASSIGN_OR_RETURN(std::string transcripts, transcript_filter(tx, scope, search.video, search.transcript, params));
+  sql += transcripts;
   if (search.speaker) {
     ASSIGN_OR_RETURN(std::int64_t id, resolve_id(tx, scope, "speakers", *search.speaker, "speaker", "speaker"));
     sql += " AND s.speaker_id = " + params.add_int(id);
@@ -244,17 +253,8 @@ Result<std::vector<LayerAnalyticsRow>> LayerQuery::analytics(Transaction& tx, co
   }
   sql += "WHERE l.tenant_id = " + tenant + " AND l.kind = " + kind +
          " AND l.id = " + current_layer_id("l.tenant_id", "l.transcript_id", "l.kind");
-  if (query.video) {
-    ASSIGN_OR_RETURN(std::int64_t id, resolve_id(tx, scope, "videos", *query.video, "video", "video"));
-    sql += " AND t.video_id = " + params.add_int(id);
-  }
-  if (query.transcript) {
-    ASSIGN_OR_RETURN(std::int64_t id,
-                     resolve_id(tx, scope, "transcripts", *query.transcript, "transcript", "transcript"));
-    sql += " AND t.id = " + params.add_int(id);
-  } else {
-    sql += kNewestRevision;
-  }
+  ASSIGN_OR_RETURN(std::string transcripts, transcript_filter(tx, scope, query.video, query.transcript, params));
+  sql += transcripts;
   sql += " GROUP BY 1, 2, 3, 4, 5";
 
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(sql));

@@ -136,7 +136,7 @@ TEST(NarralyticaJson, WriterRefusesBrokenDocuments) {
   ASSERT_FALSE(backwards.ok());
   EXPECT_EQ(backwards.error().field, "segments[1]");
   document = sample_document();
-  document.layers[0].items[0].payload_json = "[1]";
+  document.layers[0].items[0].payload_json = "\"text\"";  // neither an object nor an array
   auto payload = write_narralytica_json(document);
   ASSERT_FALSE(payload.ok());
   EXPECT_EQ(payload.error().field, "layers[0].items[0].payload");
