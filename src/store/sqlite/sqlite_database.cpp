@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -126,6 +127,7 @@ class SqliteConnection final : public Connection {
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   ~SqliteConnection() override {
     statements_.clear();  // finalize before close
+    for (sqlite3_stmt* stmt : control_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
   }
 
@@ -184,18 +186,38 @@ class SqliteConnection final : public Connection {
 
   Status begin(bool write) override {
     statement_failed_ = false;
-    RETURN_IF_ERROR(execute_script(write ? "BEGIN IMMEDIATE" : "BEGIN"));
-    return ok_status();
+    return control(write ? Control::begin_write : Control::begin_read);
   }
-  Status commit() override { return execute_script("COMMIT"); }
+  Status commit() override { return control(Control::commit); }
   Status rollback() override {
     statement_failed_ = false;
     if (!in_transaction()) return ok_status();
-    return execute_script("ROLLBACK");
+    return control(Control::rollback);
   }
   bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
+  // Transaction control runs on every request: its statements are prepared once per connection
+  // (preparing "COMMIT" anew each time measured as 6% of a read request's server CPU).
+  enum class Control { begin_read, begin_write, commit, rollback, count };
+  Status control(Control which) {
+    static constexpr const char* kSql[] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+    const auto index = static_cast<std::size_t>(which);
+    sqlite3_stmt*& stmt = control_[index];
+    if (!stmt) {
+      const int rc = sqlite3_prepare_v3(db_, kSql[index], -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return sqlite_error(db_, rc, kSql[index]);
+    }
+    if (sqlite3_step(stmt) == SQLITE_DONE) {
+      sqlite3_reset(stmt);
+      return ok_status();
+    }
+    Error error = sqlite_error(db_, sqlite3_extended_errcode(db_), kSql[index]);
+    sqlite3_reset(stmt);
+    if (in_transaction()) statement_failed_ = true;
+    return error;
+  }
+
   static std::string_view trim(std::string_view s) {
     while (!s.empty()) {
       if (s.front() == ' ' || s.front() == '\n' || s.front() == '\t' || s.front() == '\r') {
@@ -212,6 +234,7 @@ class SqliteConnection final : public Connection {
 
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
+  sqlite3_stmt* control_[static_cast<std::size_t>(Control::count)] = {};
 };
 
 class SqliteDatabase final : public PooledDatabase {
@@ -262,6 +285,11 @@ class SqliteDatabase final : public PooledDatabase {
 }  // namespace
 
 Result<std::unique_ptr<Database>> open_sqlite(const DatabaseOptions& options) {
+  // SQLite's memory statistics take one process-wide mutex on every allocation, which the API's
+  // threads then contend for; nothing reads them. Only possible before SQLite initializes (a
+  // later call fails harmlessly).
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   auto database = std::make_unique<SqliteDatabase>(options);
   // Open one connection now so that a bad path fails at start-up with a clear message.
   ASSIGN_OR_RETURN(auto lease, database->acquire());
