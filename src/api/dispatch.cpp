@@ -175,6 +175,26 @@ store::RequestContext request_context(const HttpRequest& request) {
 
 const store::Actor kAuthenticator{std::nullopt, std::nullopt, "api:authenticator"};
 
+// Read routes whose answer is a function of the path, the query and the tenant's data alone,
+// answered from ApiState::responses while the tenant's event head is unchanged. A route belongs
+// here only when every change that alters its answer records an event in the tenant (the segment
+// page: transcript deletion, speaker merges); a route over jobs (no events) or audit records
+// (written without events) must not. A request with `unless` in its query is not cached: its
+// answer depends on more than the route's permission (?layers= needs read access to layers too).
+struct CachedRead {
+  std::string_view operation;
+  std::string_view unless;
+};
+constexpr CachedRead kCachedReads[] = {{"segment.list", "layers"}};
+
+bool cached(const Route& route, const HttpRequest& request) {
+  if (route.mutating()) return false;
+  for (const CachedRead& read : kCachedReads) {
+    if (route.operation_id == read.operation) return !request.query_param(read.unless);
+  }
+  return false;
+}
+
 // Appends an audit record for a change that was refused or failed, in its own transaction: the
 // request's transaction has been rolled back and must not carry it.
 void audit_outcome(ApiState& state, const Route& route, const Call& call, const store::Principal& principal,
@@ -229,35 +249,31 @@ HttpResponse replay(const store::StoredResponse& stored) {
 
 struct Authenticated {
   store::Principal principal;
-  store::Tenant tenant;
-  std::string email;
+  store::TokenAccess access;
 };
 
-// Resolves the bearer secret inside `tx`. Authentication may refresh the token's last-use time
-// (a write, once a minute); on SQLite a read transaction can lose the race to upgrade, so that
-// one case is retried in a write transaction of its own and the read transaction begun anew.
-Result<Authenticated> authenticate(ApiState& state, std::string_view secret, std::optional<Transaction>& tx,
-                                   TxMode mode) {
+// Resolves the bearer secret inside `tx`, with what authorizing `permission` needs, in one
+// statement. Authentication may refresh the token's last-use time (a write, once a minute); on
+// SQLite a read transaction can lose the race to upgrade, so that one case is retried in a write
+// transaction of its own and the read transaction begun anew.
+Result<Authenticated> authenticate(ApiState& state, std::string_view secret, store::Permission permission,
+                                   std::optional<Transaction>& tx, TxMode mode) {
   const auto system = store::SystemScope::because(kAuthenticator);
-  auto identity = store::TokenRepository::authenticate(*tx, system, secret);
-  if (!identity.ok() && identity.error().code != ErrorCode::unauthenticated && mode == TxMode::read) {
+  auto access = store::TokenRepository::authenticate_for(*tx, system, secret, permission);
+  if (!access.ok() && access.error().code != ErrorCode::unauthenticated && mode == TxMode::read) {
     tx.reset();
     ASSIGN_OR_RETURN(auto writer, Transaction::begin(state.database, TxMode::write, state.store_context));
-    identity = store::TokenRepository::authenticate(writer, system, secret);
-    if (identity.ok()) RETURN_IF_ERROR(writer.commit());
+    access = store::TokenRepository::authenticate_for(writer, system, secret, permission);
+    if (access.ok()) RETURN_IF_ERROR(writer.commit());
     ASSIGN_OR_RETURN(auto reader, Transaction::begin(state.database, mode, state.store_context));
     tx.emplace(std::move(reader));
   }
-  if (!identity.ok()) return std::move(identity).error();
-  auto tenant = store::TenantRepository::find_by_id(*tx, identity->tenant_id);
-  if (!tenant.ok()) {
-    if (tenant.error().code == ErrorCode::not_found) return make_error(ErrorCode::unauthenticated, "invalid, expired or revoked token");
-    return std::move(tenant).error();
-  }
+  if (!access.ok()) return std::move(access).error();
+  const store::TokenIdentity& identity = access->identity;
   store::Principal principal{store::Principal::Kind::user,
-                             store::Actor{identity->user_id, identity->token_id, "token:" + identity->prefix},
-                             identity->tenant_id};
-  return Authenticated{std::move(principal), std::move(tenant).value(), identity->email};
+                             store::Actor{identity.user_id, identity.token_id, "token:" + identity.prefix},
+                             identity.tenant_id};
+  return Authenticated{std::move(principal), std::move(access).value()};
 }
 
 HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
@@ -279,7 +295,7 @@ HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
     if (!begun.ok()) return problem(begun.error(), request);
     tx.emplace(std::move(begun).value());
   }
-  auto who = authenticate(state, secret, tx, mode);
+  auto who = authenticate(state, secret, route.permission, tx, mode);
   if (!who.ok()) {
     if (who.error().code == ErrorCode::unauthenticated) {
       return problem(401, "unauthenticated", who.error().message, "Authorization", request);
@@ -287,23 +303,37 @@ HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
     return problem(who.error(), request);
   }
   const store::Principal& principal = who->principal;
+  const std::int64_t tenant_id = who->access.tenant.id;
   call.principal = &principal;
-  call.caller_email = who->email;
-  auto scope = store::Authorizer::authorize(*tx, principal, who->tenant, route.permission, request_context(request));
+  call.caller_email = who->access.identity.email;
+  auto scope = store::Authorizer::authorize(*tx, principal, who->access, request_context(request));
   if (!scope.ok()) {
     tx.reset();
     HttpResponse answer = problem(scope.error(), request);
     if (route.mutating() && scope.error().code == ErrorCode::permission_denied) {
-      audit_outcome(state, route, call, principal, who->tenant.id, store::AuditOutcome::denied, answer);
+      audit_outcome(state, route, call, principal, tenant_id, store::AuditOutcome::denied, answer);
     }
     return answer;
   }
   call.tx = &*tx;
   call.scope = &*scope;
 
+  std::string cache_key;
+  if (cached(route, request)) {
+    cache_key = request.path;
+    cache_key += '?';
+    cache_key += request.query;
+    const std::int64_t head = who->access.tenant_event_head;
+    if (auto hit = state.responses.find(tenant_id, cache_key, head, state.clock().now_us())) {
+      // Committed rather than rolled back: authentication may have refreshed the token's last use.
+      if (auto committed = tx->commit(); !committed.ok()) return problem(committed.error(), request);
+      return std::move(*hit);
+    }
+  }
+
   auto fail = [&](HttpResponse answer) {
     tx.reset();
-    if (route.mutating()) audit_outcome(state, route, call, principal, who->tenant.id, store::AuditOutcome::failed, answer);
+    if (route.mutating()) audit_outcome(state, route, call, principal, tenant_id, store::AuditOutcome::failed, answer);
     return answer;
   };
   if (auto refused = read_body(route, call)) return fail(std::move(*refused));
@@ -341,6 +371,11 @@ HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
     if (!stored.ok()) return fail(problem(stored.error(), request));
   }
   if (auto committed = tx->commit(); !committed.ok()) return fail(problem(committed.error(), request));
+  if (!cache_key.empty() && answer->status == 200) {
+    answer->shared_body = std::make_shared<const std::string>(std::move(answer->body));
+    answer->body.clear();
+    state.responses.store(tenant_id, cache_key, who->access.tenant_event_head, state.clock().now_us(), *answer);
+  }
   return std::move(answer).value();
 }
 

@@ -177,7 +177,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto duration_us =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
     state.metrics.record(dispatched.route, dispatched.response.status, duration_us);
-    server_.log(request, dispatched.response.status, dispatched.response.body.size(), duration_us, dispatched.route);
+    server_.log(request, dispatched.response.status, dispatched.response.body_view().size(), duration_us,
+                dispatched.route);
     send(std::move(dispatched.response), request.request_id, keep_alive && !server_.stopping.load(),
          message.version());
   }
@@ -187,10 +188,17 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.version(version);
     response_.result(static_cast<http::status>(answer.status));
     response_.set(http::field::server, "narralytica");
-    if (answer.status != 204 && answer.status != 304) response_.set(http::field::content_type, answer.content_type);
+    const bool has_body = answer.status != 204 && answer.status != 304;
+    if (has_body) response_.set(http::field::content_type, answer.content_type);
     response_.set("X-Request-Id", request_id);
     for (auto& [name, value] : answer.headers) response_.set(name, value);
-    if (answer.status != 204 && answer.status != 304) response_.body() = std::move(answer.body);
+    // The body is written from where it lies: this session's buffer, or a cache's shared string.
+    body_ = std::move(answer.body);
+    shared_body_ = std::move(answer.shared_body);
+    if (has_body) {
+      const std::string& body = shared_body_ ? *shared_body_ : body_;
+      response_.body() = http::span_body<const char>::value_type(body.data(), body.size());
+    }
     response_.keep_alive(keep_alive);
     response_.prepare_payload();
     stream_.expires_after(server_.state.options.write_timeout);
@@ -215,6 +223,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_write(beast::error_code ec, std::size_t) {
     busy_ = false;
+    shared_body_.reset();
     if (ec || !response_.keep_alive()) return close();
     read();
   }
@@ -229,7 +238,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Server::Impl& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
+  http::response<http::span_body<const char>> response_;
+  std::string body_;
+  std::shared_ptr<const std::string> shared_body_;
   std::string client_address_;
   bool busy_ = false;
 };
@@ -242,6 +253,10 @@ void Server::Impl::accept() {
       if (ec == net::error::operation_aborted || stopping.load()) return;
       // A transient failure (e.g. out of descriptors): keep accepting.
     } else {
+      // Answers go out in one write each; nothing is gained by Nagle's delay, only latency lost
+      // when a response ends in a partial segment.
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       std::make_shared<Session>(std::move(socket), *this)->start();
     }
     if (!stopping.load()) accept();

@@ -33,6 +33,8 @@ struct ServerOptions {
   std::string data_dir = "narralytica-data";
   // Requests being handled at once before new ones are turned away with 429.
   int in_flight_max = 256;
+  // Rendered segment pages kept while their tenant's data is unchanged (bytes; 0: none).
+  std::size_t response_cache_bytes = 64 * 1024 * 1024;
   // One JSON line per request goes here; nullptr: no request log.
   std::FILE* request_log = stdout;
   // Test seam: runs on the handling thread before each request is dispatched (to hold a request

@@ -60,4 +60,62 @@ void LoginThrottle::succeeded(const std::string& email) {
   windows_.erase(email);
 }
 
+std::string ResponseCache::full_key(std::int64_t tenant_id, std::string_view key) {
+  std::string out = std::to_string(tenant_id);
+  out += ' ';
+  out += key;
+  return out;
+}
+
+void ResponseCache::erase(std::list<Entry>::iterator entry) {
+  index_.erase(entry->key);
+  bytes_ -= entry->bytes;
+  entries_.erase(entry);
+}
+
+std::optional<HttpResponse> ResponseCache::find(std::int64_t tenant_id, std::string_view key,
+                                                        std::int64_t head, std::int64_t now_us) {
+  const std::string full = full_key(tenant_id, key);
+  std::lock_guard lock(mutex_);
+  const auto found = index_.find(full);
+  if (found == index_.end()) return std::nullopt;
+  const auto entry = found->second;
+  if (entry->head != head || now_us - entry->stored_us > kAgeMaxUs || now_us < entry->stored_us) {
+    erase(entry);
+    return std::nullopt;
+  }
+  entries_.splice(entries_.begin(), entries_, entry);
+  const HttpResponse& stored = *entry->response;
+  HttpResponse answer;
+  answer.status = stored.status;
+  answer.content_type = stored.content_type;
+  answer.headers = stored.headers;
+  answer.shared_body = stored.shared_body;
+  return answer;
+}
+
+void ResponseCache::store(std::int64_t tenant_id, std::string_view key, std::int64_t head, std::int64_t now_us,
+                          const HttpResponse& response) {
+  std::size_t bytes = key.size() + response.body_view().size() + response.content_type.size() + 128;
+  for (const auto& [name, value] : response.headers) bytes += name.size() + value.size();
+  if (head <= 0 || bytes > kEntryBytesMax || bytes > bytes_max_) return;
+  auto copy = std::make_shared<HttpResponse>();
+  copy->status = response.status;
+  copy->content_type = response.content_type;
+  copy->headers = response.headers;
+  copy->shared_body = response.shared_body ? response.shared_body : std::make_shared<const std::string>(response.body);
+  std::shared_ptr<const HttpResponse> stored = std::move(copy);
+  std::string full = full_key(tenant_id, key);
+  std::lock_guard lock(mutex_);
+  if (const auto found = index_.find(full); found != index_.end()) {
+    // Another thread rendered the same page; keep the one of the newer head.
+    if (found->second->head > head) return;
+    erase(found->second);
+  }
+  entries_.push_front(Entry{std::move(full), head, now_us, std::move(stored), bytes});
+  index_.emplace(entries_.front().key, entries_.begin());
+  bytes_ += bytes;
+  while (bytes_ > bytes_max_ && !entries_.empty()) erase(std::prev(entries_.end()));
+}
+
 }  // namespace narralytica::api

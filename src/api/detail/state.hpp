@@ -3,12 +3,15 @@
 #pragma once
 
 #include <chrono>
+#include <list>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "api/detail/metrics.hpp"
 #include "app/transcript_service.hpp"
+#include "api/http_message.hpp"
 #include "api/server.hpp"
 #include "store/database.hpp"
 #include "store/transaction.hpp"
@@ -54,10 +57,53 @@ class LoginThrottle {
   std::unordered_map<std::string, Window> windows_;
 };
 
+// Rendered answers of read routes whose body is a function of the path, the query and the
+// tenant's data alone (the segment page: transcripts are written once, but a speaker merge
+// rewrites segment rows). An entry is served only while its tenant's event head is the one read
+// when it was rendered: every committed change to tenant data records an event with a higher
+// position, in commit order (docs/decisions/0005), and the head comes with the token for free
+// (TokenRepository::authenticate_for). Lookups happen after authorization, and keys include the
+// tenant, so an entry never reaches another tenant or an unauthorized caller. Thread-safe;
+// bounded in bytes (least recently used first out) and in age.
+class ResponseCache {
+ public:
+  static constexpr std::size_t kEntryBytesMax = 1024 * 1024;
+  // Event retention prunes a prefix of positions, so a head never returns to an earlier value,
+  // except to 0 when all of a tenant's events are pruned: entries at head 0 are not kept, and no
+  // entry outlives this (retention is measured in days).
+  static constexpr std::int64_t kAgeMaxUs = 10 * 60 * 1'000'000LL;
+
+  explicit ResponseCache(std::size_t bytes_max) : bytes_max_(bytes_max) {}
+
+  // The stored answer for `key` in the tenant, when it was rendered at `head`.
+  // Its body is shared with the cache, not copied.
+  std::optional<HttpResponse> find(std::int64_t tenant_id, std::string_view key, std::int64_t head,
+                                   std::int64_t now_us);
+  void store(std::int64_t tenant_id, std::string_view key, std::int64_t head, std::int64_t now_us,
+             const HttpResponse& response);
+
+ private:
+  struct Entry {
+    std::string key;
+    std::int64_t head = 0;
+    std::int64_t stored_us = 0;
+    std::shared_ptr<const HttpResponse> response;
+    std::size_t bytes = 0;
+  };
+  static std::string full_key(std::int64_t tenant_id, std::string_view key);
+  void erase(std::list<Entry>::iterator entry);
+
+  std::mutex mutex_;
+  std::list<Entry> entries_;  // most recently used first
+  std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;  // views into Entry::key
+  const std::size_t bytes_max_;
+  std::size_t bytes_ = 0;
+};
+
 struct ApiState {
   ApiState(store::Database& database_in, store::StoreContext context_in, ServerOptions options_in)
       : database(database_in), store_context(context_in), options(std::move(options_in)),
-        transcripts(database_in, options.data_dir, context_in) {}
+        transcripts(database_in, options.data_dir, context_in), responses(options.response_cache_bytes) {}
 
   store::Database& database;
   store::StoreContext store_context;
@@ -66,6 +112,7 @@ struct ApiState {
   Metrics metrics;
   ReadinessCache readiness;
   LoginThrottle login_throttle;
+  ResponseCache responses;
   // SQLite has one writer: this process's write transactions take turns here, in FIFO-ish mutex
   // order, instead of in SQLite's busy handler, which sleeps up to 100 ms between tries and
   // measured as a 1 s p99 for updates at 64 connections. Unused on PostgreSQL (row locks).

@@ -20,11 +20,20 @@ Result<bool> exists(Transaction& tx, const char* sql, auto bind) {
   return found;
 }
 
+Error unknown_tenant() { return make_error(ErrorCode::not_found, "no such tenant", "tenant"); }
+
+Error denied(Permission permission) {
+  return make_error(ErrorCode::permission_denied,
+                    "your role does not allow " + std::string(permission.action) + " on " +
+                        std::string(permission.resource),
+                    std::string(permission.resource));
+}
+
 }  // namespace
 
 Result<TenantScope> Authorizer::authorize(Transaction& tx, const Principal& principal, const Tenant& tenant,
                                           Permission permission, RequestContext context) {
-  const Error unknown = make_error(ErrorCode::not_found, "no such tenant", "tenant");
+  const Error unknown = unknown_tenant();
   TenantScope scope(tenant.id, tenant.public_id, principal.actor, std::move(context));
   if (principal.kind == Principal::Kind::operator_cli) {
     RETURN_IF_ERROR(tx.enter(scope));
@@ -46,10 +55,21 @@ Result<TenantScope> Authorizer::authorize(Transaction& tx, const Principal& prin
     s.bind_int64(2, user_id);
   }));
   if (!member) return unknown;
-  return make_error(ErrorCode::permission_denied,
-                    "your role does not allow " + std::string(permission.action) + " on " +
-                        std::string(permission.resource),
-                    std::string(permission.resource));
+  return denied(permission);
+}
+
+Result<TenantScope> Authorizer::authorize(Transaction& tx, const Principal& principal, const TokenAccess& access,
+                                          RequestContext context) {
+  const Tenant& tenant = access.tenant;
+  if (principal.kind != Principal::Kind::user || !principal.actor.user_id ||
+      *principal.actor.user_id != access.identity.user_id || principal.bound_tenant_id != tenant.id ||
+      tenant.status != "active" || !access.member) {
+    return unknown_tenant();
+  }
+  if (!access.permitted) return denied(access.permission);
+  TenantScope scope(tenant.id, tenant.public_id, principal.actor, std::move(context));
+  RETURN_IF_ERROR(tx.enter(scope));
+  return scope;
 }
 
 }  // namespace narralytica::store

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "store/identity/permission.hpp"
+#include "store/identity/token_repository.hpp"
 #include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::store {
@@ -31,6 +32,11 @@ class Authorizer {
   // knows the request.
   static Result<TenantScope> authorize(Transaction& tx, const Principal& principal, const Tenant& tenant,
                                        Permission permission, RequestContext context = {});
+  // The same decision for a bearer token's request in the token's own tenant, from what
+  // TokenRepository::authenticate_for read with the token (no statement but entering the
+  // tenant). `principal` is the token's. Errors: as above.
+  static Result<TenantScope> authorize(Transaction& tx, const Principal& principal, const TokenAccess& access,
+                                       RequestContext context = {});
 };
 
 }  // namespace narralytica::store

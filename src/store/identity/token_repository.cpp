@@ -20,6 +20,21 @@ constexpr const char* kSelectByHash =
     "SELECT t.id, t.prefix, t.tenant_id, t.user_id, u.email, t.secret_hash, t.expires_at, t.revoked_at, "
     "t.last_used_at, u.status, n.status FROM api_tokens t "
     "JOIN users u ON u.id = t.user_id JOIN tenants n ON n.id = t.tenant_id WHERE t.secret_hash = $1";
+// kSelectByHash's columns, then the tenant's, the permission and membership checks ($2, $3: the
+// permission's action and resource) and the tenant's event head.
+constexpr const char* kSelectAccessByHash =
+    "SELECT t.id, t.prefix, t.tenant_id, t.user_id, u.email, t.secret_hash, t.expires_at, t.revoked_at, "
+    "t.last_used_at, u.status, n.status, n.public_id, n.slug, n.name, n.created_at, n.updated_at, "
+    "EXISTS (SELECT 1 FROM memberships m "
+    "JOIN role_permissions rp ON rp.tenant_id = m.tenant_id AND rp.role_id = m.role_id "
+    "JOIN permissions p ON p.id = rp.permission_id "
+    "WHERE m.tenant_id = t.tenant_id AND m.user_id = t.user_id AND m.status = 'active' "
+    "AND p.action = $2 AND p.resource = $3), "
+    "EXISTS (SELECT 1 FROM memberships m "
+    "WHERE m.tenant_id = t.tenant_id AND m.user_id = t.user_id AND m.status = 'active'), "
+    "(SELECT coalesce(max(e.position), 0) FROM event_logs e WHERE e.tenant_id = t.tenant_id) "
+    "FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN tenants n ON n.id = t.tenant_id "
+    "WHERE t.secret_hash = $1";
 constexpr const char* kTouchToken = "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1";
 constexpr const char* kRevokeToken =
     "UPDATE api_tokens SET revoked_at = $3, updated_at = $3 "
@@ -72,15 +87,27 @@ Result<CreatedToken> TokenRepository::create(Transaction& tx, const TenantScope&
   return created;
 }
 
-Result<TokenIdentity> TokenRepository::authenticate(Transaction& tx, const SystemScope& scope, std::string_view secret) {
-  const Error refused = make_error(ErrorCode::unauthenticated, "invalid, expired or revoked token");
-  if (secret.size() < 8 || secret.size() > 200) return refused;
+namespace {
+
+const Error& refused_token() {
+  static const Error refused = make_error(ErrorCode::unauthenticated, "invalid, expired or revoked token");
+  return refused;
+}
+
+// Runs `sql` (kSelectByHash or a query beginning with its columns) for the secret's hash, checks
+// the token is usable and refreshes its last use; `read_more` reads the row's further columns.
+// Errors: unauthenticated, or the database's.
+template <class Bind, class ReadMore>
+Result<TokenIdentity> resolve(Transaction& tx, const SystemScope& scope, std::string_view secret, const char* sql,
+                              Bind bind, ReadMore read_more) {
+  if (secret.size() < 8 || secret.size() > 200) return refused_token();
   RETURN_IF_ERROR(tx.enter(scope));
   const std::string hash = hash_token(secret);
-  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectByHash));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(sql));
   s->bind_blob(1, hash);
+  bind(*s);
   ASSIGN_OR_RETURN(bool found, s->step());
-  if (!found) return refused;
+  if (!found) return refused_token();
   TokenIdentity identity{s->column_int64(0), s->column_text(1), s->column_int64(2), s->column_int64(3),
                          s->column_text(4)};
   const std::string stored = s->column_blob(5);
@@ -89,10 +116,11 @@ Result<TokenIdentity> TokenRepository::authenticate(Transaction& tx, const Syste
   const auto last_used = s->column_optional_int64(8);
   const bool user_active = s->column_text(9) == "active";
   const bool tenant_active = s->column_text(10) == "active";
+  read_more(*s);
   s->reset();
   const UnixMicros now = tx.now_us();
   const bool same = stored.size() == hash.size() && sodium_memcmp(stored.data(), hash.data(), hash.size()) == 0;
-  if (!same || revoked || (expires_at && *expires_at <= now) || !user_active || !tenant_active) return refused;
+  if (!same || revoked || (expires_at && *expires_at <= now) || !user_active || !tenant_active) return refused_token();
   if (!last_used || now - *last_used >= kLastUsedResolutionUs) {
     ASSIGN_OR_RETURN(Statement * touch, tx.prepare(kTouchToken));
     touch->bind_int64(1, identity.token_id);
@@ -100,6 +128,32 @@ Result<TokenIdentity> TokenRepository::authenticate(Transaction& tx, const Syste
     RETURN_IF_ERROR(touch->execute());
   }
   return identity;
+}
+
+}  // namespace
+
+Result<TokenIdentity> TokenRepository::authenticate(Transaction& tx, const SystemScope& scope, std::string_view secret) {
+  return resolve(tx, scope, secret, kSelectByHash, [](Statement&) {}, [](const Statement&) {});
+}
+
+Result<TokenAccess> TokenRepository::authenticate_for(Transaction& tx, const SystemScope& scope,
+                                                      std::string_view secret, Permission permission) {
+  TokenAccess access;
+  access.permission = permission;
+  ASSIGN_OR_RETURN(access.identity, resolve(
+      tx, scope, secret, kSelectAccessByHash,
+      [&](Statement& s) {
+        s.bind_text(2, permission.action);
+        s.bind_text(3, permission.resource);
+      },
+      [&](const Statement& s) {
+        access.tenant = Tenant{s.column_int64(2), s.column_uuid(11), s.column_text(12), s.column_text(13),
+                               s.column_text(10), s.column_int64(14), s.column_int64(15)};
+        access.permitted = s.column_bool(16);
+        access.member = s.column_bool(17);
+        access.tenant_event_head = s.column_int64(18);
+      }));
+  return access;
 }
 
 Status TokenRepository::revoke(Transaction& tx, const TenantScope& scope, const Uuid& token_public_id) {

@@ -5,7 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "store/identity/permission.hpp"
 #include "store/identity/user_repository.hpp"
+#include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::store {
 
@@ -32,6 +34,20 @@ struct TokenIdentity {
   std::string email;
 };
 
+// A bearer token resolved together with everything authorizing its request needs, read in one
+// statement (on PostgreSQL each statement is a round trip; a request used to make four here).
+struct TokenAccess {
+  TokenIdentity identity;
+  Tenant tenant;           // the token's tenant (active, or the token is refused)
+  bool member = false;     // the token's user has an active membership in the tenant
+  Permission permission;   // the permission asked about
+  bool permitted = false;  // ... whose role holds it
+  // The tenant's newest event position when the token was read (0: none yet). Every committed
+  // change to tenant data records an event with a higher position (docs/decisions/0005), so an
+  // unchanged head means unchanged tenant data: caches of rendered tenant data compare it.
+  std::int64_t tenant_event_head = 0;
+};
+
 class TokenRepository {
  public:
   // Errors: invalid_argument when the user is not a member of the tenant or the name is bad.
@@ -40,6 +56,11 @@ class TokenRepository {
   // Resolves a bearer secret. Errors: unauthenticated (one message for unknown, revoked,
   // expired, or a disabled user or tenant, so a caller learns nothing from it).
   static Result<TokenIdentity> authenticate(Transaction& tx, const SystemScope& scope, std::string_view secret);
+  // authenticate, plus the token's tenant, whether its user holds `permission` there, and the
+  // tenant's event head, in one statement. Authorizer::authorize(tx, principal, access, ...) turns
+  // the answer into a scope. Errors: as authenticate.
+  static Result<TokenAccess> authenticate_for(Transaction& tx, const SystemScope& scope, std::string_view secret,
+                                              Permission permission);
   // Errors: not_found.
   static Status revoke(Transaction& tx, const TenantScope& scope, const Uuid& token_public_id);
 };
