@@ -94,13 +94,22 @@ Result<std::int64_t> resolve_id(Transaction& tx, const TenantScope& scope, const
 }
 
 // Which transcripts (alias t) a query reads: a video's, one named transcript, and otherwise only
-// the newest revision of each. Errors: not_found for an unknown video or transcript.
+// the newest revision of each. With `segments` (the segments' alias), a video's transcripts also
+// constrain the segments themselves (the second column of their key): without statistics SQLite
+// otherwise walks every segment of the tenant in key order for the ORDER BY (docs/performance.md,
+// AI layers). Errors: not_found for an unknown video or transcript.
 Result<std::string> transcript_filter(Transaction& tx, const TenantScope& scope, const std::optional<Uuid>& video,
-                                      const std::optional<Uuid>& transcript, Params& params) {
+                                      const std::optional<Uuid>& transcript, const std::string& tenant,
+                                      const char* segments, Params& params) {
   std::string sql;
   if (video) {
     ASSIGN_OR_RETURN(std::int64_t id, resolve_id(tx, scope, "videos", *video, "video", "video"));
-    sql += " AND t.video_id = " + params.add_int(id);
+    const std::string video_param = params.add_int(id);
+    sql += " AND t.video_id = " + video_param;
+    if (segments != nullptr) {
+      sql += std::string(" AND ") + segments + ".transcript_id IN (SELECT vt.id FROM transcripts vt WHERE vt.tenant_id = " +
+             tenant + " AND vt.video_id = " + video_param + ")";
+    }
   }
   if (transcript) {
     ASSIGN_OR_RETURN(std::int64_t id, resolve_id(tx, scope, "transcripts", *transcript, "transcript", "transcript"));
@@ -128,8 +137,11 @@ std::string condition_sql(const LayerCondition& c, Backend backend, Params& para
   const std::string kind = params.add_text(c.kind);
   std::string sql =
       " AND EXISTS (SELECT 1 FROM layers l JOIN layer_items i ON i.tenant_id = l.tenant_id AND i.layer_id = l.id "
-      "WHERE l.tenant_id = s.tenant_id AND l.id = " +
-      current_layer_id("s.tenant_id", "s.transcript_id", kind) +
+      // The layer's transcript and kind as plain equalities too: on PostgreSQL under row-level
+      // security a clause with a subquery (or arithmetic) cannot be an index condition, so without
+      // them the current layer is found by hashing every layer of the tenant for each segment.
+      "WHERE l.tenant_id = s.tenant_id AND l.transcript_id = s.transcript_id AND l.kind = " +
+      kind + " AND l.id = " + current_layer_id("s.tenant_id", "s.transcript_id", kind) +
       // An item covering segment s starts at most item_span_max segments before it.
       " AND i.segment_ordinal_first BETWEEN s.ordinal - l.item_span_max AND s.ordinal"
       " AND i.segment_ordinal_last >= s.ordinal AND ";
@@ -171,9 +183,11 @@ Result<SegmentHitPage> LayerQuery::segments(Transaction& tx, const TenantScope& 
       "JOIN transcripts t ON t.tenant_id = s.tenant_id AND t.id = s.transcript_id "
       "JOIN videos v ON v.tenant_id = t.tenant_id AND v.id = t.video_id "
       "LEFT JOIN speakers sp ON sp.tenant_id = s.tenant_id AND sp.id = s.speaker_id "
-      "WHERE s.tenant_id = " +
-      params.add_int(scope.tenant_id());
-  ASSIGN_OR_RETURN(std::string transcripts, transcript_filter(tx, scope, search.video, search.transcript, params));
+      "WHERE s.tenant_id = ";
+  const std::string tenant = params.add_int(scope.tenant_id());
+  sql += tenant;
+  ASSIGN_OR_RETURN(std::string transcripts,
+                   transcript_filter(tx, scope, search.video, search.transcript, tenant, "s", params));
   sql += transcripts;
   if (search.speaker) {
     ASSIGN_OR_RETURN(std::int64_t id, resolve_id(tx, scope, "speakers", *search.speaker, "speaker", "speaker"));
@@ -241,19 +255,22 @@ Result<std::vector<LayerAnalyticsRow>> LayerQuery::analytics(Transaction& tx, co
   } else {
     sql += "NULL, ";
   }
-  sql += "i.label, count(*), avg(i.score) FROM layers l "
-         "JOIN transcripts t ON t.tenant_id = l.tenant_id AND t.id = l.transcript_id "
-         "JOIN videos v ON v.tenant_id = t.tenant_id AND v.id = t.video_id "
-         "JOIN layer_items i ON i.tenant_id = l.tenant_id AND i.layer_id = l.id ";
+  // CROSS JOIN: SQLite keeps this order (the transcripts, their current layer, its items) instead
+  // of guessing, without statistics, that walking every item of the tenant is cheaper;
+  // PostgreSQL reorders it freely (docs/performance.md, AI layers).
+  sql += "i.label, count(*), avg(i.score) FROM transcripts t CROSS JOIN layers l CROSS JOIN layer_items i "
+         "JOIN videos v ON v.tenant_id = t.tenant_id AND v.id = t.video_id ";
   if (by_speaker) {
     // An item's speaker is its first segment's: one sentiment per utterance has exactly one.
     sql += "LEFT JOIN segments s ON s.tenant_id = i.tenant_id AND s.transcript_id = i.transcript_id "
            "AND s.ordinal = i.segment_ordinal_first "
            "LEFT JOIN speakers sp ON sp.tenant_id = s.tenant_id AND sp.id = s.speaker_id ";
   }
-  sql += "WHERE l.tenant_id = " + tenant + " AND l.kind = " + kind +
+  sql += "WHERE t.tenant_id = " + tenant + " AND l.tenant_id = t.tenant_id AND l.transcript_id = t.id "
+         "AND i.tenant_id = l.tenant_id AND i.layer_id = l.id AND l.kind = " + kind +
          " AND l.id = " + current_layer_id("l.tenant_id", "l.transcript_id", "l.kind");
-  ASSIGN_OR_RETURN(std::string transcripts, transcript_filter(tx, scope, query.video, query.transcript, params));
+  ASSIGN_OR_RETURN(std::string transcripts,
+                   transcript_filter(tx, scope, query.video, query.transcript, tenant, nullptr, params));
   sql += transcripts;
   sql += " GROUP BY 1, 2, 3, 4, 5";
 
