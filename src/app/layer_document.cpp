@@ -116,7 +116,11 @@ Result<std::optional<std::int64_t>> optional_ms(const Json& item, const char* na
   return std::optional<std::int64_t>(it->get<std::int64_t>());
 }
 
-Result<LayerItemDraft> read_item(const Json& item, const std::string& path, std::string_view kind) {
+// One item; an error's field is relative to the item ("" for the item itself, ".value.score"), so
+// no path string is built for the items that are fine (the caller prefixes "$.items[3]").
+Result<LayerItemDraft> read_item(const Json& item, std::string_view kind) {
+  static const std::string path;
+  static const std::string value_path = ".value";
   if (!item.is_object()) return invalid(path, "expected an item object {segment|segments, start_ms, end_ms, value}");
   for (const auto& [name, value] : item.items()) {
     if (name != "segment" && name != "segments" && name != "start_ms" && name != "end_ms" && name != "value") {
@@ -151,7 +155,7 @@ Result<LayerItemDraft> read_item(const Json& item, const std::string& path, std:
   if (draft.start_ms && *draft.end_ms < *draft.start_ms) return invalid(path + ".end_ms", "end_ms is before start_ms");
   auto value = item.find("value");
   if (value == item.end()) return invalid(path + ".value", "expected the item's value (required)");
-  ASSIGN_OR_RETURN(LayerItemValues values, check_layer_value(kind, *value, path + ".value"));
+  ASSIGN_OR_RETURN(LayerItemValues values, check_layer_value(kind, *value, value_path));
   draft.label = std::move(values.label);
   draft.score = values.score;
   draft.payload_json = value->dump();
@@ -174,8 +178,12 @@ Result<LayerRunDraft> read_json(std::string_view content, const Place& place) {
   }
   run.items.reserve(items->size());
   for (std::size_t i = 0; i < items->size(); ++i) {
-    auto item = read_item((*items)[i], "$.items[" + std::to_string(i) + "]", run.kind);
-    if (!item.ok()) return place.at(std::move(item).error());
+    auto item = read_item((*items)[i], run.kind);
+    if (!item.ok()) {
+      Error error = std::move(item).error();
+      error.field = "$.items[" + std::to_string(i) + "]" + error.field;
+      return place.at(std::move(error));
+    }
     run.items.push_back(std::move(item).value());
   }
   return run;
@@ -207,8 +215,12 @@ Result<LayerRunDraft> read_ndjson(std::string_view content, const Place& place) 
                                 "a layer run has at most " + std::to_string(store::kLayerItemsPerRunMax) + " items",
                                 "$"));
     }
-    auto item = read_item(value, "$", run.kind);
-    if (!item.ok()) return here.at(std::move(item).error());
+    auto item = read_item(value, run.kind);
+    if (!item.ok()) {
+      Error error = std::move(item).error();
+      error.field = "$" + error.field;
+      return here.at(std::move(error));
+    }
     run.items.push_back(std::move(item).value());
   }
   if (!have_head) return place.at(invalid("$", "expected a first line {kind, producer}, found nothing"));

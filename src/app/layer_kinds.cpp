@@ -42,29 +42,30 @@ Status check_object(const Json& value, const std::string& path, std::initializer
     if (!known) return invalid(path + "." + name, "no such member here", &member_value);
   }
   for (const Member& m : members) {
-    const std::string where = path + "." + m.name;
+    // Built only for an error: this loop runs for every member of every item of a run.
+    auto where = [&] { return path + "." + m.name; };
     auto it = value.find(m.name);
-    if (it == value.end()) return invalid(where, "a value (required)", nullptr);
+    if (it == value.end()) return invalid(where(), "a value (required)", nullptr);
     switch (m.type) {
       case Type::label:
         if (!it->is_string() || it->get_ref<const std::string&>().empty() ||
             it->get_ref<const std::string&>().size() > kLabelBytesMax) {
-          return invalid(where, "a string of 1 to 256 bytes", &*it);
+          return invalid(where(), "a string of 1 to 256 bytes", &*it);
         }
         break;
       case Type::text:
         if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
-          return invalid(where, "a non-empty string", &*it);
+          return invalid(where(), "a non-empty string", &*it);
         }
         break;
       case Type::unit:
         if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 1) {
-          return invalid(where, "a number from 0 to 1", &*it);
+          return invalid(where(), "a number from 0 to 1", &*it);
         }
         break;
       case Type::count:
         if (!it->is_number_integer() || it->get<std::int64_t>() < 0) {
-          return invalid(where, "an integer >= 0", &*it);
+          return invalid(where(), "an integer >= 0", &*it);
         }
         break;
     }
@@ -78,8 +79,11 @@ Result<LayerItemValues> check_list(const Json& value, const std::string& path, s
   if (!value.is_array()) return invalid(path, "an array", &value);
   LayerItemValues values;
   for (std::size_t i = 0; i < value.size(); ++i) {
-    const std::string where = path + "[" + std::to_string(i) + "]";
-    RETURN_IF_ERROR(check_object(value[i], where, members));
+    if (auto checked = check_object(value[i], path, members); !checked.ok()) {
+      Error error = std::move(checked).error();
+      error.field.insert(path.size(), "[" + std::to_string(i) + "]");
+      return error;
+    }
     const Json& element = value[i];
     if (score_member == nullptr) {
       if (i == 0) values.label = element[label_member].get<std::string>();
