@@ -325,8 +325,10 @@ HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
     cache_key += request.query;
     const std::int64_t head = who->access.tenant_event_head;
     if (auto hit = state.responses.find(tenant_id, cache_key, head, state.clock().now_us())) {
-      // Committed rather than rolled back: authentication may have refreshed the token's last use.
-      if (auto committed = tx->commit(); !committed.ok()) return problem(committed.error(), request);
+      // Only authentication ran. Its write, if any, is committed; else the transaction is rolled
+      // back, which on PostgreSQL is one round trip where a commit is two (the outbox's check).
+      const Status ended = who->access.identity.last_use_written ? tx->commit() : tx->rollback();
+      if (!ended.ok()) return problem(ended.error(), request);
       return std::move(*hit);
     }
   }

@@ -126,6 +126,7 @@ Result<TokenIdentity> resolve(Transaction& tx, const SystemScope& scope, std::st
     touch->bind_int64(1, identity.token_id);
     touch->bind_int64(2, now);
     RETURN_IF_ERROR(touch->execute());
+    identity.last_use_written = true;
   }
   return identity;
 }

@@ -32,6 +32,9 @@ struct TokenIdentity {
   std::int64_t tenant_id = 0;
   std::int64_t user_id = 0;
   std::string email;
+  // Authentication wrote the token's last-use time (at most once a minute) in the caller's
+  // transaction: commit it, even when the request itself wrote nothing.
+  bool last_use_written = false;
 };
 
 // A bearer token resolved together with everything authorizing its request needs, read in one
