@@ -127,6 +127,29 @@ TEST_P(ApiTest, SpeakersRenameLinkAndMerge) {
   EXPECT_EQ(call("POST", "/v1/speakers/" + s0 + "/merge", editor_a_, R"({"into":")" + s0 + R"("})").status, 422);
 }
 
+// Segment pages are served from a cache while the tenant's event head is unchanged
+// (docs/decisions/0008): a change that rewrites segments must show on the next read.
+TEST_P(ApiTest, ACachedSegmentPageIsNotServedAfterASpeakerMerge) {
+  NARRALYTICA_API_TEST();
+  const std::string page = "/v1/transcripts/" + transcript_a_.public_id.to_string() + "/segments?limit=100";
+  const std::string s0 = speakers_a_[0].public_id.to_string();
+  const std::string s1 = speakers_a_[1].public_id.to_string();
+  auto first = call("GET", page, viewer_a_);
+  ASSERT_EQ(first.status, 200);
+  auto cached = call("GET", page, viewer_a_);
+  EXPECT_EQ(cached.body, first.body);
+  ASSERT_NE(first.body.find(s1), std::string::npos) << "the page names the second speaker before the merge";
+
+  ASSERT_EQ(call("POST", "/v1/speakers/" + s1 + "/merge", editor_a_, R"({"into":")" + s0 + R"("})").status, 200);
+  auto after = call("GET", page, viewer_a_);
+  ASSERT_EQ(after.status, 200);
+  EXPECT_EQ(after.body.find(s1), std::string::npos) << "a stale cached page still names the merged speaker";
+  const auto segments = json_of(after);
+  for (const auto& segment : segments["items"]) EXPECT_EQ(segment["speaker_id"], s0);
+  // Another tenant's token never gets A's cached page.
+  EXPECT_EQ(call("GET", page, owner_b_).status, 404);
+}
+
 TEST_P(ApiTest, IdempotencyKeyReplaysTheFirstAnswer) {
   NARRALYTICA_API_TEST();
   const auto before = count("videos");
