@@ -67,8 +67,9 @@ Result<Json> sentiment_value(const JsonSource& src, const Json& object, const Js
 Result<Json> topics_value(const JsonSource& src, const Json& object, const JsonPath& path) {
   ASSIGN_OR_RETURN(const Json* labels, array_member(src, object, "labels", path, true));
   Json topics = Json::array();
+  const JsonPath labels_path = path.member("labels");  // a JsonPath points at its parent: keep it alive
   for (std::size_t i = 0; i < labels->size(); ++i) {
-    const JsonPath label_path = path.member("labels").at(i);
+    const JsonPath label_path = labels_path.at(i);
     ASSIGN_OR_RETURN(const Json* label, require_object(src, (*labels)[i], label_path));
     ASSIGN_OR_RETURN(std::string name, string_member(src, *label, "label", label_path, true));
     ASSIGN_OR_RETURN(std::optional<double> relevance, confidence_member(src, *label, "relevance", label_path));
@@ -232,9 +233,10 @@ Result<Document> read_assemblyai_value(const JsonSource& src, const Json& root) 
         return json_error(src, iab_path.member("summary"), "an object of label: relevance", summary);
       }
       Json topics = Json::array();
+      const JsonPath summary_path = iab_path.member("summary");
       for (const auto& [label, relevance] : summary->items()) {
         if (!relevance.is_number() || relevance.get<double>() < 0 || relevance.get<double>() > 1) {
-          return json_error(src, iab_path.member("summary").member(label), "a relevance from 0 to 1", &relevance);
+          return json_error(src, summary_path.member(label), "a relevance from 0 to 1", &relevance);
         }
         topics.push_back(Json{{"label", label}, {"score", relevance.get<double>()}});
       }

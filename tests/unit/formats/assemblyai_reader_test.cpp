@@ -105,6 +105,22 @@ TEST(AssemblyaiReader, RefusesUnfinishedAndFailedTranscripts) {
   EXPECT_NE(failed.error().message.find("AssemblyAI reported: Download error"), std::string::npos);
 }
 
+// Analyses become built-in layer kinds, so a bad topic or summary relevance is an error naming it
+// (found by fuzz_assemblyai: the path of a topic's label once outlived its parent).
+TEST(AssemblyaiReader, RefusesBadTopicRelevanceNamingThePath) {
+  const std::string head = R"({"status":"completed","language_code":"en","utterances":[)"
+                           R"({"speaker":"A","start":0,"end":1000,"text":"Hi.","confidence":0.9}],)";
+  auto topic = read_assemblyai(head + R"("iab_categories_result":{"results":[{"text":"Hi.","timestamp":)"
+                                      R"({"start":0,"end":1000},"labels":[{"label":"News","relevance":2}]}]}})");
+  ASSERT_FALSE(topic.ok());
+  EXPECT_NE(topic.error().field.find("$.iab_categories_result.results[0].labels[0].relevance"), std::string::npos)
+      << topic.error().describe();
+  auto summary = read_assemblyai(head + R"("iab_categories_result":{"results":[],"summary":{"News":"high"}}})");
+  ASSERT_FALSE(summary.ok());
+  EXPECT_NE(summary.error().field.find("$.iab_categories_result.summary.News"), std::string::npos)
+      << summary.error().describe();
+}
+
 TEST(AssemblyaiReader, RefusesConfidenceOutOfRange) {
   auto result =
       read_assemblyai(R"({"utterances":[{"start":0,"end":1,"text":"x","confidence":1.5}]})");
