@@ -44,20 +44,13 @@ Result<HttpResponse> list_layer_runs(Call& call) {
   return json_response(200, page_json(items.str(), std::nullopt));
 }
 
-std::string ordinal_cursor(std::int64_t ordinal) {
-  std::string key(8, '\0');
-  for (int i = 7; i >= 0; --i) key[static_cast<std::size_t>(7 - i)] = static_cast<char>((ordinal >> (i * 8)) & 0xff);
-  return encode_cursor('l', key);
-}
+std::string ordinal_cursor(std::int64_t ordinal) { return encode_int_cursor('l', {ordinal}); }
 
 Result<std::optional<std::int64_t>> ordinal_from_cursor(const HttpRequest& request) {
   auto cursor = request.query_param("cursor");
   if (!cursor) return std::optional<std::int64_t>();
-  ASSIGN_OR_RETURN(std::string key, decode_cursor('l', *cursor));
-  if (key.size() != 8) return make_error(ErrorCode::invalid_argument, "not a cursor this list gave out", "cursor");
-  std::int64_t ordinal = 0;
-  for (unsigned char c : key) ordinal = (ordinal << 8) | c;
-  return std::optional<std::int64_t>(ordinal);
+  ASSIGN_OR_RETURN(auto key, decode_int_cursor('l', *cursor, 1));
+  return std::optional<std::int64_t>(key[0]);
 }
 
 // {"run": {...}, "items": [...], "next_cursor": ...}: one version with a page of its items.
@@ -237,27 +230,15 @@ Status authorize_transcripts(Call& call) {
 }
 
 std::string hit_cursor(const std::pair<std::int64_t, std::int64_t>& after) {
-  std::string key(16, '\0');
-  for (int i = 0; i < 8; ++i) {
-    key[static_cast<std::size_t>(i)] = static_cast<char>((after.first >> ((7 - i) * 8)) & 0xff);
-    key[static_cast<std::size_t>(8 + i)] = static_cast<char>((after.second >> ((7 - i) * 8)) & 0xff);
-  }
-  return encode_cursor('h', key);
+  return encode_int_cursor('h', {after.first, after.second});
 }
 
 Result<std::optional<std::pair<std::int64_t, std::int64_t>>> hit_from_cursor(const HttpRequest& request) {
   using After = std::optional<std::pair<std::int64_t, std::int64_t>>;
   auto cursor = request.query_param("cursor");
   if (!cursor) return After();
-  ASSIGN_OR_RETURN(std::string key, decode_cursor('h', *cursor));
-  if (key.size() != 16) return make_error(ErrorCode::invalid_argument, "not a cursor this list gave out", "cursor");
-  std::int64_t transcript = 0;
-  std::int64_t ordinal = 0;
-  for (int i = 0; i < 8; ++i) {
-    transcript = (transcript << 8) | static_cast<unsigned char>(key[static_cast<std::size_t>(i)]);
-    ordinal = (ordinal << 8) | static_cast<unsigned char>(key[static_cast<std::size_t>(8 + i)]);
-  }
-  return After(std::make_pair(transcript, ordinal));
+  ASSIGN_OR_RETURN(auto key, decode_int_cursor('h', *cursor, 2));
+  return After(std::make_pair(key[0], key[1]));
 }
 
 // GET /v1/segments?where=...: segments across the tenant whose current layers match.

@@ -131,11 +131,8 @@ Result<HttpResponse> list_segments(Call& call) {
     query.speaker_public_id = *speaker_id;
   }
   if (auto cursor = call.request.query_param("cursor")) {
-    ASSIGN_OR_RETURN(std::string key, decode_cursor('s', *cursor));
-    if (key.size() != 8) return make_error(ErrorCode::invalid_argument, "not a cursor this list gave out", "cursor");
-    std::int64_t ordinal = 0;
-    for (unsigned char c : key) ordinal = (ordinal << 8) | c;
-    query.after_ordinal = ordinal;
+    ASSIGN_OR_RETURN(auto key, decode_int_cursor('s', *cursor, 1));
+    query.after_ordinal = key[0];
   }
   ASSIGN_OR_RETURN(auto transcript, TranscriptRepository::get(*call.tx, *call.scope, id));
   ASSIGN_OR_RETURN(auto page, TranscriptRepository::segments(*call.tx, *call.scope, transcript, query));
@@ -162,9 +159,7 @@ Result<HttpResponse> list_segments(Call& call) {
   }
   out += ",\"next_cursor\":";
   if (page.next_after_ordinal) {
-    std::string key(8, '\0');
-    for (int i = 7; i >= 0; --i) key[static_cast<std::size_t>(7 - i)] = static_cast<char>((*page.next_after_ordinal >> (i * 8)) & 0xff);
-    append_json_text(out, encode_cursor('s', key));
+    append_json_text(out, encode_int_cursor('s', {*page.next_after_ordinal}));
   } else {
     out += "null";
   }

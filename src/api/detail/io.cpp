@@ -99,6 +99,26 @@ std::string encode_cursor(char kind, std::string_view key_bytes) {
   return out;
 }
 
+std::string encode_int_cursor(char kind, std::initializer_list<std::int64_t> values) {
+  std::string key;
+  key.reserve(values.size() * 8);
+  for (std::int64_t value : values) {
+    for (int shift = 56; shift >= 0; shift -= 8) key += static_cast<char>((value >> shift) & 0xff);
+  }
+  return encode_cursor(kind, key);
+}
+
+Result<std::vector<std::int64_t>> decode_int_cursor(char kind, std::string_view text, std::size_t count) {
+  ASSIGN_OR_RETURN(std::string key, decode_cursor(kind, text));
+  if (key.size() != count * 8) return make_error(ErrorCode::invalid_argument, "not a cursor this list gave out", "cursor");
+  std::vector<std::int64_t> values(count, 0);
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    values[i / 8] = static_cast<std::int64_t>((static_cast<std::uint64_t>(values[i / 8]) << 8) |
+                                              static_cast<unsigned char>(key[i]));
+  }
+  return values;
+}
+
 Result<std::string> decode_cursor(char kind, std::string_view text) {
   const Error bad = make_error(ErrorCode::invalid_argument, "not a cursor this list gave out", "cursor");
   if (text.empty() || text.size() > kCursorLengthMax) return bad;

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/detail/route.hpp"
 #include "core/clock.hpp"
@@ -26,6 +28,10 @@ Result<UnixMicros> parse_rfc3339(std::string_view text, std::string_view field);
 std::string encode_cursor(char kind, std::string_view key_bytes);
 // Errors: invalid_argument (field "cursor") when the text is not a cursor of `kind`.
 Result<std::string> decode_cursor(char kind, std::string_view text);
+// A cursor whose key is `count` integers (an ordinal; a transcript and an ordinal), big-endian so
+// the bytes sort like the numbers. Errors: as decode_cursor, also for a key of another length.
+std::string encode_int_cursor(char kind, std::initializer_list<std::int64_t> values);
+Result<std::vector<std::int64_t>> decode_int_cursor(char kind, std::string_view text, std::size_t count);
 
 // The path parameter `name` as a public id. An id that does not parse is answered like one that
 // does not exist (not_found), so malformed and foreign ids look the same.
