@@ -7,8 +7,16 @@ namespace {
 
 constexpr const char* kEnterTenantPostgres =
     "SELECT set_config('narralytica.tenant_id', $1, true), set_config('narralytica.system', '', true)";
+// System work (the job queue, pipelines, the outbox) runs a few fixed-shape statements thousands of
+// times a second. PostgreSQL re-plans a prepared statement at every execution while it judges a
+// custom plan cheaper than the generic one, which it did for the job claim: 0.2-0.3 ms of planning
+// per claim, a third of a batch-1 cycle (docs/performance.md). Their generic plans are the same
+// index scans, so system transactions use them.
 constexpr const char* kEnterSystemPostgres =
-    "SELECT set_config('narralytica.tenant_id', '', true), set_config('narralytica.system', 'on', true)";
+    "SELECT set_config('narralytica.tenant_id', '', true), set_config('narralytica.system', 'on', true), "
+    "set_config('plan_cache_mode', 'force_generic_plan', true)";
+// Back to tenant work inside the same transaction: the planner's configured default again.
+constexpr const char* kLeaveSystemPostgres = "SET LOCAL plan_cache_mode TO DEFAULT";
 
 }  // namespace
 
@@ -53,9 +61,11 @@ Transaction::~Transaction() {
 
 Status Transaction::enter(const TenantScope& scope) {
   if (mode_ == Mode::tenant && current_tenant_ == scope.tenant_id()) return ok_status();
+  const bool was_system = mode_ == Mode::system;
   mode_ = Mode::tenant;
   current_tenant_ = scope.tenant_id();
   if (backend() != Backend::postgres) return ok_status();
+  if (was_system) RETURN_IF_ERROR(lease_->execute_script(kLeaveSystemPostgres));
   ASSIGN_OR_RETURN(Statement * statement, prepare(kEnterTenantPostgres));
   statement->bind_text(1, std::to_string(scope.tenant_id()));
   auto result = statement->execute();

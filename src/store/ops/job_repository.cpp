@@ -72,7 +72,7 @@ constexpr const char* kClaimPostgres =
     "updated_at = $1 FROM picked WHERE j.id = picked.id RETURNING " NARRALYTICA_JOB_COLUMNS("j.");
 constexpr const char* kClaimKindsPostgres =
     "WITH picked AS (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 "
-    "AND kind IN (SELECT jsonb_array_elements_text(CAST($5 AS jsonb))) "
+    "AND kind = ANY(ARRAY(SELECT jsonb_array_elements_text(CAST($5 AS jsonb)))) "
     "ORDER BY priority DESC, run_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
     "UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, lease_owner = $3, lease_expires_at = $4, "
     "updated_at = $1 FROM picked WHERE j.id = picked.id RETURNING " NARRALYTICA_JOB_COLUMNS("j.");

@@ -135,6 +135,29 @@ TEST_P(IsolationTest, ApplicationRoleOwnsNothingAndCannotBypassSecurity) {
   EXPECT_EQ((*s)->column_int64(2), 0);
 }
 
+// Entering a scope also sets the planner mode: system work (the job queue) runs on generic plans,
+// and tenant work entered afterwards in the same transaction is back on the configured default.
+TEST_P(IsolationTest, SystemScopeUsesGenericPlansAndTenantScopeTheDefaultAgain) {
+  if (!db_) return;
+  if (GetParam() != Backend::postgres) GTEST_SKIP() << "plan_cache_mode is PostgreSQL's";
+  auto tx = store::Transaction::begin(db_->app(), store::TxMode::write);
+  ASSERT_TRUE(tx.ok());
+  auto plan_mode = [&]() -> std::string {
+    auto s = tx->prepare("SELECT current_setting('plan_cache_mode')");
+    if (!s.ok() || !*(*s)->step()) return "error";
+    std::string mode = (*s)->column_text(0);
+    (*s)->reset();
+    return mode;
+  };
+  ASSERT_TRUE(tx->enter(store::SystemScope::because(store::Actor{std::nullopt, std::nullopt, "test"})).ok());
+  EXPECT_EQ(plan_mode(), "force_generic_plan");
+  auto scope_a = operator_scope(*tx, tenant_a_);
+  ASSERT_TRUE(tx->enter(store::SystemScope::because(store::Actor{std::nullopt, std::nullopt, "test"})).ok());
+  ASSERT_TRUE(tx->enter(scope_a).ok());
+  EXPECT_EQ(plan_mode(), "auto");
+  ASSERT_TRUE(tx->rollback().ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, IsolationTest, ::testing::Values(Backend::sqlite, Backend::postgres),
                          testing::backend_name);
 
