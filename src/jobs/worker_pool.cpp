@@ -15,7 +15,7 @@ namespace narralytica::jobs {
 namespace {
 
 store::SystemScope worker_scope(const std::string& owner) {
-  return store::SystemScope::because(store::Actor{std::nullopt, std::nullopt, "worker:" + owner});
+  return store::SystemScope::because(store::Actor{std::nullopt, std::nullopt, "worker:" + owner}).with_generic_plans();
 }
 
 // How often a pool schedules the retention job (deduplicated across workers by its key).

@@ -61,11 +61,22 @@ class SystemScope {
   const Actor& actor() const { return actor_; }
   const RequestContext& context() const { return context_; }
 
+  // For a loop that runs the same few statements thousands of times a second (the job queue):
+  // on PostgreSQL its transactions plan prepared statements generically instead of letting the
+  // server re-plan them at every execution (see Transaction::enter).
+  SystemScope with_generic_plans() const {
+    SystemScope copy = *this;
+    copy.generic_plans_ = true;
+    return copy;
+  }
+  bool generic_plans() const { return generic_plans_; }
+
  private:
   SystemScope(Actor actor, RequestContext context)
       : actor_(std::move(actor)), context_(std::move(context)) {}
   Actor actor_;
   RequestContext context_;
+  bool generic_plans_ = false;
 };
 
 }  // namespace narralytica::store

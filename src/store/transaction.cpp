@@ -7,15 +7,16 @@ namespace {
 
 constexpr const char* kEnterTenantPostgres =
     "SELECT set_config('narralytica.tenant_id', $1, true), set_config('narralytica.system', '', true)";
-// System work (the job queue, pipelines, the outbox) runs a few fixed-shape statements thousands of
-// times a second. PostgreSQL re-plans a prepared statement at every execution while it judges a
-// custom plan cheaper than the generic one, which it did for the job claim: 0.2-0.3 ms of planning
-// per claim, a third of a batch-1 cycle (docs/performance.md). Their generic plans are the same
-// index scans, so system transactions use them.
 constexpr const char* kEnterSystemPostgres =
+    "SELECT set_config('narralytica.tenant_id', '', true), set_config('narralytica.system', 'on', true)";
+// The job queue runs a few fixed-shape statements thousands of times a second. PostgreSQL
+// re-plans a prepared statement at every execution while it judges a custom plan cheaper than the
+// generic one, which it did for the job claim: 0.24-0.38 ms of planning per claim, a third of a
+// batch-1 cycle (docs/performance.md). Their generic plans are the same index scans.
+constexpr const char* kEnterSystemGenericPostgres =
     "SELECT set_config('narralytica.tenant_id', '', true), set_config('narralytica.system', 'on', true), "
     "set_config('plan_cache_mode', 'force_generic_plan', true)";
-// Back to tenant work inside the same transaction: the planner's configured default again.
+// Tenant work after that in the same transaction: the planner's configured default again.
 constexpr const char* kLeaveSystemPostgres = "SET LOCAL plan_cache_mode TO DEFAULT";
 
 }  // namespace
@@ -61,11 +62,13 @@ Transaction::~Transaction() {
 
 Status Transaction::enter(const TenantScope& scope) {
   if (mode_ == Mode::tenant && current_tenant_ == scope.tenant_id()) return ok_status();
-  const bool was_system = mode_ == Mode::system;
   mode_ = Mode::tenant;
   current_tenant_ = scope.tenant_id();
   if (backend() != Backend::postgres) return ok_status();
-  if (was_system) RETURN_IF_ERROR(lease_->execute_script(kLeaveSystemPostgres));
+  if (generic_plans_) {
+    RETURN_IF_ERROR(lease_->execute_script(kLeaveSystemPostgres));
+    generic_plans_ = false;
+  }
   ASSIGN_OR_RETURN(Statement * statement, prepare(kEnterTenantPostgres));
   statement->bind_text(1, std::to_string(scope.tenant_id()));
   auto result = statement->execute();
@@ -73,14 +76,16 @@ Status Transaction::enter(const TenantScope& scope) {
   return ok_status();
 }
 
-Status Transaction::enter(const SystemScope&) {
-  if (mode_ == Mode::system) return ok_status();
+Status Transaction::enter(const SystemScope& scope) {
+  const bool generic = scope.generic_plans() && backend() == Backend::postgres;
+  if (mode_ == Mode::system && (!generic || generic_plans_)) return ok_status();
   mode_ = Mode::system;
   current_tenant_.reset();
   if (backend() != Backend::postgres) return ok_status();
-  ASSIGN_OR_RETURN(Statement * statement, prepare(kEnterSystemPostgres));
+  ASSIGN_OR_RETURN(Statement * statement, prepare(generic ? kEnterSystemGenericPostgres : kEnterSystemPostgres));
   auto result = statement->execute();
   if (!result.ok()) return std::move(result).error();
+  generic_plans_ = generic_plans_ || generic;
   return ok_status();
 }
 

@@ -107,6 +107,7 @@ class Transaction {
   StoreContext context_;
   enum class Mode { none, tenant, system };
   Mode mode_ = Mode::none;
+  bool generic_plans_ = false;  // plan_cache_mode = force_generic_plan is set in this transaction
   std::optional<std::int64_t> current_tenant_;
   std::vector<EventRecord> events_;
   std::vector<AuditRecord> audits_;
