@@ -1,40 +1,73 @@
 #include "core/hashing.hpp"
 
+#include <openssl/evp.h>
 #include <sodium.h>
 
 #include <cstdint>
+#include <cstring>
+#include <new>
 
 namespace narralytica {
 
-static_assert(sizeof(crypto_hash_sha256_state) <= 128, "Sha256 state buffer too small");
+namespace {
+
+EVP_MD_CTX* context_of(void* p) { return static_cast<EVP_MD_CTX*>(p); }
+
+// libcrypto fails these only when it cannot allocate; carrying on would yield a wrong digest.
+void require(int ok) {
+  if (ok != 1) throw std::bad_alloc();
+}
+
+}  // namespace
 
 std::string sha256(std::string_view data) {
-  std::string out(crypto_hash_sha256_BYTES, '\0');
-  crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()),
-                     reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  std::string out(32, '\0');
+  unsigned int size = 0;
+  require(EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()), &size,
+                     EVP_sha256(), nullptr));
   return out;
 }
 
-Sha256::Sha256() { crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_)); }
-Sha256::~Sha256() { sodium_memzero(state_, sizeof state_); }
+Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
+  if (!context_) throw std::bad_alloc();
+  require(EVP_DigestInit_ex(context_of(context_), EVP_sha256(), nullptr));
+}
+
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(context_of(context_));  // cleanses the hash state
+  sodium_memzero(pending_, sizeof pending_);
+}
+
+void Sha256::flush() {
+  require(EVP_DigestUpdate(context_of(context_), pending_, pending_size_));
+  pending_size_ = 0;
+}
 
 void Sha256::update(std::string_view data) {
-  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_),
-                            reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  if (pending_size_ + data.size() > sizeof pending_) {
+    flush();
+    if (data.size() >= sizeof pending_) {
+      require(EVP_DigestUpdate(context_of(context_), data.data(), data.size()));
+      return;
+    }
+  }
+  std::memcpy(pending_ + pending_size_, data.data(), data.size());
+  pending_size_ += data.size();
 }
 
 void Sha256::update_field(std::string_view data) {
-  unsigned char length[8];
+  char length[8];
   std::uint64_t n = data.size();
-  for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(n >> (56 - 8 * i));
-  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_), length, 8);
+  for (int i = 0; i < 8; ++i) length[i] = static_cast<char>(n >> (56 - 8 * i));
+  update(std::string_view(length, sizeof length));
   update(data);
 }
 
 std::string Sha256::finish() {
-  std::string out(crypto_hash_sha256_BYTES, '\0');
-  crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_),
-                           reinterpret_cast<unsigned char*>(out.data()));
+  flush();
+  std::string out(32, '\0');
+  unsigned int size = 0;
+  require(EVP_DigestFinal_ex(context_of(context_), reinterpret_cast<unsigned char*>(out.data()), &size));
   return out;
 }
 

@@ -1,5 +1,7 @@
 // Content hashes (SHA-256) and their hex form. Used for migration checksums, transcript content
-// hashes, token hashes and the audit chain.
+// hashes, token hashes, kept files and the audit chain. Computed by OpenSSL's libcrypto, which uses
+// the CPU's SHA extensions: 3.4x libsodium's portable SHA-256 here, and hashing a transcript's
+// content was 40% of the instructions of storing it (docs/performance.md, issue 2).
 #pragma once
 
 #include <string>
@@ -23,7 +25,12 @@ class Sha256 {
   std::string finish();  // 32 raw bytes; the object must not be updated after
 
  private:
-  alignas(16) unsigned char state_[128];
+  void flush();
+  void* context_;  // EVP_MD_CTX, kept out of this header
+  // Pieces are gathered here and handed to libcrypto in blocks: a call per 8-byte length prefix
+  // and per short field would cost more than hashing them.
+  unsigned char pending_[4096];
+  std::size_t pending_size_ = 0;
 };
 
 std::string to_hex(std::string_view bytes);
