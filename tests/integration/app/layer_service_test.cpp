@@ -2,12 +2,15 @@
 // itself (no UPDATE of an item or of a version's content succeeds), idempotent for the same
 // producer, parameters and content; the current version is the newest or the pinned one, and
 // pinning is audited with an event; built-in kinds refuse bad values naming the JSON path (and for
-// NDJSON the line); runs over an old revision are stale; time-range items link to the segments
-// they overlap; diffs find exactly the changed items; and the tenant-wide segment filter and the
-// analytics agree with a brute-force computation over the same random data.
+// NDJSON the line), and the run document's two readers agree; runs over an old revision are
+// stale; time-range items link to the segments they overlap; diffs find exactly the changed
+// items; and the tenant-wide segment filter and the analytics agree with a brute-force
+// computation over the same random data.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <random>
 
@@ -464,6 +467,128 @@ TEST_P(LayerServiceTest, ExportIsTheDocumentImportReads) {
   // only if their content differs: same producer, params and transcript content is the same run.
   EXPECT_FALSE(again->created);
   EXPECT_EQ(again->run.public_id, written->run.public_id);
+}
+
+// The run document has two readers (app/layer_document.cpp): a single-pass one for the usual
+// machine-written documents, and the DOM reader it hands everything else to. A member whose name
+// has an escape ("r\u0075n", read as "run", which the reader ignores) makes the whole document
+// the DOM reader's, so each document below is read both ways: the drafts (down to the stored bytes
+// of each value) and the errors must be the same, for every kind, valid or not.
+std::string random_number(std::mt19937_64& rng) {
+  static const char* const kNumbers[] = {"0.5", "0.500", "1", "0", "1.0", "0.1234567890123", "1e-3", "-0", "0.91",
+                                         "1.5", "-0.2", "0.333333333333333333", " 0.7 ", "00.1", "0.", "\"0.5\"",
+                                         "true", "null", "2", "0.999999999999999999999", "4096", "-3"};
+  return kNumbers[rng() % std::size(kNumbers)];
+}
+
+std::string random_string(std::mt19937_64& rng) {
+  static const char* const kStrings[] = {"\"negative\"", "\"positive\"", "\"neutral\"", "\"economy\"", "\"\"",
+                                         "\"ne\\u0067ative\"", "\"caf\xc3\xa9\"", "\"a\\\"b\"", "\"a/b\"", "1",
+                                         "\"angry\"", "\"x\x7f\"", "\"tab\\there\"", "\"caf\xc3\""};
+  return kStrings[rng() % std::size(kStrings)];
+}
+
+// An object of these members, sometimes shuffled, short of one, with an extra one or a repeated one.
+std::string random_object(std::mt19937_64& rng, std::vector<std::string> members) {
+  if (rng() % 3 == 0) std::shuffle(members.begin(), members.end(), rng);
+  if (rng() % 12 == 0 && !members.empty()) members.pop_back();
+  if (rng() % 12 == 0) members.push_back(R"("extra":1)");
+  if (rng() % 15 == 0 && !members.empty()) members.push_back(members.front());
+  std::string out = rng() % 8 == 0 ? "{ " : "{";
+  for (std::size_t i = 0; i < members.size(); ++i) out += (i ? (rng() % 6 == 0 ? " , " : ",") : "") + members[i];
+  return out + (rng() % 8 == 0 ? " }" : "}");
+}
+
+std::string random_value(std::mt19937_64& rng, const std::string& kind) {
+  auto member = [](const char* name, const std::string& value) { return "\"" + std::string(name) + "\":" + value; };
+  if (kind == "sentiment") return random_object(rng, {member("label", random_string(rng)), member("score", random_number(rng))});
+  if (kind == "summary") return random_object(rng, {member("text", random_string(rng))});
+  if (kind == "embedding") {
+    const std::size_t dims = 1 + rng() % 3;
+    std::string vector = "[";
+    for (std::size_t i = 0; i < dims + (rng() % 8 == 0 ? 1 : 0); ++i) vector += (i ? "," : "") + random_number(rng);
+    return random_object(rng, {member("dims", rng() % 10 == 0 ? "0" : std::to_string(dims)), member("vector", vector + "]")});
+  }
+  if (kind.starts_with("x-")) return random_object(rng, {member("label", random_string(rng)), member("any", "[1,{\"a\":null}]")});
+  std::string out = "[";
+  for (std::size_t i = 0, n = rng() % 4; i < n; ++i) {
+    if (i) out += ",";
+    if (kind == "topics") {
+      out += random_object(rng, {member("label", random_string(rng)), member("score", random_number(rng))});
+    } else if (kind == "keywords") {
+      out += random_object(rng, {member("text", random_string(rng)), member("score", random_number(rng))});
+    } else {
+      out += random_object(rng, {member("text", random_string(rng)), member("type", random_string(rng)),
+                                 member("start_char", random_number(rng)), member("end_char", random_number(rng))});
+    }
+  }
+  return out + (rng() % 20 == 0 ? "" : "]");
+}
+
+std::string random_item(std::mt19937_64& rng, const std::string& kind) {
+  static const char* const kPlaces[] = {R"("segment":3)", R"("segment":-1)", R"("segment":1.0)", R"("segments":[0,2])",
+                                        R"("segments":[3,1])", R"("segments":[1, 1])", R"("segments":[1])",
+                                        R"("start_ms":100,"end_ms":200)", R"("start_ms":100,"end_ms":50)",
+                                        R"("segment":1,"segments":[1,2])", R"("vlaue":{})"};
+  std::vector<std::string> members;
+  if (rng() % 4 != 0) members.push_back(kPlaces[rng() % std::size(kPlaces)]);
+  members.push_back("\"value\":" + random_value(rng, kind));
+  return random_object(rng, members);
+}
+
+void expect_same(const Result<store::LayerRunDraft>& fast, const Result<store::LayerRunDraft>& tree,
+                 const std::string& document) {
+  ASSERT_EQ(fast.ok(), tree.ok()) << document << "\n" << (fast.ok() ? tree : fast).error().describe();
+  if (!fast.ok()) {
+    EXPECT_EQ(fast.error().describe(), tree.error().describe()) << document;
+    return;
+  }
+  EXPECT_EQ(fast->kind, tree->kind);
+  EXPECT_EQ(fast->params_json, tree->params_json);
+  ASSERT_EQ(fast->items.size(), tree->items.size()) << document;
+  for (std::size_t i = 0; i < fast->items.size(); ++i) {
+    const store::LayerItemDraft& a = fast->items[i];
+    const store::LayerItemDraft& b = tree->items[i];
+    EXPECT_EQ(a.payload_json, b.payload_json) << document;
+    EXPECT_EQ(a.label, b.label) << document;
+    EXPECT_EQ(a.score, b.score) << document;
+    EXPECT_EQ(a.segment_ordinal_first, b.segment_ordinal_first) << document;
+    EXPECT_EQ(a.segment_ordinal_last, b.segment_ordinal_last) << document;
+    EXPECT_EQ(a.start_ms, b.start_ms) << document;
+    EXPECT_EQ(a.end_ms, b.end_ms) << document;
+  }
+}
+
+TEST(LayerServiceReaders, TheFastReaderAndTheDomReaderAgree) {
+  const std::string kinds[] = {"sentiment", "topics", "keywords", "entities", "summary", "embedding", "x-mine"};
+  std::mt19937_64 rng(20261124);
+  int accepted = 0;
+  for (int round = 0; round < 3000; ++round) {
+    const std::string& kind = kinds[rng() % std::size(kinds)];
+    std::vector<std::string> items;
+    for (std::size_t i = 0, n = 1 + rng() % 3; i < n; ++i) items.push_back(random_item(rng, kind));
+    const std::string head =
+        R"("kind":")" + kind + R"(","producer":{"name":"a","version":"1","params":{"b":1,"a":2}})";
+    std::string array = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) array += (i ? ",\n" : "\n") + items[i];
+    array += "]";
+    // "items" before the head too: the fast reader then reads them once the kind is known.
+    const std::string document =
+        rng() % 2 ? "{" + head + ",\"items\":" + array + "}" : "{\"items\":" + array + "," + head + "}";
+    const std::string for_the_tree = "{\"r\\u0075n\":0," + document.substr(1);
+    auto fast = app::read_layer_run(document, "run.json", app::LayerDocumentFormat::json);
+    auto tree = app::read_layer_run(for_the_tree, "run.json", app::LayerDocumentFormat::json);
+    expect_same(fast, tree, document);
+    accepted += fast.ok() ? 1 : 0;
+
+    // NDJSON, line by line: the same items, the same drafts (errors differ in form: a line number).
+    std::string ndjson = "{" + head + "}\n";
+    for (const std::string& item : items) ndjson += item + "\n";
+    auto lines = app::read_layer_run(ndjson, "run.ndjson", app::LayerDocumentFormat::ndjson);
+    ASSERT_EQ(lines.ok(), tree.ok()) << ndjson;
+    if (lines.ok()) expect_same(lines, tree, ndjson);
+  }
+  EXPECT_GT(accepted, 200) << "the random documents include valid ones of every kind";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LayerServiceTest, ::testing::Values(Backend::sqlite, Backend::postgres),
