@@ -1,6 +1,7 @@
 #include "store/layers/layer_repository.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 
 #include "core/hashing.hpp"
@@ -9,16 +10,29 @@
 namespace narralytica::store {
 namespace {
 
-// Items are inserted this many rows per statement, as segments are (transcript_repository.cpp):
-// one round trip per row would dominate on PostgreSQL.
+// SQLite: items are inserted this many rows per statement, as segments are
+// (transcript_repository.cpp). PostgreSQL: this many per statement, as arrays (LayerItemArrays).
 constexpr int kItemBatchRows = 64;
 constexpr int kItemColumnsPerRow = 8;  // bound per row; tenant, layer, transcript and time are shared
 
 constexpr const char* kSelectSameRun =
     "SELECT id FROM layers WHERE tenant_id = $1 AND transcript_id = $2 AND kind = $3 AND producer_name = $4 "
     "AND producer_version = $5 AND params_hash = $6 AND transcript_content_hash = $7";
+// A run is stale when a newer revision of its transcript (same video and language) exists.
+#define NEWER_REVISIONS                                                                       \
+  "SELECT count(*) FROM transcripts n JOIN transcripts t ON t.tenant_id = n.tenant_id "     \
+  "AND t.video_id = n.video_id AND t.language = n.language "                                \
+  "WHERE t.tenant_id = $1 AND t.id = $2 AND n.revision > t.revision"
+constexpr const char* kSelectNewerRevision = NEWER_REVISIONS;
+
+// What a new version needs to know, in one statement: the latest version of its kind, whether
+// one is pinned (then the new version is not current), and whether the run is stale (a newer
+// revision of the transcript).
 constexpr const char* kSelectLatestVersion =
-    "SELECT max(version) FROM layers WHERE tenant_id = $1 AND transcript_id = $2 AND kind = $3";
+    "SELECT (SELECT max(version) FROM layers WHERE tenant_id = $1 AND transcript_id = $2 AND kind = $3), "
+    "(SELECT count(*) FROM layers WHERE tenant_id = $1 AND transcript_id = $2 AND kind = $3 AND pinned), "
+    "(" NEWER_REVISIONS ")";
+#undef NEWER_REVISIONS
 constexpr const char* kInsertLayer =
     "INSERT INTO layers (public_id, tenant_id, transcript_id, kind, version, producer_name, producer_version, "
     "params, params_hash, transcript_content_hash, item_span_max, created_at, updated_at) "
@@ -42,12 +56,6 @@ constexpr const char* kSelectCurrentLayer =
     LAYER_SELECT "WHERE l.tenant_id = $1 AND l.transcript_id = $2 AND l.kind = $3 "
                  "ORDER BY l.pinned DESC, l.version DESC LIMIT 1";
 #undef LAYER_SELECT
-
-// A run is stale when a newer revision of its transcript (same video and language) exists.
-constexpr const char* kSelectNewerRevision =
-    "SELECT count(*) FROM transcripts n JOIN transcripts t ON t.tenant_id = n.tenant_id "
-    "AND t.video_id = n.video_id AND t.language = n.language "
-    "WHERE t.tenant_id = $1 AND t.id = $2 AND n.revision > t.revision";
 
 // Two statements, not one: a unique index is checked row by row on PostgreSQL, so pinning B while
 // unpinning A in one UPDATE could see two pinned rows half-way.
@@ -239,6 +247,113 @@ Result<std::vector<Position>> resolve_positions(Transaction& tx, const TenantSco
   return positions;
 }
 
+}  // namespace
+
+namespace {
+
+void open_array(std::string& out) {
+  if (out.empty()) {
+    out += '{';
+  } else {
+    out += ',';
+  }
+}
+
+void append_int(std::string& out, std::int64_t v) {
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  (void)ec;
+  out.append(buffer, end);
+}
+
+void append_optional_int(std::string& out, std::optional<std::int64_t> v) {
+  if (v) {
+    append_int(out, *v);
+  } else {
+    out += "NULL";
+  }
+}
+
+// An array element in double quotes, with " and \ escaped (the array literal's own quoting).
+void append_quoted(std::string& out, std::string_view text) {
+  out += '"';
+  std::size_t from = 0;
+  while (true) {
+    const std::size_t at = text.find_first_of("\"\\", from);
+    if (at == std::string_view::npos) break;
+    out.append(text.substr(from, at - from));
+    out += '\\';
+    out += text[at];
+    from = at + 1;
+  }
+  out.append(text.substr(from));
+  out += '"';
+}
+
+}  // namespace
+
+std::string LayerItemArrays::insert_sql(std::string_view table) {
+  std::string sql = "INSERT INTO ";
+  sql += table;
+  sql +=
+      " (tenant_id, layer_id, transcript_id, created_at, ordinal, segment_ordinal_first, segment_ordinal_last, "
+      "start_ms, end_ms, label, score, payload) SELECT $1::bigint, $2::bigint, $3::bigint, $4::bigint, u.* FROM "
+      "unnest($5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], "
+      "$11::double precision[], $12::jsonb[]) AS u";
+  return sql;
+}
+
+void LayerItemArrays::add(std::int64_t ordinal, std::optional<std::int64_t> first, std::optional<std::int64_t> last,
+                          std::int64_t start_ms, std::int64_t end_ms, const std::optional<std::string>& label,
+                          std::optional<double> score, std::string_view payload_json) {
+  open_array(ordinal_);
+  append_int(ordinal_, ordinal);
+  open_array(first_);
+  append_optional_int(first_, first);
+  open_array(last_);
+  append_optional_int(last_, last);
+  open_array(start_);
+  append_int(start_, start_ms);
+  open_array(end_);
+  append_int(end_, end_ms);
+  open_array(label_);
+  if (label) {
+    append_quoted(label_, *label);
+  } else {
+    label_ += "NULL";
+  }
+  open_array(score_);
+  if (score) {
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *score);  // shortest, exact
+    (void)ec;
+    score_.append(buffer, end);
+  } else {
+    score_ += "NULL";
+  }
+  open_array(payload_);
+  append_quoted(payload_, payload_json);
+  ++rows_;
+}
+
+void LayerItemArrays::clear() {
+  for (std::string* column : {&ordinal_, &first_, &last_, &start_, &end_, &label_, &score_, &payload_}) {
+    column->clear();
+  }
+  rows_ = 0;
+}
+
+void LayerItemArrays::bind(Statement& s) {
+  int index = 5;
+  for (std::string* column : {&ordinal_, &first_, &last_, &start_, &end_, &label_, &score_, &payload_}) {
+    if (column->empty()) *column += '{';
+    *column += '}';
+    s.bind_text(index++, *column);
+  }
+}
+
+namespace {
+
 void bind_item(Statement& s, int first, std::int64_t ordinal, const LayerItemDraft& item, const Position& at) {
   s.bind_int64(first, ordinal);
   s.bind_optional_int64(first + 1, at.first);
@@ -265,6 +380,25 @@ Status insert_items(Transaction& tx, const TenantScope& scope, std::int64_t laye
     s.bind_int64(3, transcript_id);
     s.bind_int64(4, now);
   };
+  if (tx.backend() == Backend::postgres) {
+    static const std::string sql = LayerItemArrays::insert_sql("layer_items");
+    LayerItemArrays arrays;
+    while (next < total) {
+      const std::size_t first = next;
+      arrays.clear();
+      for (; next < total && arrays.size() < LayerItemArrays::kBatchRows; ++next) {
+        const LayerItemDraft& item = draft.items[next];
+        const Position& at = positions[next];
+        arrays.add(static_cast<std::int64_t>(next), at.first, at.last, at.start_ms, at.end_ms, item.label, item.score,
+                   item.payload_json);
+      }
+      ASSIGN_OR_RETURN(Statement * s, tx.prepare(sql));
+      bind_shared(*s);
+      arrays.bind(*s);
+      if (auto done = s->execute(); !done.ok()) return fail_at(std::move(done).error(), first);
+    }
+    return ok_status();
+  }
   while (total - next >= static_cast<std::size_t>(kItemBatchRows)) {
     ASSIGN_OR_RETURN(Statement * s, tx.prepare(batch_insert_sql()));
     bind_shared(*s);
@@ -399,7 +533,10 @@ Result<LayerRunWrite> LayerRepository::create_run(Transaction& tx, const TenantS
   latest->bind_int64(2, transcript.id);
   latest->bind_text(3, draft.kind);
   ASSIGN_OR_RETURN(bool has_row, latest->step());
-  const std::int64_t previous = has_row && !latest->column_is_null(0) ? latest->column_int64(0) : 0;
+  if (!has_row) return make_error(ErrorCode::internal, "latest version query returned no row");
+  const std::int64_t previous = latest->column_is_null(0) ? 0 : latest->column_int64(0);
+  const bool another_pinned = latest->column_int64(1) > 0;
+  const bool stale = latest->column_int64(2) > 0;
   latest->reset();
 
   ASSIGN_OR_RETURN(std::vector<Position> positions, resolve_positions(tx, scope, transcript, draft));
@@ -419,7 +556,8 @@ Result<LayerRunWrite> LayerRepository::create_run(Transaction& tx, const TenantS
   run.item_count = static_cast<std::int64_t>(draft.items.size());
   run.created_at = tx.now_us();
   run.transcript_revision = transcript.revision;
-  run.current = true;  // the newest, unless another version is pinned (checked below)
+  run.current = !another_pinned;  // the newest, unless another version is pinned
+  run.stale = stale;
 
   ASSIGN_OR_RETURN(Statement * insert, tx.prepare(kInsertLayer));
   insert->bind_uuid(1, run.public_id);
@@ -439,11 +577,6 @@ Result<LayerRunWrite> LayerRepository::create_run(Transaction& tx, const TenantS
   run.id = insert->column_int64(0);
   insert->reset();
   RETURN_IF_ERROR(insert_items(tx, scope, run.id, transcript.id, draft, positions));
-  ASSIGN_OR_RETURN(run.stale, has_newer_revision(tx, scope, transcript));
-  if (previous > 0) {
-    ASSIGN_OR_RETURN(LayerRun current, LayerRepository::get(tx, scope, transcript, run.kind, std::nullopt));
-    run.current = current.id == run.id;
-  }
   tx.record_change(scope, "layer.version.created", "layer", run.public_id,
                    JsonObject()
                        .add("transcript", transcript.public_id.to_string())
