@@ -44,6 +44,7 @@ void Sha256::flush() {
 }
 
 void Sha256::update(std::string_view data) {
+  if (data.empty()) return;  // an empty view may have a null data(), which memcpy must not get
   if (pending_size_ + data.size() > sizeof pending_) {
     flush();
     if (data.size() >= sizeof pending_) {

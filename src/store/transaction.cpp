@@ -101,7 +101,9 @@ Status Transaction::commit() {
   }
   // The outbox is the store's own bookkeeping for changes already authorized when they were
   // queued, possibly for several scopes (a user and a tenant): it is written in system mode.
-  if (backend() == Backend::postgres && mode_ != Mode::system) {
+  // A transaction that queued nothing (a read) skips the switch: one round trip fewer.
+  const bool outbox_empty = events_.empty() && audits_.empty();
+  if (backend() == Backend::postgres && mode_ != Mode::system && !outbox_empty) {
     if (auto s = enter(SystemScope::because(Actor{std::nullopt, std::nullopt, "store.outbox"})); !s.ok()) {
       return fail(std::move(s).error());
     }

@@ -29,6 +29,11 @@ TEST(Sha256, IncrementalEqualsOneShotWhateverThePieces) {
 }
 
 TEST(Sha256, FieldsAreLengthPrefixedSoTheirBoundariesCount) {
+  Sha256 empty;
+  empty.update(std::string_view());
+  empty.update_field(std::string_view());
+  EXPECT_EQ(empty.finish(), sha256(std::string(8, '\0')));
+
   Sha256 ab_c, a_bc;
   ab_c.update_field("ab");
   ab_c.update_field("c");
