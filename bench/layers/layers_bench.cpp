@@ -9,11 +9,9 @@
 // Product path, per run (what POST /v1/transcripts/{id}/layers and `narralytica layers import`
 // do): app::read_layer_run over the run's JSON document (parse and validate against the built-in
 // kind), then in one write transaction Authorizer::authorize + LayerService::create_in
-// (LayerRepository::create_run: the layer row, the item INSERTs - 64-row VALUES on SQLite, unnest
-// arrays of up to 8192 rows on PostgreSQL - event and audit record), and commit. Bare path, per
-// run: BEGIN, the same item rows (same columns and values, same 64-row statement shape; on
-// PostgreSQL also the product's array shape, and the faster of the two is the baseline) into a
-// table with no constraints, keys or indexes, COMMIT. Only the writes are
+// (LayerRepository::create_run: the layer row, 64-row item INSERTs, event and audit record), and
+// commit. Bare path, per run: BEGIN, the same item rows (same columns and values, same 64-row
+// statement shape) into a table with no constraints, keys or indexes, COMMIT. Only the writes are
 // timed; the documents are built beforehand, and the bare path's rows are taken from the same
 // documents outside its timer.
 //
@@ -225,13 +223,12 @@ void bind_bare_row(Statement& s, int first, std::size_t i, const LayerItemDraft&
 
 // Seconds spent inside BEGIN..COMMIT over all runs.
 double run_bare(Database& owner, const std::vector<VideoInfo>& videos, const std::vector<std::string>& documents,
-                const std::vector<std::vector<SegmentTime>>& times, app::LayerDocumentFormat format, bool use_arrays) {
+                const std::vector<std::vector<SegmentTime>>& times, app::LayerDocumentFormat format) {
   auto lease = check(owner.acquire());
   check(lease->execute_script("DROP TABLE IF EXISTS bare_layer_items"));
   check(lease->execute_script(bare_table_sql(owner.backend())));
   const std::string batch_sql = bare_insert_sql(kBareBatchRows);
   const std::string single_sql = bare_insert_sql(1);
-  const std::string array_sql = LayerItemArrays::insert_sql("bare_layer_items");
   double timed = 0;
   std::int64_t layer_id = 0;
   for (std::size_t d = 0; d < documents.size(); ++d) {
@@ -250,24 +247,6 @@ double run_bare(Database& owner, const std::vector<VideoInfo>& videos, const std
       s.bind_int64(3, video.transcript_id);
       s.bind_int64(4, 1'764'000'000'000'000);
     };
-    if (use_arrays) {
-      // The product's statement shape on PostgreSQL (LayerItemArrays), into the bare table.
-      LayerItemArrays arrays;
-      while (next < total) {
-        arrays.clear();
-        for (; next < total && arrays.size() < LayerItemArrays::kBatchRows; ++next) {
-          const LayerItemDraft& item = draft.items[next];
-          arrays.add(static_cast<std::int64_t>(next), item.segment_ordinal_first, item.segment_ordinal_last,
-                     segment_times[static_cast<std::size_t>(*item.segment_ordinal_first)].start_ms,
-                     segment_times[static_cast<std::size_t>(*item.segment_ordinal_last)].end_ms, item.label,
-                     item.score, item.payload_json);
-        }
-        Statement* s = check(lease->prepare(array_sql));
-        bind_shared(*s);
-        arrays.bind(*s);
-        check(s->execute());
-      }
-    }
     while (total - next >= static_cast<std::size_t>(kBareBatchRows)) {
       Statement* s = check(lease->prepare(batch_sql));
       bind_shared(*s);
@@ -508,19 +487,10 @@ int main(int argc, char** argv) {
     std::printf("%zu run documents (%s), %.0f items, %.1f MB\n", documents.size(),
                 format == app::LayerDocumentFormat::json ? "JSON" : "NDJSON", items, static_cast<double>(bytes) / 1e6);
 
-    // PostgreSQL: the bare rows both as 64-row VALUES and as the product's arrays; the faster is the
-    // baseline.
-    const double bare_values = run_bare(*owner, videos, documents, times, format, false);
-    const bool postgres = owner->backend() == Backend::postgres;
-    const double bare_arrays = postgres ? run_bare(*owner, videos, documents, times, format, true) : bare_values;
-    const double bare = std::min(bare_values, bare_arrays);
+    const double bare = run_bare(*owner, videos, documents, times, format);
     const ProductTimes product = run_product(*app, op, tenant, videos, documents, format);
     const double bare_rate = items / bare;
     const double product_rate = items / product.total;
-    if (postgres) {
-      std::printf("bare INSERT, 64-row VALUES          %10.0f items/s  (%.2f s)\n", items / bare_values, bare_values);
-      std::printf("bare INSERT, unnest arrays          %10.0f items/s  (%.2f s)\n", items / bare_arrays, bare_arrays);
-    }
     std::printf("bare INSERT (no constraints)        %10.0f items/s  (%.2f s)\n", bare_rate, bare);
     std::printf("read_layer_run + create_in + commit %10.0f items/s  (%.2f s: parse %.2f, store %.2f, commit %.2f)\n",
                 product_rate, product.total, product.parse, product.store, product.commit);

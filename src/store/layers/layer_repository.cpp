@@ -1,7 +1,6 @@
 #include "store/layers/layer_repository.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <limits>
 
 #include "core/hashing.hpp"
@@ -10,8 +9,9 @@
 namespace narralytica::store {
 namespace {
 
-// SQLite: items are inserted this many rows per statement, as segments are
-// (transcript_repository.cpp). PostgreSQL: this many per statement, as arrays (LayerItemArrays).
+// Items are inserted this many rows per statement, as segments are (transcript_repository.cpp):
+// one round trip per row would dominate on PostgreSQL. (unnest arrays of 8,192 rows per statement
+// were measured and were slower: docs/decisions/0009.)
 constexpr int kItemBatchRows = 64;
 constexpr int kItemColumnsPerRow = 8;  // bound per row; tenant, layer, transcript and time are shared
 
@@ -247,113 +247,6 @@ Result<std::vector<Position>> resolve_positions(Transaction& tx, const TenantSco
   return positions;
 }
 
-}  // namespace
-
-namespace {
-
-void open_array(std::string& out) {
-  if (out.empty()) {
-    out += '{';
-  } else {
-    out += ',';
-  }
-}
-
-void append_int(std::string& out, std::int64_t v) {
-  char buffer[24];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-  (void)ec;
-  out.append(buffer, end);
-}
-
-void append_optional_int(std::string& out, std::optional<std::int64_t> v) {
-  if (v) {
-    append_int(out, *v);
-  } else {
-    out += "NULL";
-  }
-}
-
-// An array element in double quotes, with " and \ escaped (the array literal's own quoting).
-void append_quoted(std::string& out, std::string_view text) {
-  out += '"';
-  std::size_t from = 0;
-  while (true) {
-    const std::size_t at = text.find_first_of("\"\\", from);
-    if (at == std::string_view::npos) break;
-    out.append(text.substr(from, at - from));
-    out += '\\';
-    out += text[at];
-    from = at + 1;
-  }
-  out.append(text.substr(from));
-  out += '"';
-}
-
-}  // namespace
-
-std::string LayerItemArrays::insert_sql(std::string_view table) {
-  std::string sql = "INSERT INTO ";
-  sql += table;
-  sql +=
-      " (tenant_id, layer_id, transcript_id, created_at, ordinal, segment_ordinal_first, segment_ordinal_last, "
-      "start_ms, end_ms, label, score, payload) SELECT $1::bigint, $2::bigint, $3::bigint, $4::bigint, u.* FROM "
-      "unnest($5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], "
-      "$11::double precision[], $12::jsonb[]) AS u";
-  return sql;
-}
-
-void LayerItemArrays::add(std::int64_t ordinal, std::optional<std::int64_t> first, std::optional<std::int64_t> last,
-                          std::int64_t start_ms, std::int64_t end_ms, const std::optional<std::string>& label,
-                          std::optional<double> score, std::string_view payload_json) {
-  open_array(ordinal_);
-  append_int(ordinal_, ordinal);
-  open_array(first_);
-  append_optional_int(first_, first);
-  open_array(last_);
-  append_optional_int(last_, last);
-  open_array(start_);
-  append_int(start_, start_ms);
-  open_array(end_);
-  append_int(end_, end_ms);
-  open_array(label_);
-  if (label) {
-    append_quoted(label_, *label);
-  } else {
-    label_ += "NULL";
-  }
-  open_array(score_);
-  if (score) {
-    char buffer[32];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *score);  // shortest, exact
-    (void)ec;
-    score_.append(buffer, end);
-  } else {
-    score_ += "NULL";
-  }
-  open_array(payload_);
-  append_quoted(payload_, payload_json);
-  ++rows_;
-}
-
-void LayerItemArrays::clear() {
-  for (std::string* column : {&ordinal_, &first_, &last_, &start_, &end_, &label_, &score_, &payload_}) {
-    column->clear();
-  }
-  rows_ = 0;
-}
-
-void LayerItemArrays::bind(Statement& s) {
-  int index = 5;
-  for (std::string* column : {&ordinal_, &first_, &last_, &start_, &end_, &label_, &score_, &payload_}) {
-    if (column->empty()) *column += '{';
-    *column += '}';
-    s.bind_text(index++, *column);
-  }
-}
-
-namespace {
-
 void bind_item(Statement& s, int first, std::int64_t ordinal, const LayerItemDraft& item, const Position& at) {
   s.bind_int64(first, ordinal);
   s.bind_optional_int64(first + 1, at.first);
@@ -380,25 +273,6 @@ Status insert_items(Transaction& tx, const TenantScope& scope, std::int64_t laye
     s.bind_int64(3, transcript_id);
     s.bind_int64(4, now);
   };
-  if (tx.backend() == Backend::postgres) {
-    static const std::string sql = LayerItemArrays::insert_sql("layer_items");
-    LayerItemArrays arrays;
-    while (next < total) {
-      const std::size_t first = next;
-      arrays.clear();
-      for (; next < total && arrays.size() < LayerItemArrays::kBatchRows; ++next) {
-        const LayerItemDraft& item = draft.items[next];
-        const Position& at = positions[next];
-        arrays.add(static_cast<std::int64_t>(next), at.first, at.last, at.start_ms, at.end_ms, item.label, item.score,
-                   item.payload_json);
-      }
-      ASSIGN_OR_RETURN(Statement * s, tx.prepare(sql));
-      bind_shared(*s);
-      arrays.bind(*s);
-      if (auto done = s->execute(); !done.ok()) return fail_at(std::move(done).error(), first);
-    }
-    return ok_status();
-  }
   while (total - next >= static_cast<std::size_t>(kItemBatchRows)) {
     ASSIGN_OR_RETURN(Statement * s, tx.prepare(batch_insert_sql()));
     bind_shared(*s);

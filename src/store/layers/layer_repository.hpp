@@ -104,32 +104,6 @@ struct CurrentChange {
   bool changed = false;                // false: nothing to do (already so); nothing was written
 };
 
-// The item columns of one INSERT ... SELECT ... FROM unnest($5::bigint[], ...) on PostgreSQL, as
-// array literals: one statement per batch of thousands of rows, instead of 64-row VALUES lists
-// whose every value is a parameter of its own (the parameters' parse and bind dominated). COPY is
-// not an option: PostgreSQL refuses COPY FROM into a table with row-level security. Shared with
-// bench/layers, whose bare path writes the same rows the same way.
-class LayerItemArrays {
- public:
-  static constexpr std::size_t kBatchRows = 8192;  // rows per statement
-
-  // The statement these arrays are bound to, for `table` (layer_items, or the bench's bare table):
-  // $1..$4 tenant, layer, transcript, created_at; $5..$12 the arrays.
-  static std::string insert_sql(std::string_view table);
-
-  void add(std::int64_t ordinal, std::optional<std::int64_t> first, std::optional<std::int64_t> last,
-           std::int64_t start_ms, std::int64_t end_ms, const std::optional<std::string>& label,
-           std::optional<double> score, std::string_view payload_json);
-  std::size_t size() const { return rows_; }
-  void clear();
-  // Binds the closed arrays as $5..$12.
-  void bind(Statement& s);
-
- private:
-  std::size_t rows_ = 0;
-  std::string ordinal_, first_, last_, start_, end_, label_, score_, payload_;
-};
-
 class LayerRepository {
  public:
   // Stores the draft as the next version of (transcript, kind), or returns the existing run of the
