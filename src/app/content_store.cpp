@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/hashing.hpp"
 
@@ -34,15 +35,19 @@ Status write_all(int fd, std::string_view bytes, const std::filesystem::path& pa
 
 }  // namespace
 
-Result<StoredBlob> ContentStore::put(const Uuid& tenant, std::string_view bytes, std::string_view digest) {
+StoredBlob ContentStore::locate(const Uuid& tenant, std::int64_t size_bytes, std::string_view digest) const {
   StoredBlob blob;
   blob.sha256 = std::string(digest);
-  blob.size_bytes = static_cast<std::int64_t>(bytes.size());
+  blob.size_bytes = size_bytes;
   const std::string hex = to_hex(blob.sha256);
   const std::filesystem::path relative = std::filesystem::path("attachments") / tenant.to_string() / hex.substr(0, 2) / hex;
   blob.storage_uri = std::string(kUriPrefix) + relative.string();
-  const std::filesystem::path target = data_dir_ / relative;
-  if (std::filesystem::exists(target)) return blob;  // content-addressed: already stored
+  return blob;
+}
+
+Status ContentStore::write(const StoredBlob& blob, std::string_view bytes) const {
+  const std::filesystem::path target = data_dir_ / std::filesystem::path(blob.storage_uri.substr(kUriPrefix.size()));
+  if (std::filesystem::exists(target)) return ok_status();  // content-addressed: already stored
 
   std::error_code ec;
   std::filesystem::create_directories(target.parent_path(), ec);
@@ -50,7 +55,10 @@ Result<StoredBlob> ContentStore::put(const Uuid& tenant, std::string_view bytes,
     return make_error(ErrorCode::unavailable, "cannot create directory: " + ec.message() + " (check the data directory)",
                       target.parent_path().string());
   }
-  const std::filesystem::path temporary = target.string() + ".tmp." + std::to_string(::getpid());
+  // The thread id as well as the process id: two threads of one process (the API's) may store
+  // the same content at once.
+  const std::filesystem::path temporary = target.string() + ".tmp." + std::to_string(::getpid()) + "." +
+                                          std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return io_error("cannot create attachment", temporary);
   Status written = write_all(fd, bytes, temporary);
@@ -58,7 +66,7 @@ Result<StoredBlob> ContentStore::put(const Uuid& tenant, std::string_view bytes,
   ::close(fd);
   if (!written.ok()) {
     std::filesystem::remove(temporary, ec);
-    return std::move(written).error();
+    return written;
   }
   if (::rename(temporary.c_str(), target.c_str()) != 0) {
     Error error = io_error("cannot move attachment into place", target);
@@ -71,7 +79,12 @@ Result<StoredBlob> ContentStore::put(const Uuid& tenant, std::string_view bytes,
     ::fsync(dir);
     ::close(dir);
   }
-  return blob;
+  return ok_status();
+}
+
+std::future<Status> ContentStore::write_async(const StoredBlob& blob, std::string_view bytes) const {
+  // A thread per blob: starting one costs microseconds, the two fsyncs it waits on milliseconds.
+  return std::async(std::launch::async, [this, blob, bytes] { return write(blob, bytes); });
 }
 
 Result<std::string> ContentStore::get(std::string_view storage_uri) const {

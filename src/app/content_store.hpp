@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <future>
 #include <string>
 #include <string_view>
 
@@ -24,11 +25,18 @@ class ContentStore {
  public:
   explicit ContentStore(std::filesystem::path data_dir) : data_dir_(std::move(data_dir)) {}
 
-  // `digest` is the 32-byte SHA-256 of `bytes`: callers already hash the file to look it up,
-  // so it is passed in rather than computed twice. Errors: unavailable when the directory
-  // cannot be created or written (named).
-  Result<StoredBlob> put(const Uuid& tenant, std::string_view bytes, std::string_view digest);
-  // The bytes behind a storage_uri from put(). Errors: not_found.
+  // Storing a blob comes in two halves, so the write (and its two fsyncs) can run while the
+  // caller's transaction does its own work. locate() names the blob without touching the disk;
+  // `digest` is the 32-byte SHA-256 of the bytes: callers already hash the file to look it up,
+  // so it is passed in rather than computed twice.
+  StoredBlob locate(const Uuid& tenant, std::int64_t size_bytes, std::string_view digest) const;
+  // Stores the bytes durably (file and directory fsynced), once: a no-op when already stored.
+  // Errors: unavailable when the directory cannot be created or written (named).
+  Status write(const StoredBlob& blob, std::string_view bytes) const;
+  // write() on another thread. `bytes` must outlive the future (whose destructor waits), and the
+  // caller must get() it before committing anything that references the blob.
+  std::future<Status> write_async(const StoredBlob& blob, std::string_view bytes) const;
+  // The bytes behind a storage_uri from locate(). Errors: not_found.
   Result<std::string> get(std::string_view storage_uri) const;
 
  private:

@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+#include <cmath>
+#include <future>
+
 #include "core/hashing.hpp"
 #include "core/json_writer.hpp"
 #include "formats/narralytica_json.hpp"
@@ -29,7 +33,9 @@ std::string file_stem(std::string_view name) {
   return stem.empty() ? std::string("Untitled") : stem;
 }
 
-TranscriptDraft to_draft(const formats::Document& document, std::string language) {
+// The draft to store, moving each segment's text and words out of the document (its times and
+// cue ids stay, for warnings); word timings are encoded once, here.
+TranscriptDraft to_draft(formats::Document& document, std::string language) {
   TranscriptDraft draft;
   draft.language = std::move(language);
   draft.origin = document.engine.empty() ? "import" : "asr";
@@ -37,14 +43,15 @@ TranscriptDraft to_draft(const formats::Document& document, std::string language
   if (!document.model.empty()) draft.model = document.model;
   if (!document.model_version.empty()) draft.model_version = document.model_version;
   draft.segments.reserve(document.segments.size());
-  for (const formats::Segment& s : document.segments) {
+  for (formats::Segment& s : document.segments) {
     SegmentDraft segment;
     segment.start_ms = s.start_ms;
     segment.end_ms = s.end_ms;
-    segment.text = s.text;
+    segment.text = std::move(s.text);
     segment.speaker_label = s.speaker_label;
     segment.confidence = s.confidence;
     if (!s.words.empty()) segment.words_json = encode_words(s.words);
+    std::vector<formats::Word>().swap(s.words);  // freed now: the draft holds them encoded
     draft.segments.push_back(std::move(segment));
   }
   return draft;
@@ -139,17 +146,55 @@ Result<Video> resolve_video(Transaction& tx, const TenantScope& scope, const Imp
 
 }  // namespace
 
+namespace {
+
+void append_int(std::string& out, std::int64_t value) {
+  char buffer[24];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  out.append(buffer, end);
+}
+
+// As JsonObject::add(double) writes it ("%.17g", null when not finite), which stored word
+// timings and so transcript content hashes depend on; std::to_chars with a precision is
+// specified to print as printf does, without printf's cost.
+void append_double(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char buffer[32];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 17).ptr;
+  out.append(buffer, end);
+}
+
+}  // namespace
+
+// Written straight into one string (the same bytes as a JsonObject per word): this runs for
+// every word of every import.
 std::string encode_words(const std::vector<formats::Word>& words) {
-  std::string out = "[";
+  constexpr std::size_t kBytesPerWordGuess = 80;
+  std::string out;
+  out.reserve(2 + words.size() * kBytesPerWordGuess);
+  out.push_back('[');
   for (std::size_t i = 0; i < words.size(); ++i) {
     const formats::Word& w = words[i];
     if (i) out.push_back(',');
-    JsonObject o;
-    o.add("w", w.text).add("s", static_cast<std::int64_t>(w.start_ms)).add("e", static_cast<std::int64_t>(w.end_ms));
-    if (w.confidence) o.add("c", *w.confidence);
-    if (w.interpolated) o.add("i", true);
-    if (!w.speaker_label.empty()) o.add("sp", w.speaker_label);
-    out += o.str();
+    out += "{\"w\":";
+    append_json_string(out, w.text);
+    out += ",\"s\":";
+    append_int(out, w.start_ms);
+    out += ",\"e\":";
+    append_int(out, w.end_ms);
+    if (w.confidence) {
+      out += ",\"c\":";
+      append_double(out, *w.confidence);
+    }
+    if (w.interpolated) out += ",\"i\":true";
+    if (!w.speaker_label.empty()) {
+      out += ",\"sp\":";
+      append_json_string(out, w.speaker_label);
+    }
+    out.push_back('}');
   }
   out.push_back(']');
   return out;
@@ -172,25 +217,36 @@ Result<std::vector<formats::Word>> decode_words(std::string_view json) {
   return words;
 }
 
-Result<formats::Document> TranscriptService::parse(std::string_view content, const ImportOptions& options) {
+Result<PreparedImport> TranscriptService::prepare(std::string_view content, const ImportOptions& options) {
   formats::ReadOptions read_options;
   read_options.format = options.format;
   read_options.source_name = options.source_name;
   read_options.filename_hint = options.source_name;
   read_options.speaker_prefix = options.speaker_prefix;
-  return formats::read_document(content, read_options);
+  PreparedImport prepared;
+  prepared.content = content;
+  ASSIGN_OR_RETURN(prepared.document, formats::read_document(content, read_options));
+  prepared.draft = to_draft(prepared.document, options.language.value_or(prepared.document.language));
+  prepared.file_sha256 = sha256(content);  // once: for the lookup and for the content store
+  return prepared;
 }
 
 Result<ImportResult> TranscriptService::import(const Principal& principal, std::string_view tenant_ref,
                                                std::string_view content, const ImportOptions& options,
                                                const RequestContext& request) {
   // Parse before touching the database: a broken file never takes a lock.
-  ASSIGN_OR_RETURN(formats::Document document, parse(content, options));
+  ASSIGN_OR_RETURN(PreparedImport prepared, prepare(content, options));
+  return import_prepared(principal, tenant_ref, std::move(prepared), options, request);
+}
+
+Result<ImportResult> TranscriptService::import_prepared(const Principal& principal, std::string_view tenant_ref,
+                                                        PreparedImport prepared, const ImportOptions& options,
+                                                        const RequestContext& request) {
   ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(database_, TxMode::write, context_));
   ASSIGN_OR_RETURN(Tenant tenant, TenantRepository::find(tx, tenant_ref));
   ASSIGN_OR_RETURN(TenantScope scope, Authorizer::authorize(tx, principal, tenant, {"write", "transcripts"}, request));
   ASSIGN_OR_RETURN(ImportResult result,
-                   import_document(tx, scope, principal, tenant, std::move(document), content, options, request));
+                   import_document(tx, scope, principal, tenant, std::move(prepared), options, request));
   if (!result.created) return result;  // nothing written: the transaction only read
   if (before_commit_) tx.set_before_commit(before_commit_);
   RETURN_IF_ERROR(tx.commit());
@@ -200,23 +256,24 @@ Result<ImportResult> TranscriptService::import(const Principal& principal, std::
 Result<ImportResult> TranscriptService::import_in(Transaction& tx, const TenantScope& scope, const Principal& principal,
                                                   const Tenant& tenant, std::string_view content,
                                                   const ImportOptions& options, const RequestContext& request) {
-  ASSIGN_OR_RETURN(formats::Document document, parse(content, options));
-  return import_document(tx, scope, principal, tenant, std::move(document), content, options, request);
+  ASSIGN_OR_RETURN(PreparedImport prepared, prepare(content, options));
+  return import_document(tx, scope, principal, tenant, std::move(prepared), options, request);
 }
 
 Result<ImportResult> TranscriptService::import_document(Transaction& tx, const TenantScope& scope,
                                                         const Principal& principal, const Tenant& tenant,
-                                                        formats::Document document, std::string_view content,
-                                                        const ImportOptions& options, const RequestContext& request) {
+                                                        PreparedImport prepared, const ImportOptions& options,
+                                                        const RequestContext& request) {
+  formats::Document& document = prepared.document;
+  TranscriptDraft& draft = prepared.draft;
   // A named video that is not the caller's (or does not exist) is the first thing to report.
   if (options.video) RETURN_IF_ERROR(VideoRepository::get(tx, scope, *options.video));
-  const std::string language = options.language.value_or(document.language);
+  const std::string language = draft.language;
   if (language.empty()) {
     return make_error(ErrorCode::invalid_argument, "the file names no language: pass one (--language en)", "language");
   }
   // The same file again: name what it made the first time.
-  const std::string file_sha256 = sha256(content);  // once: for the lookup and for the content store
-  ASSIGN_OR_RETURN(auto same_file, TranscriptRepository::find_by_attachment(tx, scope, file_sha256));
+  ASSIGN_OR_RETURN(auto same_file, TranscriptRepository::find_by_attachment(tx, scope, prepared.file_sha256));
   if (same_file && same_file->language == language) {
     ASSIGN_OR_RETURN(Video video, VideoRepository::get(tx, scope, same_file->video_public_id));
     return ImportResult{std::move(video), std::move(*same_file), false, {}, std::move(document.warnings)};
@@ -226,10 +283,12 @@ Result<ImportResult> TranscriptService::import_document(Transaction& tx, const T
   ASSIGN_OR_RETURN(Video video, resolve_video(tx, scope, options, document));
   if (video.duration_ms) formats::warn_past_duration(document, *video.duration_ms);
 
-  TranscriptDraft draft = to_draft(document, language);
   if (!options.new_revision) {
     ASSIGN_OR_RETURN(auto existing, TranscriptRepository::list_for_video(tx, scope, video));
-    const std::string hash = to_hex(transcript_content_hash(draft));
+    // The content hash only when there is something to compare it with (a new video has
+    // nothing): the repository computes it again for the row, so it is not computed twice
+    // on the common path.
+    const std::string hash = existing.empty() ? std::string() : to_hex(transcript_content_hash(draft));
     for (const Transcript& t : existing) {
       if (t.content_hash == hash) return ImportResult{std::move(video), t, false, {}, std::move(document.warnings)};
     }
@@ -244,7 +303,12 @@ Result<ImportResult> TranscriptService::import_document(Transaction& tx, const T
     }
   }
 
-  ASSIGN_OR_RETURN(StoredBlob blob, content_.put(tenant.public_id, content, file_sha256));
+  // The original file is written (and fsynced) on another thread while the rows go in; it is
+  // waited for before this returns, so it is durable before the transaction can commit. On an
+  // early error return the future's destructor waits too (it reads `prepared.content`).
+  const StoredBlob blob = content_.locate(tenant.public_id, static_cast<std::int64_t>(prepared.content.size()),
+                                          prepared.file_sha256);
+  std::future<Status> blob_written = content_.write_async(blob, prepared.content);
   auto read_format = formats::parse_format(document.format);
   Attachment original{0, Uuid{}, "transcript_original",
                       read_format.ok() ? media_type_of(*read_format) : "application/octet-stream",
@@ -278,6 +342,7 @@ Result<ImportResult> TranscriptService::import_document(Transaction& tx, const T
       runs.push_back(std::move(stored->run));
     }
   }
+  RETURN_IF_ERROR(blob_written.get());
   return ImportResult{std::move(video), std::move(written.transcript), written.created, std::move(runs),
                       std::move(document.warnings)};
 }

@@ -39,6 +39,17 @@ struct ImportResult {
   std::vector<std::string> warnings;
 };
 
+// Everything an import does before it touches the database: the file read into a Document, the
+// draft to store (word timings encoded) and the file's SHA-256. Made by
+// TranscriptService::prepare(), which is pure and thread-safe, so a caller importing many files
+// can prepare the next one while this one's transaction runs (the CLI does).
+struct PreparedImport {
+  std::string_view content;     // the file's bytes; the caller keeps them alive until the import
+  formats::Document document;   // segments keep their times and cue ids; text and words moved into the draft
+  store::TranscriptDraft draft; // language from the options or the file, possibly empty (refused at import)
+  std::string file_sha256;      // 32 raw bytes: the idempotency lookup and the attachment's name
+};
+
 struct ExportOptions {
   // Narralytica JSON only: the newest version of each layer kind over the transcript.
   bool include_layers = false;
@@ -60,6 +71,13 @@ class TranscriptService {
   // video already has another transcript in that language and new_revision is not set.
   Result<ImportResult> import(const store::Principal& principal, std::string_view tenant, std::string_view content,
                               const ImportOptions& options, const store::RequestContext& request = {});
+
+  // import() in two halves: prepare() parses and hashes (no database; thread-safe; errors as
+  // import()'s for a broken file), import_prepared() does the transaction.
+  static Result<PreparedImport> prepare(std::string_view content, const ImportOptions& options);
+  Result<ImportResult> import_prepared(const store::Principal& principal, std::string_view tenant,
+                                       PreparedImport prepared, const ImportOptions& options,
+                                       const store::RequestContext& request = {});
 
   // Writes a stored transcript in `format` (vtt, srt or json). `tenant` may be empty for the
   // operator, who is then looked up from the transcript. Errors: not_found.
@@ -83,11 +101,10 @@ class TranscriptService {
   void set_before_commit_for_testing(std::function<Status()> hook) { before_commit_ = std::move(hook); }
 
  private:
-  static Result<formats::Document> parse(std::string_view content, const ImportOptions& options);
   Result<ImportResult> import_document(store::Transaction& tx, const store::TenantScope& scope,
                                        const store::Principal& principal, const store::Tenant& tenant,
-                                       formats::Document document, std::string_view content,
-                                       const ImportOptions& options, const store::RequestContext& request);
+                                       PreparedImport prepared, const ImportOptions& options,
+                                       const store::RequestContext& request);
 
   store::Database& database_;
   ContentStore content_;

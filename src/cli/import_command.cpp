@@ -1,14 +1,17 @@
 // `narralytica import`: transcript files into the canonical store, one transaction per file. Each
 // file succeeds or fails on its own and gets one line on stdout; a summary follows; the exit
-// status is non-zero when any file failed. Files are read and imported one at a time and only
-// counters are kept, so memory stays flat however many files are named.
+// status is non-zero when any file failed. Files are imported one at a time, while the next one
+// is read, parsed and hashed on a second thread (TranscriptService::prepare): at most two files
+// are in memory and only counters are kept, so memory stays flat however many files are named.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <iterator>
+#include <memory>
 
 #include "app/transcript_service.hpp"
 #include "cli/cli_support.hpp"
@@ -76,6 +79,25 @@ std::string failure_text(const std::string& file, const Error& error) {
   return file + ": " + text;
 }
 
+// One file read and prepared for import. Heap-allocated so the prepared import's view of
+// `content` stays valid as it is handed between threads.
+struct PreparedFile {
+  std::string content;
+  std::optional<Result<app::PreparedImport>> prepared;
+};
+
+std::unique_ptr<PreparedFile> prepare_file(const app::ImportOptions& options) {
+  auto file = std::make_unique<PreparedFile>();
+  auto content = read_file(options.source_name, formats::limits::input_bytes_max);
+  if (!content.ok()) {
+    file->prepared.emplace(std::move(content).error());
+    return file;
+  }
+  file->content = std::move(*content);
+  file->prepared.emplace(app::TranscriptService::prepare(file->content, options));
+  return file;
+}
+
 Result<app::ImportOptions> base_options() {
   app::ImportOptions options;
   if (!args.video.empty()) {
@@ -112,12 +134,25 @@ int run_import(const GlobalOptions& global) {
   Progress progress(args.files.size());
   const auto started = std::chrono::steady_clock::now();
   std::size_t done = 0;
-  for (const std::string& file : args.files) {
+  // File i+1 is prepared on another thread while file i's transaction runs and commits.
+  auto prepare_next = [&](std::size_t i) {
+    app::ImportOptions file_options = *options;
+    file_options.source_name = args.files[i];
+    return std::async(std::launch::async, [file_options = std::move(file_options)] { return prepare_file(file_options); });
+  };
+  std::future<std::unique_ptr<PreparedFile>> next;
+  if (!args.files.empty()) next = prepare_next(0);
+  for (std::size_t i = 0; i < args.files.size(); ++i) {
+    const std::string& file = args.files[i];
+    std::unique_ptr<PreparedFile> current = next.get();
+    if (i + 1 < args.files.size()) next = prepare_next(i + 1);
     options->source_name = file;
     Result<app::ImportResult> imported = [&]() -> Result<app::ImportResult> {
-      ASSIGN_OR_RETURN(std::string content, read_file(file, formats::limits::input_bytes_max));
-      return service.import(principal, args.tenant, content, *options);
+      Result<app::PreparedImport>& prepared = *current->prepared;
+      if (!prepared.ok()) return std::move(prepared).error();
+      return service.import_prepared(principal, args.tenant, std::move(*prepared), *options);
     }();
+    current.reset();  // at most two files in memory: this one's successor is being prepared
     progress.clear();
     ++done;
     if (!imported.ok()) {
@@ -141,8 +176,8 @@ int run_import(const GlobalOptions& global) {
         std::printf("unchanged  %s  transcript %s (video %s) already holds this content\n", file.c_str(),
                     transcript.c_str(), video.c_str());
       }
-      for (std::size_t i = 0; i < r.warnings.size() && i < kWarningsPerFileMax; ++i) {
-        std::fprintf(stderr, "warning: %s: %s\n", file.c_str(), r.warnings[i].c_str());
+      for (std::size_t w = 0; w < r.warnings.size() && w < kWarningsPerFileMax; ++w) {
+        std::fprintf(stderr, "warning: %s: %s\n", file.c_str(), r.warnings[w].c_str());
       }
       if (r.warnings.size() > kWarningsPerFileMax) {
         std::fprintf(stderr, "warning: %s: %zu more warnings\n", file.c_str(), r.warnings.size() - kWarningsPerFileMax);

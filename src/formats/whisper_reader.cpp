@@ -8,6 +8,7 @@
 #include "formats/detail/finish.hpp"
 #include "formats/detail/json_readers.hpp"
 #include "formats/detail/text.hpp"
+#include "formats/detail/whisper_fast.hpp"
 #include "formats/detail/words.hpp"
 #include "formats/limits.hpp"
 
@@ -108,20 +109,12 @@ Result<Document> read_whisper_value(const JsonSource& src, const Json& root, boo
   // granularity "word") or WhisperX's word_segments[]. Used only when no segment has words.
   const char* flat_key = whisperx ? "word_segments" : "words";
   ASSIGN_OR_RETURN(const Json* flat, array_member(src, root, flat_key, root_path, false));
+  std::vector<Word> words;
+  std::vector<bool> timed;
   if (!any_words && flat != nullptr && !flat->empty()) {
-    std::vector<Word> words;
-    std::vector<bool> timed;
     RETURN_IF_ERROR(read_words(src, *flat, root_path.member(flat_key), whisperx, words, timed));
-    untimed_words += static_cast<std::size_t>(std::count(timed.begin(), timed.end(), false));
-    int64_t end_ms = document.segments.empty() ? 0 : document.segments.back().end_ms;
-    interpolate_words(words, timed, 0, end_ms);
-    distribute_words(document.segments, std::move(words));
   }
-  if (untimed_words > 0) {
-    add_warning(document, std::to_string(untimed_words) +
-                              " word(s) had no timing; their times were interpolated from their "
-                              "neighbours (Word::interpolated)");
-  }
+  finish_whisper_words(document, std::move(words), timed, untimed_words);
   RETURN_IF_ERROR(finish_document(document, src.source));
   return document;
 }
@@ -130,16 +123,28 @@ Result<Document> read_whisper_value(const JsonSource& src, const Json& root, boo
 
 namespace narralytica::formats {
 
-Result<Document> read_whisper(std::string_view content, const ReadOptions& options) {
+namespace {
+
+// The fast path when the file is of the usual shape (detail/whisper_fast.hpp), else the DOM.
+Result<Document> read_either(std::string_view content, const ReadOptions& options, bool whisperx) {
+  RETURN_IF_ERROR(detail::check_input(content, options.source_name, /*check_lines=*/false));
+  if (auto fast = detail::read_whisper_fast(content, options.source_name,
+                                            whisperx ? Format::whisperx_json : Format::whisper_json)) {
+    return std::move(*fast);
+  }
   detail::JsonSource src{content, options.source_name};
-  ASSIGN_OR_RETURN(detail::Json root, detail::check_and_parse(src));
-  return detail::read_whisper_value(src, root, /*whisperx=*/false);
+  ASSIGN_OR_RETURN(detail::Json root, detail::parse_json(src));
+  return detail::read_whisper_value(src, root, whisperx);
+}
+
+}  // namespace
+
+Result<Document> read_whisper(std::string_view content, const ReadOptions& options) {
+  return read_either(content, options, /*whisperx=*/false);
 }
 
 Result<Document> read_whisperx(std::string_view content, const ReadOptions& options) {
-  detail::JsonSource src{content, options.source_name};
-  ASSIGN_OR_RETURN(detail::Json root, detail::check_and_parse(src));
-  return detail::read_whisper_value(src, root, /*whisperx=*/true);
+  return read_either(content, options, /*whisperx=*/true);
 }
 
 }  // namespace narralytica::formats

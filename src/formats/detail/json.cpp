@@ -127,10 +127,15 @@ std::string JsonPath::str() const {
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     const JsonPath* p = *it;
     if (p->parent == nullptr) continue;  // the root
-    if (p->is_index)
-      out += "[" + std::to_string(p->index) + "]";
-    else
-      out += "." + std::string(p->key);
+    // Appended piecewise: `"[" + std::to_string(...)` trips GCC 12's -Wrestrict at -O2.
+    if (p->is_index) {
+      out += '[';
+      out += std::to_string(p->index);
+      out += ']';
+    } else {
+      out += '.';
+      out += p->key;
+    }
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "formats/detail/text.hpp"
 #include "formats/limits.hpp"
 
 namespace narralytica::formats::detail {
@@ -83,6 +84,21 @@ void distribute_words(std::vector<Segment>& segments, std::vector<Word> words) {
   for (Word& word : words) {
     while (k + 1 < segments.size() && word.start_ms >= segments[k + 1].start_ms) ++k;
     segments[k].words.push_back(std::move(word));
+  }
+}
+
+void finish_whisper_words(Document& document, std::vector<Word> flat, const std::vector<bool>& timed,
+                          std::size_t untimed_words) {
+  if (!flat.empty()) {
+    untimed_words += static_cast<std::size_t>(std::count(timed.begin(), timed.end(), false));
+    const int64_t end_ms = document.segments.empty() ? 0 : document.segments.back().end_ms;
+    interpolate_words(flat, timed, 0, end_ms);
+    distribute_words(document.segments, std::move(flat));
+  }
+  if (untimed_words > 0) {
+    add_warning(document, std::to_string(untimed_words) +
+                              " word(s) had no timing; their times were interpolated from their "
+                              "neighbours (Word::interpolated)");
   }
 }
 

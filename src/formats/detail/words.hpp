@@ -24,4 +24,11 @@ std::vector<Segment> group_words(std::vector<Word> words);
 // or the nearest earlier one.
 void distribute_words(std::vector<Segment>& segments, std::vector<Word> words);
 
+// The last step of the Whisper/WhisperX readers (the DOM one and the fast path): the flat word
+// list (`flat`, timed[i] for each; empty when unused) interpolated over the transcript and
+// distributed into its segments, then one warning when `untimed_words` (those of the segments
+// plus the flat list's) is not zero.
+void finish_whisper_words(Document& document, std::vector<Word> flat, const std::vector<bool>& timed,
+                          std::size_t untimed_words);
+
 }  // namespace narralytica::formats::detail

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "app/transcript_service.hpp"
+#include "core/json_writer.hpp"
 #include "integration/store/fixtures.hpp"
 #include "store/layers/layer_repository.hpp"
 
@@ -318,8 +319,92 @@ TEST_P(TranscriptServiceTest, ExportThenImportGivesTheSameContent) {
   }
 }
 
+// The CLI's path: prepare() (parse and hash, no database) then import_prepared(); the same
+// outcomes as import(), including the no-op on the same file and the original file kept.
+TEST_P(TranscriptServiceTest, PreparedImportStoresTheSameAsImport) {
+  if (!db_) return;
+  app::ImportOptions options;
+  options.source_name = "whisperx.json";
+  options.language = "en";
+  const std::string content = read_sample("whisperx.json");
+  auto prepared = app::TranscriptService::prepare(content, options);
+  ASSERT_TRUE(prepared.ok()) << prepared.error().describe();
+  EXPECT_EQ(prepared->file_sha256.size(), 32u);
+  auto imported = service_->import_prepared(test_operator(), "acme", std::move(*prepared), options);
+  ASSERT_TRUE(imported.ok()) << imported.error().describe();
+  EXPECT_TRUE(imported->created);
+  std::size_t kept = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data_dir_.path())) {
+    if (entry.is_regular_file()) {
+      ++kept;
+      EXPECT_EQ(entry.file_size(), content.size()) << "the whole original, not a temporary";
+    }
+  }
+  EXPECT_EQ(kept, 1u);
+
+  auto again = import("whisperx-copy.json", content);
+  ASSERT_TRUE(again.ok()) << again.error().describe();
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->transcript.public_id, imported->transcript.public_id);
+
+  // A broken file fails in prepare(), naming file, line and JSON path, before any transaction.
+  options.source_name = "talk.json";
+  auto broken = app::TranscriptService::prepare(R"({"segments": [{"start": 1.0, "end": "two", "text": "x"}]})", options);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_TRUE(broken.error().describe().starts_with("talk.json:1:")) << broken.error().describe();
+  EXPECT_NE(broken.error().describe().find("$.segments[0].end"), std::string::npos) << broken.error().describe();
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TranscriptServiceTest, ::testing::Values(Backend::sqlite, Backend::postgres),
                          backend_name);
+
+// encode_words() writes the bytes a JsonObject per word wrote (stored word timings, and so the
+// content hashes of transcripts already stored, depend on them), for every kind of confidence.
+TEST(EncodeWords, SameBytesAsAJsonObjectPerWord) {
+  std::vector<formats::Word> words;
+  const double confidences[] = {0.0, 1.0, 0.5, 0.899, 0.1, 1e-300, 0.123456789012345678, 2.0 / 3.0, 5e-324, 0.30000000000000004};
+  std::int64_t t = 0;
+  for (double c : confidences) {
+    formats::Word w;
+    w.text = "w\"o\\rd\n";
+    w.start_ms = t;
+    w.end_ms = t + 250;
+    w.confidence = c;
+    words.push_back(w);
+    t += 300;
+  }
+  formats::Word plain;
+  plain.text = "42";
+  plain.start_ms = 9'000'000'000;
+  plain.end_ms = 9'000'000'001;
+  plain.interpolated = true;
+  plain.speaker_label = "SPEAKER_01";
+  words.push_back(plain);
+  for (int i = 0; i < 2000; ++i) {  // a sweep of three-decimal scores, as WhisperX writes them
+    formats::Word w;
+    w.text = "x";
+    w.confidence = i / 2000.0;
+    words.push_back(w);
+  }
+  std::string expected = "[";
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const formats::Word& w = words[i];
+    if (i) expected.push_back(',');
+    JsonObject o;
+    o.add("w", w.text).add("s", w.start_ms).add("e", w.end_ms);
+    if (w.confidence) o.add("c", *w.confidence);
+    if (w.interpolated) o.add("i", true);
+    if (!w.speaker_label.empty()) o.add("sp", w.speaker_label);
+    expected += o.str();
+  }
+  expected.push_back(']');
+  EXPECT_EQ(app::encode_words(words), expected);
+  auto decoded = app::decode_words(expected);
+  ASSERT_TRUE(decoded.ok());
+  ASSERT_EQ(decoded->size(), words.size());
+  EXPECT_EQ((*decoded)[1].confidence, words[1].confidence);
+  EXPECT_TRUE((*decoded)[std::size(confidences)].interpolated);
+}
 
 }  // namespace
 }  // namespace narralytica

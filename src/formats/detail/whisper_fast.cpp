@@ -1,0 +1,435 @@
+// The Whisper/WhisperX fast path (see the header): a strict one-pass JSON reader for the shapes
+// these engines write, building the Document exactly as read_whisper_value() does from the DOM.
+// Every `return false` / nullopt below means "not sure": the DOM reader then decides.
+#include "formats/detail/whisper_fast.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "formats/detail/finish.hpp"
+#include "formats/detail/text.hpp"
+#include "formats/detail/words.hpp"
+#include "formats/limits.hpp"
+
+namespace narralytica::formats::detail {
+namespace {
+
+// How many segments detection looks at (as detect_json in read.cpp).
+constexpr std::size_t kSegmentsInspected = 8;
+// Nesting allowed inside a skipped value: the known levels above it (root, segments, segment,
+// words, word) plus this stay under limits::json_depth_max, so the fast path never accepts what
+// parse_json() refuses as too deep.
+constexpr std::size_t kSkipDepthMax = limits::json_depth_max - 8;
+
+class Cursor {
+ public:
+  explicit Cursor(std::string_view text) : s_(text) {}
+
+  void ws() {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t')) ++pos_;
+  }
+  bool at_end() {
+    ws();
+    return pos_ == s_.size();
+  }
+  bool peek(char c) {
+    ws();
+    return pos_ < s_.size() && s_[pos_] == c;
+  }
+  bool consume(char c) {
+    if (!peek(c)) return false;
+    ++pos_;
+    return true;
+  }
+  void skip_bom() { pos_ = bom_length(s_); }
+
+  // A key without escapes (the only kind the engines write); false for anything else.
+  bool key(std::string_view& out) {
+    if (!consume('"')) return false;
+    const std::size_t start = pos_;
+    while (pos_ < s_.size() && s_[pos_] != '"') {
+      const auto c = static_cast<unsigned char>(s_[pos_]);
+      if (c == '\\' || c < 0x20) return false;
+      ++pos_;
+    }
+    if (pos_ >= s_.size()) return false;
+    out = s_.substr(start, pos_ - start);
+    ++pos_;
+    return consume(':');
+  }
+
+  bool string(std::string& out) {
+    out.clear();
+    if (!consume('"')) return false;
+    while (true) {
+      const std::size_t start = pos_;
+      while (pos_ < s_.size()) {
+        const auto c = static_cast<unsigned char>(s_[pos_]);
+        if (c == '"' || c == '\\' || c < 0x20) break;
+        ++pos_;
+      }
+      out.append(s_.data() + start, pos_ - start);
+      if (pos_ >= s_.size() || static_cast<unsigned char>(s_[pos_]) < 0x20) return false;
+      if (s_[pos_] == '"') {
+        ++pos_;
+        return true;
+      }
+      if (!escape(out)) return false;
+    }
+  }
+
+  // A JSON number (strict grammar), as a double as nlohmann's get<double>() gives it.
+  bool number(double& out) {
+    ws();
+    const std::size_t start = pos_;
+    if (pos_ < s_.size() && s_[pos_] == '-') ++pos_;
+    if (pos_ >= s_.size()) return false;
+    if (s_[pos_] == '0') {
+      ++pos_;
+    } else if (digit(s_[pos_])) {
+      while (pos_ < s_.size() && digit(s_[pos_])) ++pos_;
+    } else {
+      return false;
+    }
+    if (pos_ < s_.size() && s_[pos_] == '.') {
+      ++pos_;
+      if (!digits()) return false;
+    }
+    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+      if (!digits()) return false;
+    }
+    const auto [end, ec] = std::from_chars(s_.data() + start, s_.data() + pos_, out);
+    return ec == std::errc() && end == s_.data() + pos_ && std::isfinite(out);
+  }
+
+  // Any value, checked as strictly as nlohmann would, nested at most `depth` more levels.
+  bool skip_value(std::size_t depth) {
+    ws();
+    if (pos_ >= s_.size()) return false;
+    const char c = s_[pos_];
+    if (c == '"') {
+      std::string ignored;
+      return string(ignored);
+    }
+    if (c == '{' || c == '[') {
+      if (depth == 0) return false;
+      ++pos_;
+      const char close = c == '{' ? '}' : ']';
+      if (consume(close)) return true;
+      do {
+        if (c == '{') {
+          std::string ignored;
+          if (!string(ignored) || !consume(':')) return false;
+        }
+        if (!skip_value(depth - 1)) return false;
+      } while (consume(','));
+      return consume(close);
+    }
+    if (c == '-' || digit(c)) {
+      double ignored = 0;
+      return number(ignored);
+    }
+    for (std::string_view literal : {std::string_view("true"), std::string_view("false"), std::string_view("null")}) {
+      if (s_.substr(pos_, literal.size()) == literal) {
+        pos_ += literal.size();
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+  bool digits() {
+    const std::size_t start = pos_;
+    while (pos_ < s_.size() && digit(s_[pos_])) ++pos_;
+    return pos_ > start;
+  }
+  bool hex4(char32_t& out) {
+    if (pos_ + 4 > s_.size()) return false;
+    out = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char c = s_[pos_++];
+      out <<= 4;
+      if (c >= '0' && c <= '9') out |= static_cast<char32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f') out |= static_cast<char32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') out |= static_cast<char32_t>(c - 'A' + 10);
+      else return false;
+    }
+    return true;
+  }
+  bool escape(std::string& out) {
+    ++pos_;  // the backslash
+    if (pos_ >= s_.size()) return false;
+    const char c = s_[pos_++];
+    switch (c) {
+      case '"': out.push_back('"'); return true;
+      case '\\': out.push_back('\\'); return true;
+      case '/': out.push_back('/'); return true;
+      case 'b': out.push_back('\b'); return true;
+      case 'f': out.push_back('\f'); return true;
+      case 'n': out.push_back('\n'); return true;
+      case 'r': out.push_back('\r'); return true;
+      case 't': out.push_back('\t'); return true;
+      case 'u': break;
+      default: return false;
+    }
+    char32_t code = 0;
+    if (!hex4(code) || code == 0 || (code >= 0xDC00 && code <= 0xDFFF)) return false;
+    if (code >= 0xD800 && code <= 0xDBFF) {
+      char32_t low = 0;
+      if (s_.substr(pos_, 2) != "\\u") return false;
+      pos_ += 2;
+      if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+      code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+    }
+    append_utf8(out, code);
+    return true;
+  }
+
+  std::string_view s_;
+  std::size_t pos_ = 0;
+};
+
+// Seconds to milliseconds as to_ms() in json.cpp does, or false where it would refuse.
+bool seconds_to_checked_ms(double seconds, int64_t& out) {
+  if (!std::isfinite(seconds) || seconds < 0) return false;
+  const double ms = seconds * 1000.0;
+  if (ms > static_cast<double>(limits::timestamp_ms_max)) return false;
+  out = static_cast<int64_t>(std::llround(ms));
+  return true;
+}
+
+bool confidence(Cursor& in, std::optional<double>& out) {
+  double value = 0;
+  if (!in.number(value) || !(value >= 0.0 && value <= 1.0)) return false;
+  out = value;
+  return true;
+}
+
+struct RawWord {
+  Word word;
+  bool has_start = false, has_end = false;
+  std::optional<double> score, probability;
+};
+
+struct RawSegment {
+  Segment segment;
+  bool has_start = false, has_end = false, has_text = false, has_speaker = false;
+  bool has_words = false;         // a words array (null is refused)
+  bool first_word_scored = false; // words[0] has "score" (detection)
+  std::vector<RawWord> words;
+};
+
+// Sets bit `bit` of `seen`; false when it was set already (a duplicate key: nlohmann keeps the
+// last one, which is not worth reproducing here).
+bool first_time(unsigned& seen, unsigned bit) {
+  if (seen & (1u << bit)) return false;
+  seen |= 1u << bit;
+  return true;
+}
+
+bool read_word(Cursor& in, RawWord& raw) {
+  if (!in.consume('{')) return false;
+  unsigned seen = 0;
+  std::string text;
+  if (in.consume('}')) return false;  // "word" is required
+  do {
+    std::string_view key;
+    if (!in.key(key)) return false;
+    if (key == "word") {
+      if (!first_time(seen, 0) || !in.string(text)) return false;
+      raw.word.text = tidy_text(text);
+    } else if (key == "start") {
+      double seconds = 0;
+      if (!first_time(seen, 1) || !in.number(seconds) || !seconds_to_checked_ms(seconds, raw.word.start_ms)) return false;
+      raw.has_start = true;
+    } else if (key == "end") {
+      double seconds = 0;
+      if (!first_time(seen, 2) || !in.number(seconds) || !seconds_to_checked_ms(seconds, raw.word.end_ms)) return false;
+      raw.has_end = true;
+    } else if (key == "score") {
+      if (!first_time(seen, 3) || !confidence(in, raw.score)) return false;
+    } else if (key == "probability") {
+      if (!first_time(seen, 4) || !confidence(in, raw.probability)) return false;
+    } else if (key == "speaker") {
+      if (!first_time(seen, 5) || !in.string(text)) return false;
+      raw.word.speaker_label = clip_label(text);
+    } else if (!in.skip_value(kSkipDepthMax)) {
+      return false;
+    }
+  } while (in.consume(','));
+  return (seen & 1u) != 0 && in.consume('}');
+}
+
+bool read_words(Cursor& in, std::vector<RawWord>& words) {
+  if (!in.consume('[')) return false;
+  if (in.consume(']')) return true;
+  do {
+    if (words.size() >= limits::words_max) return false;
+    words.emplace_back();
+    if (!read_word(in, words.back())) return false;
+  } while (in.consume(','));
+  return in.consume(']');
+}
+
+bool read_segment(Cursor& in, RawSegment& raw) {
+  if (!in.consume('{')) return false;
+  if (in.consume('}')) return false;  // start, end and text are required
+  unsigned seen = 0;
+  std::string text;
+  do {
+    std::string_view key;
+    if (!in.key(key)) return false;
+    if (key == "start") {
+      double seconds = 0;
+      if (!first_time(seen, 0) || !in.number(seconds) || !seconds_to_checked_ms(seconds, raw.segment.start_ms)) return false;
+      raw.has_start = true;
+    } else if (key == "end") {
+      double seconds = 0;
+      if (!first_time(seen, 1) || !in.number(seconds) || !seconds_to_checked_ms(seconds, raw.segment.end_ms)) return false;
+      raw.has_end = true;
+    } else if (key == "text") {
+      if (!first_time(seen, 2) || !in.string(text)) return false;
+      raw.segment.text = tidy_text(text);
+      raw.has_text = true;
+    } else if (key == "speaker") {
+      if (!first_time(seen, 3) || !in.string(text)) return false;
+      raw.segment.speaker_label = clip_label(text);
+      raw.has_speaker = true;
+    } else if (key == "avg_logprob") {
+      double value = 0;
+      if (!first_time(seen, 4) || !in.number(value)) return false;
+      // As read_whisper_value: the geometric mean token probability, 0..1.
+      raw.segment.confidence = std::clamp(std::exp(value), 0.0, 1.0);
+    } else if (key == "words") {
+      if (!first_time(seen, 5) || !read_words(in, raw.words)) return false;
+      raw.has_words = true;
+      raw.first_word_scored = !raw.words.empty() && raw.words.front().score.has_value();
+    } else if (!in.skip_value(kSkipDepthMax)) {
+      return false;
+    }
+  } while (in.consume(','));
+  return raw.has_start && raw.has_end && raw.has_text && raw.segment.end_ms >= raw.segment.start_ms &&
+         in.consume('}');
+}
+
+// The words of one list as read_words() in whisper_reader.cpp makes them; false where it would
+// refuse.
+bool finish_words(std::vector<RawWord>& raw, bool whisperx, std::vector<Word>& words, std::vector<bool>& timed) {
+  words.reserve(raw.size());
+  timed.reserve(raw.size());
+  for (RawWord& r : raw) {
+    if (!whisperx || (r.has_start && r.has_end)) {
+      if (!r.has_start || !r.has_end || r.word.end_ms < r.word.start_ms) return false;
+      timed.push_back(true);
+    } else {
+      r.word.start_ms = 0;
+      r.word.end_ms = 0;
+      timed.push_back(false);
+    }
+    r.word.confidence = whisperx ? r.score : r.probability;
+    words.push_back(std::move(r.word));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<Document> read_whisper_fast(std::string_view content, std::string_view source,
+                                          std::optional<Format> format) {
+  if (format && *format != Format::whisper_json && *format != Format::whisperx_json) return std::nullopt;
+  if (content.size() > limits::json_input_bytes_max) return std::nullopt;
+  Cursor in(content);
+  in.skip_bom();
+  if (!in.consume('{') || in.consume('}')) return std::nullopt;
+
+  Document document;
+  std::vector<RawSegment> segments;
+  std::vector<RawWord> flat_words, flat_word_segments;
+  bool has_word_segments = false, has_flat_words = false, has_segments = false;
+  unsigned seen = 0;
+  std::string text;
+  do {
+    std::string_view key;
+    if (!in.key(key)) return std::nullopt;
+    if (key == "language") {
+      if (!first_time(seen, 0) || !in.string(document.language)) return std::nullopt;
+    } else if (key == "duration") {
+      double seconds = 0;
+      int64_t ms = 0;
+      if (!first_time(seen, 1) || !in.number(seconds) || !seconds_to_checked_ms(seconds, ms)) return std::nullopt;
+      document.duration_ms = ms;
+    } else if (key == "model") {
+      if (!first_time(seen, 2) || !in.string(document.model)) return std::nullopt;
+    } else if (key == "segments") {
+      if (!first_time(seen, 3) || !in.consume('[')) return std::nullopt;
+      has_segments = true;
+      if (!in.consume(']')) {
+        do {
+          if (segments.size() >= limits::segments_max) return std::nullopt;
+          segments.emplace_back();
+          if (!read_segment(in, segments.back())) return std::nullopt;
+        } while (in.consume(','));
+        if (!in.consume(']')) return std::nullopt;
+      }
+    } else if (key == "word_segments") {
+      if (!first_time(seen, 4) || !read_words(in, flat_word_segments)) return std::nullopt;
+      has_word_segments = true;
+    } else if (key == "words") {
+      if (!first_time(seen, 5) || !read_words(in, flat_words)) return std::nullopt;
+      has_flat_words = true;
+    } else if (key == "format" || key == "results" || key == "utterances" || key == "audio_duration" ||
+               key == "language_code" || key == "audio_url") {
+      return std::nullopt;  // another engine's JSON (or one detection would weigh differently)
+    } else if (!in.skip_value(kSkipDepthMax)) {
+      return std::nullopt;
+    }
+  } while (in.consume(','));
+  if (!in.consume('}') || !in.at_end() || !has_segments) return std::nullopt;
+
+  // Detection, as detect_json() in read.cpp.
+  bool whisperx = false;
+  if (format) {
+    whisperx = *format == Format::whisperx_json;
+  } else {
+    whisperx = has_word_segments;
+    for (std::size_t i = 0; i < segments.size() && i < kSegmentsInspected && !whisperx; ++i) {
+      whisperx = segments[i].has_speaker || segments[i].first_word_scored;
+    }
+  }
+  (void)has_flat_words;
+
+  // The document, as read_whisper_value() builds it.
+  document.format = to_string(whisperx ? Format::whisperx_json : Format::whisper_json);
+  document.engine = whisperx ? "whisperx" : "openai-whisper";
+  document.segments.reserve(segments.size());
+  std::size_t untimed_words = 0;
+  bool any_words = false;
+  for (RawSegment& raw : segments) {
+    Segment segment = std::move(raw.segment);
+    if (raw.has_words) {
+      std::vector<bool> timed;
+      if (!finish_words(raw.words, whisperx, segment.words, timed)) return std::nullopt;
+      untimed_words += static_cast<std::size_t>(std::count(timed.begin(), timed.end(), false));
+      interpolate_words(segment.words, timed, segment.start_ms, segment.end_ms);
+      any_words |= !segment.words.empty();
+    }
+    std::vector<RawWord>().swap(raw.words);
+    document.segments.push_back(std::move(segment));
+  }
+  std::vector<RawWord>& flat = whisperx ? flat_word_segments : flat_words;
+  std::vector<Word> words;
+  std::vector<bool> timed;
+  if (!any_words && !finish_words(flat, whisperx, words, timed)) return std::nullopt;
+  finish_whisper_words(document, std::move(words), timed, untimed_words);
+  if (!finish_document(document, source).ok()) return std::nullopt;
+  return document;
+}
+
+}  // namespace narralytica::formats::detail

@@ -1,0 +1,179 @@
+// The Whisper/WhisperX fast path (formats/detail/whisper_fast.hpp) against the DOM reader it
+// stands in for: on every sample, every seed of the fuzz corpora and thousands of mutations of
+// them, whenever the fast path returns a Document it is the one the DOM reader makes (format
+// detected the same way), and whenever the DOM reader refuses a file the fast path gives up, so
+// errors keep their file, line, column and JSON path.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+
+#include "formats/detail/json_readers.hpp"
+#include "formats/detail/text.hpp"
+#include "formats/detail/whisper_fast.hpp"
+#include "formats/format.hpp"
+#include "test_data.hpp"
+
+namespace narralytica::formats {
+namespace {
+
+void expect_same_words(const std::vector<Word>& a, const std::vector<Word>& b, const std::string& where) {
+  ASSERT_EQ(a.size(), b.size()) << where;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].text, b[i].text) << where << " word " << i;
+    EXPECT_EQ(a[i].start_ms, b[i].start_ms) << where << " word " << i;
+    EXPECT_EQ(a[i].end_ms, b[i].end_ms) << where << " word " << i;
+    EXPECT_EQ(a[i].confidence, b[i].confidence) << where << " word " << i;
+    EXPECT_EQ(a[i].interpolated, b[i].interpolated) << where << " word " << i;
+    EXPECT_EQ(a[i].speaker_label, b[i].speaker_label) << where << " word " << i;
+  }
+}
+
+void expect_same(const Document& fast, const Document& dom, const std::string& where) {
+  EXPECT_EQ(fast.format, dom.format) << where;
+  EXPECT_EQ(fast.language, dom.language) << where;
+  EXPECT_EQ(fast.duration_ms, dom.duration_ms) << where;
+  EXPECT_EQ(fast.engine, dom.engine) << where;
+  EXPECT_EQ(fast.model, dom.model) << where;
+  EXPECT_EQ(fast.model_version, dom.model_version) << where;
+  EXPECT_EQ(fast.external_id, dom.external_id) << where;
+  EXPECT_EQ(fast.warnings, dom.warnings) << where;
+  EXPECT_TRUE(fast.layers.empty() && dom.layers.empty()) << where;
+  ASSERT_EQ(fast.segments.size(), dom.segments.size()) << where;
+  for (std::size_t i = 0; i < fast.segments.size(); ++i) {
+    const Segment& a = fast.segments[i];
+    const Segment& b = dom.segments[i];
+    const std::string at = where + " segment " + std::to_string(i);
+    EXPECT_EQ(a.start_ms, b.start_ms) << at;
+    EXPECT_EQ(a.end_ms, b.end_ms) << at;
+    EXPECT_EQ(a.text, b.text) << at;
+    EXPECT_EQ(a.speaker_label, b.speaker_label) << at;
+    EXPECT_EQ(a.confidence, b.confidence) << at;
+    EXPECT_EQ(a.cue_id, b.cue_id) << at;
+    EXPECT_EQ(a.cue_settings, b.cue_settings) << at;
+    expect_same_words(a.words, b.words, at);
+  }
+}
+
+// Checks one input both ways; returns whether the fast path took it.
+bool check(const std::string& content, const std::string& where) {
+  if (!detail::check_input(content, "x.json", false).ok()) return false;
+  const auto fast = detail::read_whisper_fast(content, "x.json", std::nullopt);
+  const auto detected = detect_format(content, "x.json");
+  const bool whisper = detected.ok() && (*detected == Format::whisper_json || *detected == Format::whisperx_json);
+  const detail::JsonSource src{content, "x.json"};
+  auto root = detail::parse_json(src);
+  if (!root.ok() || !whisper) {
+    EXPECT_FALSE(fast.has_value()) << where << ": the fast path read what the DOM path does not take as Whisper";
+    return false;
+  }
+  auto dom = detail::read_whisper_value(src, *root, *detected == Format::whisperx_json);
+  if (!dom.ok()) {
+    EXPECT_FALSE(fast.has_value()) << where << ": the fast path read a file the DOM reader refuses: "
+                                   << dom.error().describe();
+    return false;
+  }
+  if (fast) expect_same(*fast, *dom, where);
+  return fast.has_value();
+}
+
+std::vector<std::pair<std::string, std::string>> seeds() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const char* name : {"whisper_verbose.json", "whisperx.json", "assemblyai.json", "deepgram.json"}) {
+    out.emplace_back(name, testing::read_data(name));
+  }
+  const std::filesystem::path corpus = std::filesystem::path(NARRALYTICA_FUZZ_CORPUS_DIR);
+  for (const char* dir : {"whisper", "whisperx", "read_document"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(corpus / dir)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::ostringstream bytes;
+      bytes << in.rdbuf();
+      out.emplace_back(entry.path().filename().string(), bytes.str());
+    }
+  }
+  return out;
+}
+
+TEST(WhisperFast, SamplesAndCorporaReadAsTheDomReaderReadsThem) {
+  std::size_t taken = 0;
+  for (const auto& [name, content] : seeds()) taken += check(content, name) ? 1 : 0;
+  EXPECT_GE(taken, 2u) << "the fast path takes at least the Whisper and WhisperX samples";
+}
+
+TEST(WhisperFast, HandWrittenEdgeCases) {
+  const char* cases[] = {
+      R"({"segments":[]})",
+      "\xEF\xBB\xBF" R"({"language":"en","segments":[{"start":0,"end":1.5,"text":"a"}]})",
+      R"({"segments":[{"start":1e0,"end":2E+0,"text":" caf\u00e9 \ud83d\ude00 \"q\" \\ \/ \t x"}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","speaker":"S1","words":[{"word":"a","score":0.5}]}],"word_segments":[]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","words":[{"word":"a","start":1,"end":2,"probability":0.25}]}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","words":[{"word":"a","start":1,"end":2,"score":0.25}]}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a b"}],"word_segments":[{"word":"a","start":1,"end":1.5},{"word":"b"}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a b"}],"words":[{"word":"a","start":1,"end":1.5,"probability":1}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","extra":{"x":[1,2,{"y":null}],"z":true,"w":false}}]})",
+      R"({"segments":[{"start":2,"end":1,"text":"backwards"}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","speaker":0}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","speaker":null}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","start":3}]})",
+      R"({"segments":[{"start":-1,"end":2,"text":"a"}]})",
+      R"({"segments":[{"start":01,"end":2,"text":"a"}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a"},]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a"}]} x)",
+      R"({"segments":[{"start":1,"end":1e999,"text":"a"}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a\u0000b"}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"\udc00"}]})",
+      R"({"utterances":[],"segments":[]})",
+      R"({"format":"other","segments":[{"start":1,"end":2,"text":"a"}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","words":[{"word":"a","start":1,"end":2,"score":1.5}]}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","words":[{"start":1,"end":2}]}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","words":[{"word":"a"}]}]})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","avg_logprob":-0.25}],"duration":3.5,"model":"large-v3"})",
+      R"({"segments":[{"start":1,"end":2,"text":"a","avg_logprob":5}],"duration":-3})",
+  };
+  for (const char* c : cases) check(c, c);
+}
+
+// Random byte edits of the seeds: whatever the fast path takes, the DOM reader reads the same.
+TEST(WhisperFast, MutatedSeedsNeverDisagreeWithTheDomReader) {
+  std::mt19937 random(20240603);
+  const auto inputs = seeds();
+  const std::string alphabet = "{}[]\",:0123456789.-+eE \\u\nabc";
+  for (int round = 0; round < 3000; ++round) {
+    const auto& [name, seed] = inputs[random() % inputs.size()];
+    std::string content = seed;
+    if (content.empty()) continue;
+    const int edits = 1 + static_cast<int>(random() % 3);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = random() % content.size();
+      switch (random() % 3) {
+        case 0: content[at] = alphabet[random() % alphabet.size()]; break;
+        case 1: content.erase(at, 1 + random() % 4); break;
+        default: content.insert(at, 1, alphabet[random() % alphabet.size()]); break;
+      }
+      if (content.empty()) break;
+    }
+    check(content, name + " mutation " + std::to_string(round));
+  }
+}
+
+// Every *.json under $NARRALYTICA_WHISPER_FAST_DIR (for example the import benchmark's corpus,
+// bench/import/gen_corpus.py): skipped when unset.
+TEST(WhisperFast, DirectoryFromTheEnvironmentReadsAsTheDomReaderReadsIt) {
+  const char* dir = std::getenv("NARRALYTICA_WHISPER_FAST_DIR");
+  if (dir == nullptr) GTEST_SKIP() << "set NARRALYTICA_WHISPER_FAST_DIR to check a directory of files";
+  std::size_t files = 0, taken = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    ++files;
+    taken += check(bytes.str(), entry.path().string()) ? 1 : 0;
+  }
+  std::printf("%zu JSON files, %zu read by the fast path\n", files, taken);
+}
+
+}  // namespace
+}  // namespace narralytica::formats
