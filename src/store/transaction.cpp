@@ -1,5 +1,7 @@
 #include "store/transaction.hpp"
 
+#include <utility>
+
 #include "store/outbox.hpp"
 
 namespace narralytica::store {
@@ -69,6 +71,12 @@ Status Transaction::enter(const TenantScope& scope) {
     RETURN_IF_ERROR(lease_->execute_script(kLeaveSystemPostgres));
     generic_plans_ = false;
   }
+  if (std::exchange(first_scope_, false)) {
+    // As text, so that it travels with the connection's deferred BEGIN (one round trip). The id
+    // is an integer we format: nothing of a caller's reaches the SQL text.
+    return lease_->execute_script("SELECT set_config('narralytica.tenant_id', '" + std::to_string(scope.tenant_id()) +
+                                  "', true), set_config('narralytica.system', '', true)");
+  }
   ASSIGN_OR_RETURN(Statement * statement, prepare(kEnterTenantPostgres));
   statement->bind_text(1, std::to_string(scope.tenant_id()));
   auto result = statement->execute();
@@ -82,7 +90,13 @@ Status Transaction::enter(const SystemScope& scope) {
   mode_ = Mode::system;
   current_tenant_.reset();
   if (backend() != Backend::postgres) return ok_status();
-  ASSIGN_OR_RETURN(Statement * statement, prepare(generic ? kEnterSystemGenericPostgres : kEnterSystemPostgres));
+  const char* sql = generic ? kEnterSystemGenericPostgres : kEnterSystemPostgres;
+  if (std::exchange(first_scope_, false)) {
+    RETURN_IF_ERROR(lease_->execute_script(sql));  // with the deferred BEGIN, as for a tenant
+    generic_plans_ = generic_plans_ || generic;
+    return ok_status();
+  }
+  ASSIGN_OR_RETURN(Statement * statement, prepare(sql));
   auto result = statement->execute();
   if (!result.ok()) return std::move(result).error();
   generic_plans_ = generic_plans_ || generic;

@@ -74,10 +74,39 @@ std::string decode_bytea(std::string_view text) {
   return out;
 }
 
+// What a connection and its statements share.
+struct Session {
+  PGconn* conn = nullptr;
+  bool* statement_failed = nullptr;  // the connection's flag (Connection::statement_failed)
+  // BEGIN is not sent on its own: it goes with the transaction's first statement, which saves a
+  // round trip per transaction (the first statement is usually the scope's set_config, sent as
+  // text so the two travel together; a prepared statement sends BEGIN just before itself).
+  // PostgreSQL takes a transaction's snapshot at its first statement, not at BEGIN, so this
+  // changes nothing a transaction sees.
+  bool begin_pending = false;
+};
+
+Status exec_text(Session& session, const std::string& sql, std::string_view shown_sql) {
+  PgResult result(PQexec(session.conn, sql.c_str()));
+  const auto status = PQresultStatus(result.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    Error error = result_error(session.conn, result.get(), shown_sql);
+    if (PQtransactionStatus(session.conn) == PQTRANS_INERROR) *session.statement_failed = true;
+    return error;
+  }
+  return ok_status();
+}
+
+Status send_pending_begin(Session& session) {
+  if (!session.begin_pending) return ok_status();
+  session.begin_pending = false;
+  return exec_text(session, "BEGIN", "BEGIN");
+}
+
 class PostgresStatement final : public Statement {
  public:
-  PostgresStatement(PGconn* conn, std::string name, std::string sql, int parameter_count, bool* failed)
-      : conn_(conn), name_(std::move(name)), sql_(std::move(sql)), failed_(failed),
+  PostgresStatement(Session* session, std::string name, std::string sql, int parameter_count)
+      : session_(session), conn_(session->conn), name_(std::move(name)), sql_(std::move(sql)),
         values_(parameter_count), is_null_(parameter_count, true),
         formats_(parameter_count, 0) {}
 
@@ -96,6 +125,7 @@ class PostgresStatement final : public Statement {
 
   Result<bool> step() override {
     if (!result_) {
+      RETURN_IF_ERROR(send_pending_begin(*session_));
       const int n = static_cast<int>(values_.size());
       std::vector<const char*> values(n);
       std::vector<int> lengths(n);
@@ -109,7 +139,7 @@ class PostgresStatement final : public Statement {
       if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         Error error = result_error(conn_, result_.get(), sql_);
         result_.reset();
-        if (PQtransactionStatus(conn_) == PQTRANS_INERROR) *failed_ = true;
+        if (PQtransactionStatus(conn_) == PQTRANS_INERROR) *session_->statement_failed = true;
         return error;
       }
       rows_ = PQntuples(result_.get());
@@ -156,10 +186,10 @@ class PostgresStatement final : public Statement {
     formats_[k] = format;
   }
 
+  Session* session_;  // the connection's
   PGconn* conn_;
   std::string name_;
   std::string sql_;
-  bool* failed_;  // the connection's statement_failed_ flag
   std::vector<std::string> values_;
   std::vector<bool> is_null_;
   std::vector<int> formats_;
@@ -171,7 +201,10 @@ class PostgresStatement final : public Statement {
 
 class PostgresConnection final : public Connection {
  public:
-  explicit PostgresConnection(PGconn* conn) : conn_(conn) {}
+  explicit PostgresConnection(PGconn* conn) : conn_(conn) {
+    session_.conn = conn;
+    session_.statement_failed = &statement_failed_;
+  }
   ~PostgresConnection() override {
     statements_.clear();
     PQfinish(conn_);
@@ -193,8 +226,7 @@ class PostgresConnection final : public Connection {
     if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
       return result_error(conn_, result.get(), sql);
     }
-    auto statement = std::make_unique<PostgresStatement>(conn_, name, std::string(sql),
-                                                         count_parameters(sql), &statement_failed_);
+    auto statement = std::make_unique<PostgresStatement>(&session_, name, std::string(sql), count_parameters(sql));
     Statement* raw = statement.get();
     statements_.emplace(std::string(sql), std::move(statement));
     return raw;
@@ -202,12 +234,14 @@ class PostgresConnection final : public Connection {
 
   Status execute_script(std::string_view sql) override {
     for (const auto& statement : split_sql_script(sql)) {
-      PgResult result(PQexec(conn_, std::string(statement.text).c_str()));
-      const auto status = PQresultStatus(result.get());
-      if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-        Error error = result_error(conn_, result.get(), statement.text);
+      std::string text(statement.text);
+      if (session_.begin_pending) {
+        text.insert(0, "BEGIN;");  // one round trip for both (simple query protocol)
+        session_.begin_pending = false;
+      }
+      if (auto status = exec_text(session_, text, statement.text); !status.ok()) {
+        Error error = std::move(status).error();
         error.field = "line " + std::to_string(statement.line) + ": " + error.field;
-        if (PQtransactionStatus(conn_) == PQTRANS_INERROR) statement_failed_ = true;
         return error;
       }
     }
@@ -216,20 +250,33 @@ class PostgresConnection final : public Connection {
 
   Status begin(bool) override {
     statement_failed_ = false;
-    return execute_script("BEGIN");
+    session_.begin_pending = true;
+    return ok_status();
   }
-  Status commit() override { return execute_script("COMMIT"); }
+  Status commit() override {
+    if (session_.begin_pending) {  // nothing was sent: nothing to commit
+      session_.begin_pending = false;
+      return ok_status();
+    }
+    return execute_script("COMMIT");
+  }
   Status rollback() override {
     statement_failed_ = false;
+    if (session_.begin_pending) {
+      session_.begin_pending = false;
+      return ok_status();
+    }
     if (!in_transaction()) return ok_status();
     return execute_script("ROLLBACK");
   }
   bool in_transaction() const override {
-    return PQtransactionStatus(conn_) != PQTRANS_IDLE && PQtransactionStatus(conn_) != PQTRANS_UNKNOWN;
+    return session_.begin_pending ||
+           (PQtransactionStatus(conn_) != PQTRANS_IDLE && PQtransactionStatus(conn_) != PQTRANS_UNKNOWN);
   }
 
  private:
   PGconn* conn_;
+  Session session_;
   std::unordered_map<std::string, std::unique_ptr<PostgresStatement>> statements_;
 };
 
