@@ -75,7 +75,9 @@ struct Params {
  private:
   std::string push(Value v) {
     values.push_back(std::move(v));
-    return "$" + std::to_string(values.size());
+    std::string placeholder = "$";  // not "$" + to_string: GCC 12 -O2 warns falsely (-Wrestrict)
+    placeholder += std::to_string(values.size());
+    return placeholder;
   }
 };
 
@@ -121,7 +123,9 @@ Result<std::string> transcript_filter(Transaction& tx, const TenantScope& scope,
 }
 
 Status check_condition(const LayerCondition& c, std::size_t index) {
-  const std::string field = "where[" + std::to_string(index) + "]";
+  std::string field = "where[";  // built in steps: GCC 12 -O2 warns falsely (-Wrestrict) on "lit" + to_string
+  field += std::to_string(index);
+  field += ']';
   if (c.kind.empty() || c.kind.size() > 64) return make_error(ErrorCode::invalid_argument, "a layer kind is needed", field);
   if (c.field == LayerField::label && c.op != CompareOp::eq && c.op != CompareOp::ne) {
     return make_error(ErrorCode::invalid_argument, "a label is compared with = or !=", field);
@@ -171,7 +175,7 @@ Result<SegmentHitPage> LayerQuery::segments(Transaction& tx, const TenantScope& 
   if (search.where.empty()) return make_error(ErrorCode::invalid_argument, "at least one condition is needed", "where");
   if (search.where.size() > kLayerConditionsMax) {
     return make_error(ErrorCode::invalid_argument,
-                      "at most " + std::to_string(kLayerConditionsMax) + " conditions", "where");
+                      std::string("at most ") + std::to_string(kLayerConditionsMax) + " conditions", "where");
   }
   for (std::size_t i = 0; i < search.where.size(); ++i) RETURN_IF_ERROR(check_condition(search.where[i], i));
   RETURN_IF_ERROR(tx.enter(scope));
