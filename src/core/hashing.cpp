@@ -30,7 +30,10 @@ std::string sha256(std::string_view data) {
 
 Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
   if (!context_) throw std::bad_alloc();
-  require(EVP_DigestInit_ex(context_of(context_), EVP_sha256(), nullptr));
+  if (EVP_DigestInit_ex(context_of(context_), EVP_sha256(), nullptr) != 1) {
+    EVP_MD_CTX_free(context_of(context_));  // no destructor runs for a constructor that throws
+    throw std::bad_alloc();
+  }
 }
 
 Sha256::~Sha256() {
