@@ -96,13 +96,9 @@ void append_json_text(std::string& out, std::string_view value) {
 
 namespace {
 
-void append_int(std::string& out, std::int64_t value) {
-  char buffer[24];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  out.append(buffer, end);
-}
-
-void append_double(std::string& out, double value) {
+// The API's numbers in their shortest round-trip form (core's append_json_double writes all 17
+// digits, which stored data depends on).
+void append_shortest_double(std::string& out, double value) {
   if (!std::isfinite(value)) {
     out += "null";
     return;
@@ -128,11 +124,11 @@ void append_uuid(std::string& out, const Uuid& id) {
 
 void append_segment_json(std::string& out, const store::Segment& s) {
   out += "{\"ordinal\":";
-  append_int(out, s.ordinal);
+  append_json_int(out, s.ordinal);
   out += ",\"start_ms\":";
-  append_int(out, s.start_ms);
+  append_json_int(out, s.start_ms);
   out += ",\"end_ms\":";
-  append_int(out, s.end_ms);
+  append_json_int(out, s.end_ms);
   out += ",\"speaker_id\":";
   if (s.speaker_public_id) append_uuid(out, *s.speaker_public_id);
   else out += "null";
@@ -142,7 +138,7 @@ void append_segment_json(std::string& out, const store::Segment& s) {
   out += ",\"text\":";
   append_json_text(out, s.text);
   out += ",\"confidence\":";
-  if (s.confidence) append_double(out, *s.confidence);
+  if (s.confidence) append_shortest_double(out, *s.confidence);
   else out += "null";
   out += ",\"words\":";
   out += s.words_json ? std::string_view(*s.words_json) : std::string_view("null");

@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
 #include <cmath>
 #include <future>
 
@@ -146,29 +145,6 @@ Result<Video> resolve_video(Transaction& tx, const TenantScope& scope, const Imp
 
 }  // namespace
 
-namespace {
-
-void append_int(std::string& out, std::int64_t value) {
-  char buffer[24];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  out.append(buffer, end);
-}
-
-// As JsonObject::add(double) writes it ("%.17g", null when not finite), which stored word
-// timings and so transcript content hashes depend on; std::to_chars with a precision is
-// specified to print as printf does, without printf's cost.
-void append_double(std::string& out, double value) {
-  if (!std::isfinite(value)) {
-    out += "null";
-    return;
-  }
-  char buffer[32];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 17).ptr;
-  out.append(buffer, end);
-}
-
-}  // namespace
-
 // Written straight into one string (the same bytes as a JsonObject per word): this runs for
 // every word of every import.
 std::string encode_words(const std::vector<formats::Word>& words) {
@@ -182,12 +158,12 @@ std::string encode_words(const std::vector<formats::Word>& words) {
     out += "{\"w\":";
     append_json_string(out, w.text);
     out += ",\"s\":";
-    append_int(out, w.start_ms);
+    append_json_int(out, w.start_ms);
     out += ",\"e\":";
-    append_int(out, w.end_ms);
+    append_json_int(out, w.end_ms);
     if (w.confidence) {
       out += ",\"c\":";
-      append_double(out, *w.confidence);
+      append_json_double(out, *w.confidence);
     }
     if (w.interpolated) out += ",\"i\":true";
     if (!w.speaker_label.empty()) {

@@ -1,7 +1,7 @@
 #include "core/json_writer.hpp"
 
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace narralytica {
 
@@ -44,21 +44,30 @@ JsonObject& JsonObject::add(std::string_view k, std::string_view value) {
   return *this;
 }
 
+void append_json_int(std::string& out, std::int64_t value) {
+  char buffer[24];
+  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
+}
+
+void append_json_double(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  // std::to_chars with a precision is specified to print as printf does, without its cost.
+  char buffer[32];
+  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 17).ptr);
+}
+
 JsonObject& JsonObject::add(std::string_view k, std::int64_t value) {
   key(k);
-  text_ += std::to_string(value);
+  append_json_int(text_, value);
   return *this;
 }
 
 JsonObject& JsonObject::add(std::string_view k, double value) {
   key(k);
-  if (!std::isfinite(value)) {
-    text_ += "null";  // JSON has no NaN or infinity
-  } else {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
-    text_ += buffer;
-  }
+  append_json_double(text_, value);
   return *this;
 }
 

@@ -11,6 +11,10 @@ namespace narralytica {
 
 // Appends `value` to `out` as a JSON string literal, escaping as RFC 8259 requires.
 void append_json_string(std::string& out, std::string_view value);
+void append_json_int(std::string& out, std::int64_t value);
+// As "%.17g" prints it (enough digits to round-trip), or null when not finite: JSON has no NaN or
+// infinity. Stored word timings, and so transcript content hashes, depend on these exact bytes.
+void append_json_double(std::string& out, double value);
 
 class JsonObject {
  public:
