@@ -35,9 +35,16 @@ else
 fi
 
 eval "$("$SEED" "$DB" 1000)"
-"$BIN" --db "$DB" serve --listen 127.0.0.1:$PORT --threads "$THREADS" --quiet 2>"$WORK/server.err" &
-SERVER_PID=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+start_server() {  # extra serve flags
+  "$BIN" --db "$DB" serve --listen 127.0.0.1:$PORT --threads "$THREADS" --quiet "$@" 2>>"$WORK/server.err" &
+  SERVER_PID=$!
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+}
+stop_server() {
+  kill -TERM "$SERVER_PID" && wait "$SERVER_PID" || true
+  SERVER_PID=
+}
+start_server
 
 cat >"$WORK/patch.lua" <<LUA
 wrk.method = "PATCH"
@@ -71,3 +78,9 @@ run "GET video" -H "$AUTH" "$BASE/v1/videos/$VIDEO"
 run "GET 100 segments" -H "$AUTH" "$BASE/v1/transcripts/$TRANSCRIPT/segments?limit=100"
 run "PATCH video (small JSON)" -s "$WORK/patch.lua" "$BASE/v1/videos/$VIDEO"
 run healthz-again "$BASE/healthz"
+if [[ $BACKEND == sqlite ]]; then
+  # The same PATCH with one fsync per commit (the default before group commit), side by side.
+  stop_server
+  start_server --no-group-commit
+  run "PATCH, --no-group-commit" -s "$WORK/patch.lua" "$BASE/v1/videos/$VIDEO"
+fi

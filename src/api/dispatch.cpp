@@ -302,6 +302,8 @@ HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
     }
     return problem(who.error(), request);
   }
+  // The server sends the answer once what it rests on is durable, without holding this thread.
+  tx->defer_durability();
   const store::Principal& principal = who->principal;
   const std::int64_t tenant_id = who->access.tenant.id;
   call.principal = &principal;
@@ -407,6 +409,7 @@ Dispatched dispatch(ApiState& state, const HttpRequest& request) {
     return out;
   }
   out.response = run_tenant_route(state, route, call);
+  out.await_durability = true;
   return out;
 }
 

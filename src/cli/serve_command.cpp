@@ -24,6 +24,7 @@ struct ServeArgs {
   bool no_migrate = false;
   bool quiet = false;
   int workers = 0;
+  bool no_group_commit = false;
 };
 ServeArgs args;
 
@@ -53,6 +54,9 @@ int run_serve(const GlobalOptions& options) {
   database_options.url = options.db;
   // Every handling thread may hold a connection, plus one for a denied request's audit record.
   database_options.pool_size_max = args.threads + 2 + args.workers;
+  // Concurrent writers share fsyncs of SQLite's log; each answer still waits for its own
+  // change to be durable (store/group_sync.hpp).
+  database_options.group_commit = !args.no_group_commit;
   auto database = store::Database::open(database_options);
   if (!database.ok()) return report(database.error());
 
@@ -105,6 +109,9 @@ void add_serve_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
   serve->add_option("--workers", args.workers, "Also run N background job loops in this process (default 0)")
       ->check(CLI::Range(0, jobs::kWorkerConcurrencyMax));
   serve->add_flag("--quiet", args.quiet, "No request log on stdout");
+  serve->add_flag("--no-group-commit", args.no_group_commit,
+                  "SQLite: sync the log once per commit instead of once per group of concurrent commits "
+                  "(both wait for durability before answering)");
   serve->callback([&options, &exit_code] { exit_code = run_serve(options); });
 }
 

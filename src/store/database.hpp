@@ -133,6 +133,9 @@ class Connection {
   virtual Status commit() = 0;
   virtual Status rollback() = 0;
   virtual bool in_transaction() const = 0;
+  // Returns once the last commit() is durable. Only a group-committing database (see
+  // group_sync.hpp) returns from commit() earlier; elsewhere a commit is durable when it returns.
+  virtual Status await_durable() { return ok_status(); }
 
   // True when a statement failed since the transaction began. PostgreSQL aborts such a
   // transaction; SQLite would let it commit with the failed call's earlier writes, so commit()
@@ -144,6 +147,7 @@ class Connection {
 };
 
 class Database;
+class GroupSync;
 
 // RAII loan of a pooled connection: returned to the pool on destruction. Move-only.
 class ConnectionLease {
@@ -177,6 +181,11 @@ struct DatabaseOptions {
   int pool_size_max = 8;
   // How long acquire() waits for a free connection, and SQLite for a lock.
   std::chrono::milliseconds busy_timeout{10'000};
+  // SQLite file databases: many commits share one fsync of the write-ahead log instead of one
+  // fsync each (group_sync.hpp); a commit is still durable before Transaction::commit() returns.
+  // For a process with many concurrent writers (the HTTP server). Ignored by PostgreSQL, whose
+  // server groups commits itself, and by in-memory databases.
+  bool group_commit = false;
 };
 
 // A pool of connections to one database. Thread-safe.
@@ -198,6 +207,8 @@ class Database {
   // Connections currently open, and lent out; for /metrics.
   virtual int open_connections() const = 0;
   virtual int leased_connections() const = 0;
+  // The group committer when commits are grouped (DatabaseOptions::group_commit), else null.
+  virtual GroupSync* group_sync() { return nullptr; }
 
  protected:
   friend class ConnectionLease;

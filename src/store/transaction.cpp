@@ -131,7 +131,7 @@ Status Transaction::commit() {
   open_ = false;
   events_.clear();
   audits_.clear();
-  return ok_status();
+  return durability_deferred_ ? ok_status() : lease_->await_durable();
 }
 
 Status Transaction::rollback() {

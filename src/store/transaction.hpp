@@ -96,8 +96,13 @@ class Transaction {
   // Used to prove that a failure at that point leaves nothing behind.
   void set_before_commit(std::function<Status()> hook) { before_commit_ = std::move(hook); }
 
-  // Writes the outbox and commits. After a failure the transaction is rolled back.
+  // Writes the outbox and commits; returns once the commit is durable. After a failure the
+  // transaction is rolled back.
   Status commit();
+  // commit() returns as soon as the commit is written, before it is durable: the caller then
+  // owns the wait and must not acknowledge the change before Database::group_sync() reports
+  // it durable (the HTTP server holds the answer until then without blocking its thread).
+  void defer_durability() { durability_deferred_ = true; }
   Status rollback();
 
  private:
@@ -114,6 +119,7 @@ class Transaction {
   std::vector<AuditRecord> audits_;
   std::function<Status()> before_commit_;
   bool open_ = true;
+  bool durability_deferred_ = false;
 };
 
 }  // namespace narralytica::store

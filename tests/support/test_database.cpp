@@ -65,7 +65,7 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-std::unique_ptr<TestDatabase> TestDatabase::create(store::Backend backend, bool migrate) {
+std::unique_ptr<TestDatabase> TestDatabase::create(store::Backend backend, bool migrate, bool group_commit) {
   auto db = std::unique_ptr<TestDatabase>(new TestDatabase());
   db->backend_ = backend;
   if (backend == store::Backend::sqlite) {
@@ -87,15 +87,16 @@ std::unique_ptr<TestDatabase> TestDatabase::create(store::Backend backend, bool 
     store::MigrationRunner runner(*db->owner_, std::move(migrations).value());
     auto applied = runner.apply();
     if (!applied.ok()) throw std::runtime_error("migrations failed: " + applied.error().describe());
-    db->app_ = db->open(store::ConnectRole::application);
+    db->app_ = db->open(store::ConnectRole::application, group_commit);
   }
   return db;
 }
 
-std::unique_ptr<store::Database> TestDatabase::open(store::ConnectRole role) const {
+std::unique_ptr<store::Database> TestDatabase::open(store::ConnectRole role, bool group_commit) const {
   store::DatabaseOptions options;
   options.url = url_;
   options.role = role;
+  options.group_commit = group_commit;
   auto database = store::Database::open(options);
   if (!database.ok()) throw std::runtime_error("cannot open test database: " + database.error().describe());
   return std::move(database).value();
@@ -113,7 +114,7 @@ TestDatabase::~TestDatabase() {
   }
 }
 
-std::unique_ptr<TestDatabase> make_test_database(store::Backend backend, bool migrate) {
+std::unique_ptr<TestDatabase> make_test_database(store::Backend backend, bool migrate, bool group_commit) {
   if (backend == store::Backend::postgres && env("NARRALYTICA_TEST_PG_URL").empty()) {
     if (env("NARRALYTICA_TEST_REQUIRE_PG") == "1") {
       ADD_FAILURE() << "NARRALYTICA_TEST_PG_URL is not set but NARRALYTICA_TEST_REQUIRE_PG=1";
@@ -122,7 +123,7 @@ std::unique_ptr<TestDatabase> make_test_database(store::Backend backend, bool mi
     }
     return nullptr;
   }
-  return TestDatabase::create(backend, migrate);
+  return TestDatabase::create(backend, migrate, group_commit);
 }
 
 }  // namespace narralytica::testing

@@ -19,8 +19,9 @@ std::string backend_name(const ::testing::TestParamInfo<store::Backend>& info);
 
 class TestDatabase {
  public:
-  // Creates an empty database; `migrate` applies the embedded migrations.
-  static std::unique_ptr<TestDatabase> create(store::Backend backend, bool migrate = true);
+  // Creates an empty database; `migrate` applies the embedded migrations. `group_commit` opens
+  // app() the way `narralytica serve` does (DatabaseOptions::group_commit).
+  static std::unique_ptr<TestDatabase> create(store::Backend backend, bool migrate = true, bool group_commit = false);
   ~TestDatabase();
 
   store::Backend backend() const { return backend_; }
@@ -31,7 +32,7 @@ class TestDatabase {
   // Connections acting as the owner (migrations, raw checks).
   store::Database& owner() { return *owner_; }
   // Opens another independent pool on the same database.
-  std::unique_ptr<store::Database> open(store::ConnectRole role) const;
+  std::unique_ptr<store::Database> open(store::ConnectRole role, bool group_commit = false) const;
 
  private:
   store::Backend backend_ = store::Backend::sqlite;
@@ -43,7 +44,8 @@ class TestDatabase {
 };
 
 // Skips (or fails, in CI) when the backend is not available; returns nullptr then.
-std::unique_ptr<TestDatabase> make_test_database(store::Backend backend, bool migrate = true);
+std::unique_ptr<TestDatabase> make_test_database(store::Backend backend, bool migrate = true,
+                                                 bool group_commit = false);
 
 // A private temporary directory removed on destruction.
 class TempDir {

@@ -11,6 +11,9 @@ namespace narralytica::api {
 struct Dispatched {
   HttpResponse response;
   int route = -1;  // index in all_routes(), -1 when nothing matched
+  // The answer rests on tenant data read or written with its durability wait deferred: with
+  // group commit, send it only once every commit begun so far is durable (store/group_sync.hpp).
+  bool await_durability = false;
 };
 
 Dispatched dispatch(ApiState& state, const HttpRequest& request);

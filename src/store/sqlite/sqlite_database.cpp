@@ -1,12 +1,20 @@
 #include "store/sqlite/sqlite_database.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
+#include "store/group_sync.hpp"
 #include "store/pooled_database.hpp"
 
 namespace narralytica::store {
@@ -125,6 +133,9 @@ class SqliteStatement final : public Statement {
 class SqliteConnection final : public Connection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  // From now on, commits that write are numbered and made durable by `group_sync`.
+  void join_group_commit(GroupSync* group_sync) { group_sync_ = group_sync; }
+  sqlite3* handle() const { return db_; }
   ~SqliteConnection() override {
     statements_.clear();  // finalize before close
     for (sqlite3_stmt* stmt : control_) sqlite3_finalize(stmt);
@@ -188,7 +199,17 @@ class SqliteConnection final : public Connection {
     statement_failed_ = false;
     return control(write ? Control::begin_write : Control::begin_read);
   }
-  Status commit() override { return control(Control::commit); }
+  Status commit() override {
+    last_commit_ = 0;
+    // A transaction that wrote nothing has no log frames to make durable.
+    if (!group_sync_ || sqlite3_txn_state(db_, nullptr) != SQLITE_TXN_WRITE) return control(Control::commit);
+    const std::uint64_t sequence = group_sync_->commit_begun();
+    Status committed = control(Control::commit);
+    group_sync_->commit_ended(sequence);
+    if (committed.ok()) last_commit_ = sequence;
+    return committed;
+  }
+  Status await_durable() override { return last_commit_ ? group_sync_->wait(last_commit_) : ok_status(); }
   Status rollback() override {
     statement_failed_ = false;
     if (!in_transaction()) return ok_status();
@@ -233,14 +254,62 @@ class SqliteConnection final : public Connection {
   }
 
   sqlite3* db_;
+  GroupSync* group_sync_ = nullptr;  // set when the database groups commits
+  std::uint64_t last_commit_ = 0;    // the group commit number of the last commit that wrote
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
   sqlite3_stmt* control_[static_cast<std::size_t>(Control::count)] = {};
+};
+
+// The write-ahead log's file, opened for fdatasync by the group committer's thread. The log
+// lives as long as any connection is open (SQLite deletes it only when the last one closes), and
+// the pool keeps its connections open.
+class WalFile {
+ public:
+  static Result<WalFile> open(sqlite3* db) {
+    const char* database_path = sqlite3_db_filename(db, "main");
+    const std::string path = sqlite3_filename_wal(database_path);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return make_error(ErrorCode::unavailable, std::string("cannot open the write-ahead log: ") + std::strerror(errno),
+                        path);
+    }
+    WalFile wal(fd, path);
+    // SQLite may just have created the log: its directory entry must be durable too, once.
+    RETURN_IF_ERROR(sync_directory(std::filesystem::path(path).parent_path()));
+    return wal;
+  }
+  WalFile(WalFile&& other) noexcept : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+  WalFile& operator=(WalFile&&) = delete;
+  ~WalFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  Status sync() const {
+    if (::fdatasync(fd_) == 0) return ok_status();
+    return make_error(ErrorCode::unavailable, std::string("fdatasync failed: ") + std::strerror(errno), path_);
+  }
+
+ private:
+  WalFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  static Status sync_directory(const std::filesystem::path& directory) {
+    const std::string name = directory.empty() ? "." : directory.string();
+    const int fd = ::open(name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return make_error(ErrorCode::unavailable, std::string("cannot open: ") + std::strerror(errno), name);
+    const int rc = ::fsync(fd);
+    const int error = errno;
+    ::close(fd);
+    if (rc != 0) return make_error(ErrorCode::unavailable, std::string("fsync failed: ") + std::strerror(error), name);
+    return ok_status();
+  }
+  int fd_;
+  std::string path_;
 };
 
 class SqliteDatabase final : public PooledDatabase {
  public:
   using PooledDatabase::PooledDatabase;
   Backend backend() const override { return Backend::sqlite; }
+  GroupSync* group_sync() override { return group_sync_.get(); }
 
  protected:
   Result<std::unique_ptr<Connection>> open_connection() override {
@@ -258,10 +327,15 @@ class SqliteDatabase final : public PooledDatabase {
     auto connection = std::make_unique<SqliteConnection>(db);
     sqlite3_busy_timeout(db, static_cast<int>(options_.busy_timeout.count()));
     sqlite3_extended_result_codes(db, 1);
-    // WAL lets readers run beside the one writer; FULL makes every commit durable on disk.
+    // An in-memory database has no log to sync; it commits as before.
+    const char* file = sqlite3_db_filename(db, "main");
+    const bool grouped = options_.group_commit && file && *file != '\0';
+    // WAL lets readers run beside the one writer. FULL makes every commit durable on disk before
+    // COMMIT returns; with group commit COMMIT only writes the log (NORMAL) and the group's
+    // fdatasync makes it durable before anyone is told (group_sync.hpp).
     const std::string pragmas =
-        "PRAGMA journal_mode = WAL;"
-        "PRAGMA synchronous = FULL;"
+        std::string("PRAGMA journal_mode = WAL;") +
+        (grouped ? "PRAGMA synchronous = NORMAL;" : "PRAGMA synchronous = FULL;") +
         "PRAGMA foreign_keys = ON;"
         "PRAGMA cache_size = -65536;"
         "PRAGMA temp_store = MEMORY;";
@@ -276,10 +350,40 @@ class SqliteDatabase final : public PooledDatabase {
                         "SQLite database is read-only: check the file's and its directory's permissions",
                         options_.url);
     }
+    if (grouped) {
+      RETURN_IF_ERROR(start_group_commit(*connection));
+      connection->join_group_commit(group_sync_.get());
+    }
     return std::unique_ptr<Connection>(std::move(connection));
   }
 
   bool reusable(Connection&) const override { return true; }
+
+ private:
+  // Once, with the first connection (open_sqlite opens it before anyone else can).
+  Status start_group_commit(SqliteConnection& first) {
+    std::call_once(group_started_, [&] {
+      // Reading opens (and if need be creates) the write-ahead log.
+      if (auto read = first.execute_script("SELECT count(*) FROM sqlite_schema"); !read.ok()) {
+        group_error_ = std::move(read).error();
+        return;
+      }
+      auto wal = WalFile::open(first.handle());
+      if (!wal.ok()) {
+        group_error_ = std::move(wal).error();
+        return;
+      }
+      wal_.emplace(std::move(wal).value());
+      group_sync_ = std::make_unique<GroupSync>([wal = &*wal_] { return wal->sync(); });
+    });
+    if (group_error_) return *group_error_;
+    return ok_status();
+  }
+
+  std::once_flag group_started_;
+  std::optional<Error> group_error_;
+  std::optional<WalFile> wal_;               // outlives group_sync_, whose thread syncs it
+  std::unique_ptr<GroupSync> group_sync_;
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 // The embedded backend: SQLite 3 in WAL mode with foreign keys enforced, a busy timeout, and
-// full durability (synchronous=FULL: a commit survives power loss, not only a process crash).
+// full durability: a commit survives power loss, not only a process crash. Each commit syncs the
+// log itself (synchronous=FULL), or with DatabaseOptions::group_commit a shared fdatasync makes a
+// group of commits durable before any of them returns (group_sync.hpp).
 #pragma once
 
 #include <memory>

@@ -5,7 +5,7 @@
 namespace narralytica::testing {
 
 void ApiTest::SetUp() {
-  db_ = make_test_database(GetParam());
+  db_ = make_test_database(GetParam(), true, /*group_commit=*/true);  // as `narralytica serve` opens it
   if (!db_) return;
   app::AdminService admin(db_->app(), store::Principal::operator_cli("cli:test"));
   tenant_a_ = *admin.create_tenant("tenant-a", "Tenant A");

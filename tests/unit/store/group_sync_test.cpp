@@ -1,0 +1,234 @@
+// Group commit: one sync covers every commit ended before it, nothing is reported durable before
+// its sync, a failed sync is final, and a SQLite database opened with group_commit uses it.
+#include "store/group_sync.hpp"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/transaction.hpp"
+#include "support/test_database.hpp"
+
+namespace narralytica::store {
+namespace {
+
+// A sync that blocks until the test lets it finish, and counts what it was asked to do.
+class GatedSync {
+ public:
+  Status operator()() {
+    std::unique_lock lock(mutex_);
+    ++started_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return released_ >= started_; });
+    return result_;
+  }
+  void release_one() {
+    std::lock_guard lock(mutex_);
+    ++released_;
+    changed_.notify_all();
+  }
+  void release_all() {
+    std::lock_guard lock(mutex_);
+    released_ = 1'000'000;
+    changed_.notify_all();
+  }
+  void wait_started(int n) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return started_ >= n; });
+  }
+  void fail_with(Error error) {
+    std::lock_guard lock(mutex_);
+    result_ = std::move(error);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int started_ = 0;
+  int released_ = 0;
+  Status result_ = ok_status();
+};
+
+TEST(GroupSync, OneSyncCoversEveryCommitEndedBeforeIt) {
+  GatedSync gate;
+  GroupSync group([&] { return gate(); });
+  const auto first = group.commit_begun();
+  group.commit_ended(first);
+  gate.wait_started(1);  // the first sync runs, covering commit 1 only
+  std::vector<std::uint64_t> later;
+  for (int i = 0; i < 50; ++i) {
+    later.push_back(group.commit_begun());
+    group.commit_ended(later.back());
+  }
+  EXPECT_FALSE(group.durable(first));
+  EXPECT_FALSE(group.durable(later.back()));
+  gate.release_one();
+  ASSERT_TRUE(group.wait(first).ok());
+  EXPECT_FALSE(group.durable(later.back())) << "commits ended during a sync need the next one";
+  gate.release_one();
+  ASSERT_TRUE(group.wait(later.back()).ok());
+  EXPECT_EQ(group.syncs(), 2u) << "fifty commits written during one sync share the next";
+  gate.release_all();
+}
+
+TEST(GroupSync, WhenDurableRunsAfterTheSyncOrAtOnce) {
+  GatedSync gate;
+  GroupSync group([&] { return gate(); });
+  const auto sequence = group.commit_begun();
+  std::mutex mutex;
+  std::condition_variable called;
+  std::optional<bool> outcome;
+  group.when_durable(sequence, [&](const Status& durable) {
+    std::lock_guard lock(mutex);
+    outcome = durable.ok();
+    called.notify_all();
+  });
+  group.commit_ended(sequence);
+  gate.wait_started(1);
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_FALSE(outcome.has_value()) << "told before its sync finished";
+  }
+  gate.release_one();
+  {
+    std::unique_lock lock(mutex);
+    called.wait(lock, [&] { return outcome.has_value(); });
+    EXPECT_TRUE(*outcome);
+  }
+  bool at_once = false;
+  group.when_durable(sequence, [&](const Status& durable) { at_once = durable.ok(); });
+  EXPECT_TRUE(at_once) << "an already durable commit is reported on the caller's thread";
+  gate.release_all();
+}
+
+TEST(GroupSync, AFailedSyncIsFinal) {
+  GatedSync gate;
+  gate.fail_with(make_error(ErrorCode::internal, "fdatasync failed: Input/output error", "/db-wal"));
+  gate.release_all();
+  GroupSync group([&] { return gate(); });
+  const auto first = group.commit_begun();
+  group.commit_ended(first);
+  auto waited = group.wait(first);
+  ASSERT_FALSE(waited.ok());
+  EXPECT_EQ(waited.error().code, ErrorCode::unavailable);
+  EXPECT_NE(waited.error().message.find("Input/output error"), std::string::npos) << waited.error().describe();
+  EXPECT_NE(waited.error().message.find("restart"), std::string::npos);
+  // Later commits are not reported durable either, though nothing syncs them again.
+  const auto second = group.commit_begun();
+  group.commit_ended(second);
+  EXPECT_FALSE(group.wait(second).ok());
+  bool reported_ok = true;
+  group.when_durable(second, [&](const Status& durable) { reported_ok = durable.ok(); });
+  EXPECT_FALSE(reported_ok);
+}
+
+TEST(GroupSync, ClosingSyncsWhatIsPending) {
+  std::atomic<int> syncs{0};
+  bool durable = false;
+  {
+    GroupSync group([&] {
+      ++syncs;
+      return ok_status();
+    });
+    const auto sequence = group.commit_begun();
+    group.when_durable(sequence, [&](const Status& s) { durable = s.ok(); });
+    group.commit_ended(sequence);
+  }
+  EXPECT_TRUE(durable);
+  EXPECT_GE(syncs.load(), 1);
+}
+
+std::int64_t synchronous_setting(Database& database) {
+  auto lease = database.acquire();
+  EXPECT_TRUE(lease.ok());
+  auto statement = (*lease)->prepare("PRAGMA synchronous");
+  EXPECT_TRUE(statement.ok());
+  auto row = (*statement)->step();
+  EXPECT_TRUE(row.ok() && *row);
+  const std::int64_t value = (*statement)->column_int64(0);
+  (*statement)->reset();
+  return value;
+}
+
+TEST(GroupCommitSqlite, CommitsReturnDurableAndShareSyncs) {
+  auto test_db = testing::make_test_database(Backend::sqlite, true, /*group_commit=*/true);
+  ASSERT_TRUE(test_db);
+  {
+    auto lease = test_db->owner().acquire();
+    ASSERT_TRUE(lease.ok());
+    ASSERT_TRUE((*lease)->execute_script("CREATE TABLE schema_probe (id INTEGER PRIMARY KEY, name TEXT NOT NULL)").ok());
+  }
+  Database& database = test_db->app();
+  ASSERT_NE(database.group_sync(), nullptr);
+  EXPECT_EQ(synchronous_setting(database), 1) << "NORMAL: the group's fdatasync makes commits durable";
+  EXPECT_EQ(database.group_sync()->syncs(), 0u);
+
+  constexpr int kThreads = 4;
+  constexpr int kCommits = 100;
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kCommits; ++i) {
+        auto tx = Transaction::begin(database, TxMode::write);
+        if (!tx.ok()) {
+          ++failures;
+          continue;
+        }
+        auto insert = tx->prepare("INSERT INTO schema_probe (name) VALUES ($1)");
+        if (!insert.ok()) {
+          ++failures;
+          continue;
+        }
+        std::string name = "w";
+        name += std::to_string(t);
+        name += '-';
+        name += std::to_string(i);
+        (*insert)->bind_text(1, name);
+        if (!(*insert)->execute().ok()) {
+          ++failures;
+          continue;
+        }
+        // This commit's number is above every number begun before it; once commit() returns,
+        // it and all below it are durable.
+        const std::uint64_t below = database.group_sync()->begun();
+        if (!tx->commit().ok() || !database.group_sync()->durable(below + 1)) ++failures;
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  EXPECT_EQ(failures.load(), 0);
+  GroupSync& group = *database.group_sync();
+  EXPECT_EQ(group.begun(), static_cast<std::uint64_t>(kThreads * kCommits));
+  EXPECT_TRUE(group.durable(group.begun()));
+  EXPECT_GE(group.syncs(), 1u);
+  EXPECT_LE(group.syncs(), group.begun());
+
+  // A read commits nothing to sync.
+  const auto before = group.begun();
+  auto reader = Transaction::begin(database, TxMode::read);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE(reader->commit().ok());
+  EXPECT_EQ(group.begun(), before);
+
+  // Other pools on the same file keep syncing every commit themselves.
+  auto plain = test_db->open(ConnectRole::application);
+  EXPECT_EQ(plain->group_sync(), nullptr);
+  EXPECT_EQ(synchronous_setting(*plain), 2) << "FULL";
+}
+
+TEST(GroupCommitSqlite, InMemoryDatabasesCommitAsBefore) {
+  DatabaseOptions options;
+  options.url = ":memory:";
+  options.group_commit = true;
+  options.pool_size_max = 1;
+  auto database = Database::open(options);
+  ASSERT_TRUE(database.ok()) << database.error().describe();
+  EXPECT_EQ((*database)->group_sync(), nullptr);
+}
+
+}  // namespace
+}  // namespace narralytica::store
