@@ -1,13 +1,8 @@
 #include "store/sqlite/sqlite_database.hpp"
 
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -16,6 +11,7 @@
 
 #include "store/group_sync.hpp"
 #include "store/pooled_database.hpp"
+#include "store/sqlite/wal_file.hpp"
 
 namespace narralytica::store {
 namespace {
@@ -260,51 +256,6 @@ class SqliteConnection final : public Connection {
   sqlite3_stmt* control_[static_cast<std::size_t>(Control::count)] = {};
 };
 
-// The write-ahead log's file, opened for fdatasync by the group committer's thread. The log
-// lives as long as any connection is open (SQLite deletes it only when the last one closes), and
-// the pool keeps its connections open.
-class WalFile {
- public:
-  static Result<WalFile> open(sqlite3* db) {
-    const char* database_path = sqlite3_db_filename(db, "main");
-    const std::string path = sqlite3_filename_wal(database_path);
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      return make_error(ErrorCode::unavailable, std::string("cannot open the write-ahead log: ") + std::strerror(errno),
-                        path);
-    }
-    WalFile wal(fd, path);
-    // SQLite may just have created the log: its directory entry must be durable too, once.
-    RETURN_IF_ERROR(sync_directory(std::filesystem::path(path).parent_path()));
-    return wal;
-  }
-  WalFile(WalFile&& other) noexcept : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
-  WalFile& operator=(WalFile&&) = delete;
-  ~WalFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  Status sync() const {
-    if (::fdatasync(fd_) == 0) return ok_status();
-    return make_error(ErrorCode::unavailable, std::string("fdatasync failed: ") + std::strerror(errno), path_);
-  }
-
- private:
-  WalFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  static Status sync_directory(const std::filesystem::path& directory) {
-    const std::string name = directory.empty() ? "." : directory.string();
-    const int fd = ::open(name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return make_error(ErrorCode::unavailable, std::string("cannot open: ") + std::strerror(errno), name);
-    const int rc = ::fsync(fd);
-    const int error = errno;
-    ::close(fd);
-    if (rc != 0) return make_error(ErrorCode::unavailable, std::string("fsync failed: ") + std::strerror(error), name);
-    return ok_status();
-  }
-  int fd_;
-  std::string path_;
-};
-
 class SqliteDatabase final : public PooledDatabase {
  public:
   using PooledDatabase::PooledDatabase;
@@ -382,7 +333,7 @@ class SqliteDatabase final : public PooledDatabase {
 
   std::once_flag group_started_;
   std::optional<Error> group_error_;
-  std::optional<WalFile> wal_;               // outlives group_sync_, whose thread syncs it
+  std::optional<WalFile> wal_;  // outlives group_sync_, whose thread syncs it
   std::unique_ptr<GroupSync> group_sync_;
 };
 
