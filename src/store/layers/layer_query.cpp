@@ -195,7 +195,16 @@ Result<SegmentHitPage> LayerQuery::segments(Transaction& tx, const TenantScope& 
   sql += transcripts;
   if (search.speaker) {
     ASSIGN_OR_RETURN(std::int64_t id, resolve_id(tx, scope, "speakers", *search.speaker, "speaker", "speaker"));
-    sql += " AND s.speaker_id = " + params.add_int(id);
+    const std::string speaker = params.add_int(id);
+    // segments has no speaker index (decision 0010): the speaker's transcripts make the segment key
+    // (tenant_id, transcript_id) an index search, one transcript at a time.
+    sql += " AND s.speaker_id = ";
+    sql += speaker;
+    sql += " AND s.transcript_id IN (SELECT ts.transcript_id FROM transcript_speakers ts WHERE ts.tenant_id = ";
+    sql += tenant;
+    sql += " AND ts.speaker_id = ";
+    sql += speaker;
+    sql += ')';
   }
   if (search.from_ms) sql += " AND s.end_ms > " + params.add_int(*search.from_ms);
   if (search.to_ms) sql += " AND s.start_ms < " + params.add_int(*search.to_ms);

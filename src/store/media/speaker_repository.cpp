@@ -19,8 +19,19 @@ constexpr const char* kSelectPerson =
     "SELECT id, public_id FROM speakers WHERE tenant_id = $1 AND video_id IS NULL AND label = $2";
 constexpr const char* kSetIdentity =
     "UPDATE speakers SET identity_speaker_id = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2";
+// A merge moves segments transcript by transcript (decision 0010): segments have no speaker index,
+// so the UPDATE reaches them through the primary key's prefix (tenant_id, transcript_id) for the
+// transcripts transcript_speakers lists for the merged speaker. The target speaker joins those
+// transcripts first (the segments' new key must exist), the merged one leaves them after.
+constexpr const char* kAddTargetToTranscripts =
+    "INSERT INTO transcript_speakers (tenant_id, transcript_id, speaker_id) "
+    "SELECT tenant_id, transcript_id, $3 FROM transcript_speakers WHERE tenant_id = $1 AND speaker_id = $2 "
+    "ON CONFLICT (tenant_id, transcript_id, speaker_id) DO NOTHING";
 constexpr const char* kMoveSegments =
-    "UPDATE segments SET speaker_id = $3, updated_at = $4 WHERE tenant_id = $1 AND speaker_id = $2";
+    "UPDATE segments SET speaker_id = $3, updated_at = $4 WHERE tenant_id = $1 AND transcript_id IN "
+    "(SELECT transcript_id FROM transcript_speakers WHERE tenant_id = $1 AND speaker_id = $2) AND speaker_id = $2";
+constexpr const char* kRemoveFromTranscripts =
+    "DELETE FROM transcript_speakers WHERE tenant_id = $1 AND speaker_id = $2";
 constexpr const char* kDeleteSpeaker = "DELETE FROM speakers WHERE tenant_id = $1 AND id = $2";
 
 struct Row {
@@ -109,16 +120,23 @@ Result<Speaker> SpeakerRepository::merge(Transaction& tx, const TenantScope& sco
   if (!from.video_id || from.video_id != into.video_id) {
     return make_error(ErrorCode::invalid_argument, "only two speakers of the same video can be merged", "into");
   }
+  ASSIGN_OR_RETURN(Statement * join, tx.prepare(kAddTargetToTranscripts));
+  join->bind_int64(1, scope.tenant_id());
+  join->bind_int64(2, from.speaker.id);
+  join->bind_int64(3, into.speaker.id);
+  RETURN_IF_ERROR(join->execute());
   ASSIGN_OR_RETURN(Statement * move, tx.prepare(kMoveSegments));
   move->bind_int64(1, scope.tenant_id());
   move->bind_int64(2, from.speaker.id);
   move->bind_int64(3, into.speaker.id);
   move->bind_int64(4, tx.now_us());
   ASSIGN_OR_RETURN(std::int64_t moved, move->execute());
-  ASSIGN_OR_RETURN(Statement * remove, tx.prepare(kDeleteSpeaker));
-  remove->bind_int64(1, scope.tenant_id());
-  remove->bind_int64(2, from.speaker.id);
-  RETURN_IF_ERROR(remove->execute());
+  for (const char* sql : {kRemoveFromTranscripts, kDeleteSpeaker}) {
+    ASSIGN_OR_RETURN(Statement * remove, tx.prepare(sql));
+    remove->bind_int64(1, scope.tenant_id());
+    remove->bind_int64(2, from.speaker.id);
+    RETURN_IF_ERROR(remove->execute());
+  }
   tx.record_change(scope, "speaker.merged", "speaker", into.speaker.public_id,
                    JsonObject().add("merged", from.speaker.public_id.to_string())
                        .add("label", from.speaker.label).add("segments_moved", moved).str());

@@ -91,6 +91,19 @@ std::string segment_insert_sql(int rows) {
   return sql;
 }
 
+// "INSERT INTO transcript_speakers ... VALUES ($1,$2,$3), ($1,$2,$4), ..." for `rows` speakers of
+// one transcript ($1 tenant, $2 transcript).
+std::string transcript_speakers_insert_sql(int rows) {
+  std::string sql = "INSERT INTO transcript_speakers (tenant_id, transcript_id, speaker_id) VALUES ";
+  for (int r = 0; r < rows; ++r) {
+    if (r) sql += ',';
+    sql += "($1,$2,$";
+    sql += std::to_string(3 + r);
+    sql += ')';
+  }
+  return sql;
+}
+
 const std::string& batch_insert_sql() {
   static const std::string sql = segment_insert_sql(kSegmentBatchRows);
   return sql;
@@ -199,6 +212,27 @@ void bind_segment(Statement& s, int first, std::int64_t ordinal, const SegmentDr
   s.bind_text(first + 4, segment.text);
   s.bind_optional_double(first + 5, segment.confidence);
   if (segment.words_json.empty()) s.bind_null(first + 6); else s.bind_json(first + 6, segment.words_json);
+}
+
+// The transcript's speakers, before its segments: each segment's speaker key refers to its own
+// transcript's row (decision 0010). Up to kSegmentBatchRows per statement, usually one statement.
+Status insert_transcript_speakers(Transaction& tx, const TenantScope& scope, std::int64_t transcript_id,
+                                  const std::map<std::string, std::int64_t>& speakers) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(speakers.size());
+  for (const auto& [label, id] : speakers) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (std::size_t next = 0; next < ids.size();) {
+    const std::size_t rows = std::min(ids.size() - next, static_cast<std::size_t>(kSegmentBatchRows));
+    ASSIGN_OR_RETURN(Statement * s, tx.prepare(transcript_speakers_insert_sql(static_cast<int>(rows))));
+    s->bind_int64(1, scope.tenant_id());
+    s->bind_int64(2, transcript_id);
+    for (std::size_t r = 0; r < rows; ++r) s->bind_int64(3 + static_cast<int>(r), ids[next + r]);
+    RETURN_IF_ERROR(s->execute());
+    next += rows;
+  }
+  return ok_status();
 }
 
 Status insert_segments(Transaction& tx, const TenantScope& scope, std::int64_t transcript_id,
@@ -312,6 +346,7 @@ Result<TranscriptWrite> TranscriptRepository::create(Transaction& tx, const Tena
   if (!inserted) return make_error(ErrorCode::internal, "transcript insert returned no id");
   t.id = insert->column_int64(0);
   insert->reset();
+  RETURN_IF_ERROR(insert_transcript_speakers(tx, scope, t.id, speakers));
   RETURN_IF_ERROR(insert_segments(tx, scope, t.id, draft, speakers));
   tx.record_change(scope, "transcript.created", "transcript", t.public_id,
                    JsonObject().add("video", video.public_id.to_string()).add("language", t.language)

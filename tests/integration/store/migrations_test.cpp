@@ -123,6 +123,98 @@ TEST_P(MigrationsTest, ConcurrentRunnersApplyEachMigrationOnce) {
   EXPECT_EQ((*s)->column_int64(0), static_cast<std::int64_t>(migrations.size()));
 }
 
+// Runs `sql` as the owner after replacing {uuid} and {hash} with fresh values of the backend's type.
+Status run_raw(store::Database& db, std::string sql) {
+  const bool sqlite = db.backend() == Backend::sqlite;
+  auto replace = [&](const std::string& key, const std::string& value) {
+    for (auto pos = sql.find(key); pos != std::string::npos; pos = sql.find(key)) sql.replace(pos, key.size(), value);
+  };
+  replace("{uuid}", sqlite ? "randomblob(16)" : "gen_random_uuid()");
+  replace("{hash}", sqlite ? "randomblob(32)" : "decode(md5(random()::text) || md5(random()::text), 'hex')");
+  auto lease = db.acquire();
+  return (*lease)->execute_script(sql);
+}
+
+std::int64_t count_where(store::Database& db, const std::string& sql) {
+  auto lease = db.acquire();
+  auto s = (*lease)->prepare(sql);
+  EXPECT_TRUE(s.ok()) << s.error().describe();
+  EXPECT_TRUE(*(*s)->step());
+  const std::int64_t n = (*s)->column_int64(0);
+  (*s)->reset();
+  return n;
+}
+
+// 0008 (decision 0010) over a database that already has segments: transcript_speakers is filled
+// with exactly the speakers each transcript's segments use, every segment survives unchanged, the
+// old speaker index is gone and the new key is enforced.
+TEST_P(MigrationsTest, TranscriptSpeakersAreBackfilledFromExistingSegments) {
+  NARRALYTICA_TEST_DB(db, GetParam(), /*migrate=*/false);
+  const auto migrations = load(store::embedded_migrations(GetParam()));
+  std::vector<store::Migration> before;
+  for (const auto& m : migrations) {
+    if (m.version < 8) before.push_back(m);
+  }
+  ASSERT_EQ(before.size(), 7u);
+  ASSERT_TRUE(MigrationRunner(db->owner(), before).apply().ok());
+  const char* setup = R"(
+INSERT INTO tenants (public_id, slug, name, created_at, updated_at) VALUES ({uuid}, 'm8', 'M8', 1, 1);
+INSERT INTO videos (public_id, tenant_id, title, created_at, updated_at)
+  SELECT {uuid}, id, 'v', 1, 1 FROM tenants WHERE slug = 'm8';
+INSERT INTO speakers (public_id, tenant_id, video_id, label, created_at, updated_at)
+  SELECT {uuid}, tenant_id, id, 'S0', 1, 1 FROM videos;
+INSERT INTO speakers (public_id, tenant_id, video_id, label, created_at, updated_at)
+  SELECT {uuid}, tenant_id, id, 'S1', 1, 1 FROM videos;
+INSERT INTO speakers (public_id, tenant_id, video_id, label, created_at, updated_at)
+  SELECT {uuid}, tenant_id, id, 'S2', 1, 1 FROM videos;
+INSERT INTO transcripts (public_id, tenant_id, video_id, language, revision, origin, content_hash, created_at, updated_at)
+  SELECT {uuid}, tenant_id, id, 'en', 1, 'asr', {hash}, 1, 1 FROM videos;
+INSERT INTO transcripts (public_id, tenant_id, video_id, language, revision, origin, content_hash, created_at, updated_at)
+  SELECT {uuid}, tenant_id, id, 'fr', 1, 'asr', {hash}, 1, 1 FROM videos;
+INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, speaker_id, text, created_at, updated_at)
+  SELECT t.tenant_id, t.id, o.n, o.n * 10, o.n * 10 + 5, s.id, 'text', 1, 1
+  FROM transcripts t
+  JOIN (SELECT 0 AS n, 'S0' AS label UNION ALL SELECT 1, 'S1' UNION ALL SELECT 2, 'S0' UNION ALL SELECT 3, NULL) o
+    ON t.language = 'en'
+  LEFT JOIN speakers s ON s.tenant_id = t.tenant_id AND s.video_id = t.video_id AND s.label = o.label;
+INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, speaker_id, text, created_at, updated_at)
+  SELECT t.tenant_id, t.id, 0, 0, 5, s.id, 'text', 1, 1
+  FROM transcripts t JOIN speakers s ON s.tenant_id = t.tenant_id AND s.video_id = t.video_id AND s.label = 'S1'
+  WHERE t.language = 'fr';
+)";
+  const auto filled = run_raw(db->owner(), setup);
+  ASSERT_TRUE(filled.ok()) << filled.error().describe();
+
+  auto applied = MigrationRunner(db->owner(), migrations).apply();
+  ASSERT_TRUE(applied.ok()) << applied.error().describe();
+  EXPECT_EQ(*applied, std::vector<int>{8});
+
+  auto pairs = [&](const std::string& table) {
+    return count_where(db->owner(), "SELECT count(*) FROM (SELECT DISTINCT t.language, s.label FROM " + table +
+                                        " x JOIN transcripts t ON t.id = x.transcript_id JOIN speakers s ON s.id = "
+                                        "x.speaker_id) p");
+  };
+  EXPECT_EQ(count_where(db->owner(), "SELECT count(*) FROM transcript_speakers"), 3);  // en: S0, S1; fr: S1
+  EXPECT_EQ(pairs("transcript_speakers"), 3);
+  EXPECT_EQ(pairs("segments"), 3);
+  EXPECT_EQ(count_where(db->owner(),
+                        "SELECT count(*) FROM transcript_speakers ts JOIN speakers s ON s.id = ts.speaker_id "
+                        "WHERE s.label = 'S2'"),
+            0);
+  EXPECT_EQ(count_where(db->owner(), "SELECT count(*) FROM segments"), 5);
+  EXPECT_EQ(count_where(db->owner(), "SELECT count(*) FROM segments WHERE speaker_id IS NULL AND ordinal = 3"), 1);
+  EXPECT_EQ(count_where(db->owner(), GetParam() == Backend::sqlite
+                                         ? "SELECT count(*) FROM sqlite_master WHERE name = 'segments_speaker'"
+                                         : "SELECT count(*) FROM pg_indexes WHERE indexname = 'segments_speaker'"),
+            0);
+  // The fr transcript does not list S0: a segment of S0 there is refused.
+  EXPECT_FALSE(run_raw(db->owner(),
+                       "INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, speaker_id, text, "
+                       "created_at, updated_at) SELECT t.tenant_id, t.id, 9, 0, 5, s.id, 'x', 1, 1 FROM transcripts t "
+                       "JOIN speakers s ON s.video_id = t.video_id AND s.label = 'S0' WHERE t.language = 'fr'")
+                   .ok());
+}
+
 TEST(MigrationFiles, MisnamedFileIsRefused) {
   const EmbeddedFile files[] = {{"create_things.sql", "SELECT 1"}};
   auto loaded = store::load_migrations(files);
