@@ -126,6 +126,12 @@ class Connection {
   // failure the error's field names the statement that failed.
   virtual Status execute_script(std::string_view sql) = 0;
 
+  // Runs one statement without parameters whose only effect is on the statements after it in
+  // the transaction (a set_config), possibly later: PostgreSQL sends it in one round trip with
+  // the next statement, and drops it when nothing follows before the transaction ends. Its
+  // failure is reported by that next statement.
+  virtual Status defer_script(std::string_view sql) { return execute_script(sql); }
+
   // Transaction control; prefer the RAII Transaction in transaction.hpp.
   // `write` takes the write lock up front on SQLite (BEGIN IMMEDIATE), which avoids the
   // deadlock of two readers upgrading at once.

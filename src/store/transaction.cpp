@@ -7,8 +7,6 @@
 namespace narralytica::store {
 namespace {
 
-constexpr const char* kEnterTenantPostgres =
-    "SELECT set_config('narralytica.tenant_id', $1, true), set_config('narralytica.system', '', true)";
 constexpr const char* kEnterSystemPostgres =
     "SELECT set_config('narralytica.tenant_id', '', true), set_config('narralytica.system', 'on', true)";
 // The job queue runs a few fixed-shape statements thousands of times a second. PostgreSQL
@@ -62,26 +60,22 @@ Transaction::~Transaction() {
   if (open_ && lease_) (void)lease_->rollback();
 }
 
+// Scope entries are deferred: on PostgreSQL they travel with the next statement (one round trip
+// for both), and with BEGIN when they come first. The tenant id is an integer we format: nothing
+// of a caller's reaches the SQL text.
 Status Transaction::enter(const TenantScope& scope) {
   if (mode_ == Mode::tenant && current_tenant_ == scope.tenant_id()) return ok_status();
   mode_ = Mode::tenant;
   current_tenant_ = scope.tenant_id();
   if (backend() != Backend::postgres) return ok_status();
   if (generic_plans_) {
-    RETURN_IF_ERROR(lease_->execute_script(kLeaveSystemPostgres));
+    RETURN_IF_ERROR(lease_->defer_script(kLeaveSystemPostgres));
     generic_plans_ = false;
   }
-  if (std::exchange(first_scope_, false)) {
-    // As text, so that it travels with the connection's deferred BEGIN (one round trip). The id
-    // is an integer we format: nothing of a caller's reaches the SQL text.
-    return lease_->execute_script("SELECT set_config('narralytica.tenant_id', '" + std::to_string(scope.tenant_id()) +
-                                  "', true), set_config('narralytica.system', '', true)");
-  }
-  ASSIGN_OR_RETURN(Statement * statement, prepare(kEnterTenantPostgres));
-  statement->bind_text(1, std::to_string(scope.tenant_id()));
-  auto result = statement->execute();
-  if (!result.ok()) return std::move(result).error();
-  return ok_status();
+  std::string sql = "SELECT set_config('narralytica.tenant_id', '";
+  sql += std::to_string(scope.tenant_id());
+  sql += "', true), set_config('narralytica.system', '', true)";
+  return lease_->defer_script(sql);
 }
 
 Status Transaction::enter(const SystemScope& scope) {
@@ -90,15 +84,7 @@ Status Transaction::enter(const SystemScope& scope) {
   mode_ = Mode::system;
   current_tenant_.reset();
   if (backend() != Backend::postgres) return ok_status();
-  const char* sql = generic ? kEnterSystemGenericPostgres : kEnterSystemPostgres;
-  if (std::exchange(first_scope_, false)) {
-    RETURN_IF_ERROR(lease_->execute_script(sql));  // with the deferred BEGIN, as for a tenant
-    generic_plans_ = generic_plans_ || generic;
-    return ok_status();
-  }
-  ASSIGN_OR_RETURN(Statement * statement, prepare(sql));
-  auto result = statement->execute();
-  if (!result.ok()) return std::move(result).error();
+  RETURN_IF_ERROR(lease_->defer_script(generic ? kEnterSystemGenericPostgres : kEnterSystemPostgres));
   generic_plans_ = generic_plans_ || generic;
   return ok_status();
 }

@@ -113,7 +113,6 @@ class Transaction {
   enum class Mode { none, tenant, system };
   Mode mode_ = Mode::none;
   bool generic_plans_ = false;  // plan_cache_mode = force_generic_plan is set in this transaction
-  bool first_scope_ = true;     // no scope entered yet: the entry can travel with a deferred BEGIN
   std::optional<std::int64_t> current_tenant_;
   std::vector<EventRecord> events_;
   std::vector<AuditRecord> audits_;

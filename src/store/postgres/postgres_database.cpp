@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -84,23 +85,94 @@ struct Session {
   // PostgreSQL takes a transaction's snapshot at its first statement, not at BEGIN, so this
   // changes nothing a transaction sees.
   bool begin_pending = false;
+  // Statements that only set up what follows (Connection::defer_script: the scope's set_config),
+  // sent in one pipeline with the next statement instead of in a round trip of their own.
+  std::vector<std::string> deferred;
+
+  bool has_pending() const { return begin_pending || !deferred.empty(); }
+  // The pending statements as text to put before a simple query (one round trip for all).
+  std::string take_pending_text() {
+    std::string text = begin_pending ? "BEGIN;" : "";
+    for (const std::string& statement : deferred) {
+      text += statement;
+      text += ';';
+    }
+    begin_pending = false;
+    deferred.clear();
+    return text;
+  }
+  void drop_pending() {
+    begin_pending = false;
+    deferred.clear();
+  }
 };
+
+void mark_failed_transaction(Session& session);
 
 Status exec_text(Session& session, const std::string& sql, std::string_view shown_sql) {
   PgResult result(PQexec(session.conn, sql.c_str()));
   const auto status = PQresultStatus(result.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     Error error = result_error(session.conn, result.get(), shown_sql);
-    if (PQtransactionStatus(session.conn) == PQTRANS_INERROR) *session.statement_failed = true;
+    mark_failed_transaction(session);
     return error;
   }
   return ok_status();
 }
 
-Status send_pending_begin(Session& session) {
-  if (!session.begin_pending) return ok_status();
-  session.begin_pending = false;
-  return exec_text(session, "BEGIN", "BEGIN");
+void mark_failed_transaction(Session& session) {
+  if (PQtransactionStatus(session.conn) == PQTRANS_INERROR) *session.statement_failed = true;
+}
+
+// Runs the pending BEGIN and deferred statements, then the prepared statement `name`, in one
+// pipeline (one round trip), and returns the prepared statement's result. The first failure is
+// returned, naming its SQL; PostgreSQL skips what follows a failure until the pipeline's sync.
+Result<PgResult> exec_prepared_after_pending(Session& session, const std::string& name, std::string_view sql,
+                                             int n, const char* const* values, const int* lengths,
+                                             const int* formats) {
+  PGconn* conn = session.conn;
+  std::vector<std::string> sent;
+  if (session.begin_pending) sent.emplace_back("BEGIN");
+  for (std::string& statement : session.deferred) sent.push_back(std::move(statement));
+  session.drop_pending();
+  if (PQenterPipelineMode(conn) != 1) return result_error(conn, nullptr, sent.front());
+  bool sending = true;
+  for (const std::string& statement : sent) {
+    sending = sending && PQsendQueryParams(conn, statement.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  }
+  sending = sending && PQsendQueryPrepared(conn, name.c_str(), n, values, lengths, formats, 0) == 1;
+  sending = sending && PQpipelineSync(conn) == 1;
+  std::optional<Error> failure;
+  if (!sending) failure = result_error(conn, nullptr, sql);
+  PgResult answer;
+  // One result (then a null) per statement sent, then the sync's. After a connection failure
+  // PQgetResult returns null at once, which ends the loop as well.
+  std::size_t index = 0;
+  while (sending) {
+    PgResult result(PQgetResult(conn));
+    if (!result) {
+      if (++index > sent.size() + 1) {  // the connection broke before the sync came back
+        if (!failure) failure = result_error(conn, nullptr, sql);
+        break;
+      }
+      continue;
+    }
+    const auto status = PQresultStatus(result.get());
+    if (status == PGRES_PIPELINE_SYNC) break;
+    const bool ours = index == sent.size();
+    if (status == PGRES_PIPELINE_ABORTED) continue;  // skipped after the failure recorded below
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      if (!failure) failure = result_error(conn, result.get(), index < sent.size() ? std::string_view(sent[index]) : sql);
+      continue;
+    }
+    if (ours) answer = std::move(result);
+  }
+  PQexitPipelineMode(conn);
+  if (failure) {
+    mark_failed_transaction(session);
+    return *failure;
+  }
+  return answer;
 }
 
 class PostgresStatement final : public Statement {
@@ -125,7 +197,6 @@ class PostgresStatement final : public Statement {
 
   Result<bool> step() override {
     if (!result_) {
-      RETURN_IF_ERROR(send_pending_begin(*session_));
       const int n = static_cast<int>(values_.size());
       std::vector<const char*> values(n);
       std::vector<int> lengths(n);
@@ -133,14 +204,18 @@ class PostgresStatement final : public Statement {
         values[k] = is_null_[k] ? nullptr : values_[k].data();
         lengths[k] = static_cast<int>(values_[k].size());
       }
-      result_.reset(PQexecPrepared(conn_, name_.c_str(), n, values.data(), lengths.data(),
-                                   formats_.data(), 0));
-      const auto status = PQresultStatus(result_.get());
-      if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-        Error error = result_error(conn_, result_.get(), sql_);
-        result_.reset();
-        if (PQtransactionStatus(conn_) == PQTRANS_INERROR) *session_->statement_failed = true;
-        return error;
+      if (session_->has_pending()) {
+        ASSIGN_OR_RETURN(result_, exec_prepared_after_pending(*session_, name_, sql_, n, values.data(),
+                                                              lengths.data(), formats_.data()));
+      } else {
+        result_.reset(PQexecPrepared(conn_, name_.c_str(), n, values.data(), lengths.data(), formats_.data(), 0));
+        const auto status = PQresultStatus(result_.get());
+        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+          Error error = result_error(conn_, result_.get(), sql_);
+          result_.reset();
+          mark_failed_transaction(*session_);
+          return error;
+        }
       }
       rows_ = PQntuples(result_.get());
       const char* affected = PQcmdTuples(result_.get());
@@ -235,10 +310,7 @@ class PostgresConnection final : public Connection {
   Status execute_script(std::string_view sql) override {
     for (const auto& statement : split_sql_script(sql)) {
       std::string text(statement.text);
-      if (session_.begin_pending) {
-        text.insert(0, "BEGIN;");  // one round trip for both (simple query protocol)
-        session_.begin_pending = false;
-      }
+      if (session_.has_pending()) text.insert(0, session_.take_pending_text());  // one round trip for all
       if (auto status = exec_text(session_, text, statement.text); !status.ok()) {
         Error error = std::move(status).error();
         error.field = "line " + std::to_string(statement.line) + ": " + error.field;
@@ -248,24 +320,29 @@ class PostgresConnection final : public Connection {
     return ok_status();
   }
 
+  Status defer_script(std::string_view sql) override {
+    session_.deferred.emplace_back(sql);
+    return ok_status();
+  }
+
   Status begin(bool) override {
     statement_failed_ = false;
+    session_.drop_pending();
     session_.begin_pending = true;
     return ok_status();
   }
   Status commit() override {
-    if (session_.begin_pending) {  // nothing was sent: nothing to commit
-      session_.begin_pending = false;
-      return ok_status();
-    }
+    // Deferred statements only set up statements that would follow; none will.
+    const bool begun = !session_.begin_pending;
+    session_.drop_pending();
+    if (!begun) return ok_status();  // nothing was sent: nothing to commit
     return execute_script("COMMIT");
   }
   Status rollback() override {
     statement_failed_ = false;
-    if (session_.begin_pending) {
-      session_.begin_pending = false;
-      return ok_status();
-    }
+    const bool begun = !session_.begin_pending;
+    session_.drop_pending();
+    if (!begun) return ok_status();
     if (!in_transaction()) return ok_status();
     return execute_script("ROLLBACK");
   }
