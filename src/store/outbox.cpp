@@ -11,13 +11,15 @@ constexpr std::int64_t kAuditLockKey = 0x4e4c4155;  // "NLAU"
 
 constexpr const char* kNextEventPositionSqlite =
     "SELECT coalesce(max(position), 0) + 1 FROM event_logs";
-constexpr const char* kLockEventsPostgres = "SELECT pg_advisory_xact_lock($1)";
-constexpr const char* kNextEventPositionPostgres = "SELECT nextval('event_logs_position_seq')";
-constexpr const char* kInsertEvent =
+constexpr const char* kInsertEventSqlite =
     "INSERT INTO event_logs (position, tenant_id, event_type, entity_type, entity_public_id, "
-    "payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    "payload, created_at) VALUES ($7, $1, $2, $3, $4, $5, $6)";
+// PostgreSQL draws positions from a sequence while holding the event lock until commit, so
+// positions follow commit order (docs/decisions/0005).
+constexpr const char* kInsertEventPostgres =
+    "INSERT INTO event_logs (position, tenant_id, event_type, entity_type, entity_public_id, "
+    "payload, created_at) VALUES (nextval('event_logs_position_seq'), $1, $2, $3, $4, $5, $6)";
 
-constexpr const char* kLockAuditChainPostgres = "SELECT pg_advisory_xact_lock($1, $2)";
 constexpr const char* kAuditHeadTenant =
     "SELECT hash FROM audit_logs WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1";
 constexpr const char* kAuditHeadSystem =
@@ -38,38 +40,51 @@ std::string optional_number(const std::optional<std::int64_t>& value) {
 
 }  // namespace
 
+namespace {
+
+// The advisory locks need no answer: they are deferred, so each travels with the statement
+// that follows it (one round trip for both on PostgreSQL).
+Status lock_events(Transaction& tx) {
+  std::string sql = "SELECT pg_advisory_xact_lock(";
+  sql += std::to_string(kEventLockKey);
+  sql += ')';
+  return tx.connection().defer_script(sql);
+}
+
+Status lock_audit_chain(Transaction& tx, const std::optional<std::int64_t>& tenant_id) {
+  std::string sql = "SELECT pg_advisory_xact_lock(";
+  sql += std::to_string(static_cast<std::int32_t>(kAuditLockKey));
+  sql += ", ";
+  sql += std::to_string(static_cast<std::int32_t>(tenant_id.value_or(0)));
+  sql += ')';
+  return tx.connection().defer_script(sql);
+}
+
+}  // namespace
+
 Status write_events(Transaction& tx, std::span<const EventRecord> events) {
   if (events.empty()) return ok_status();
+  const bool postgres = tx.backend() == Backend::postgres;
   std::int64_t position = 0;
-  if (tx.backend() == Backend::postgres) {
-    ASSIGN_OR_RETURN(Statement * lock, tx.prepare(kLockEventsPostgres));
-    lock->bind_int64(1, kEventLockKey);
-    RETURN_IF_ERROR(lock->execute());
+  if (postgres) {
+    RETURN_IF_ERROR(lock_events(tx));
   } else {
     ASSIGN_OR_RETURN(Statement * next, tx.prepare(kNextEventPositionSqlite));
     ASSIGN_OR_RETURN(bool has_row, next->step());
     position = has_row ? next->column_int64(0) : 1;
     next->reset();
   }
-  ASSIGN_OR_RETURN(Statement * insert, tx.prepare(kInsertEvent));
+  ASSIGN_OR_RETURN(Statement * insert, tx.prepare(postgres ? kInsertEventPostgres : kInsertEventSqlite));
   for (const EventRecord& event : events) {
-    if (tx.backend() == Backend::postgres) {
-      ASSIGN_OR_RETURN(Statement * next, tx.prepare(kNextEventPositionPostgres));
-      ASSIGN_OR_RETURN(bool has_row, next->step());
-      if (!has_row) return make_error(ErrorCode::internal, "event position sequence returned no row");
-      position = next->column_int64(0);
-      next->reset();
-    }
     insert->reset();
-    insert->bind_int64(1, position);
-    insert->bind_optional_int64(2, event.tenant_id);
-    insert->bind_text(3, event.event_type);
-    insert->bind_text(4, event.entity_type);
-    bind_optional_uuid(*insert, 5, event.entity_public_id);
-    insert->bind_json(6, event.payload_json);
-    insert->bind_int64(7, tx.now_us());
+    insert->bind_optional_int64(1, event.tenant_id);
+    insert->bind_text(2, event.event_type);
+    insert->bind_text(3, event.entity_type);
+    bind_optional_uuid(*insert, 4, event.entity_public_id);
+    insert->bind_json(5, event.payload_json);
+    insert->bind_int64(6, tx.now_us());
+    if (!postgres) insert->bind_int64(7, position++);
     RETURN_IF_ERROR(insert->execute());
-    ++position;
   }
   return ok_status();
 }
@@ -96,12 +111,7 @@ std::string audit_hash(const AuditHashInput& in) {
 
 Status write_audits(Transaction& tx, std::span<const AuditRecord> audits) {
   for (const AuditRecord& audit : audits) {
-    if (tx.backend() == Backend::postgres) {
-      ASSIGN_OR_RETURN(Statement * lock, tx.prepare(kLockAuditChainPostgres));
-      lock->bind_int64(1, static_cast<std::int32_t>(kAuditLockKey));
-      lock->bind_int64(2, audit.tenant_id.value_or(0));
-      RETURN_IF_ERROR(lock->execute());
-    }
+    if (tx.backend() == Backend::postgres) RETURN_IF_ERROR(lock_audit_chain(tx, audit.tenant_id));
     ASSIGN_OR_RETURN(Statement * head, tx.prepare(audit.tenant_id ? kAuditHeadTenant : kAuditHeadSystem));
     if (audit.tenant_id) head->bind_int64(1, *audit.tenant_id);
     ASSIGN_OR_RETURN(bool has_head, head->step());
