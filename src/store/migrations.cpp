@@ -136,6 +136,12 @@ Result<std::vector<int>> MigrationRunner::apply() {
       RETURN_IF_ERROR(connection->rollback());
       continue;
     }
+    // Migrations rewrite every tenant's rows. Under FORCE ROW LEVEL SECURITY a table owner that
+    // is not a superuser sees none of them outside the system scope, and an UPDATE or backfill
+    // would silently do nothing (0006 did, until 0009 repaired it).
+    if (connection->backend() == Backend::postgres) {
+      RETURN_IF_ERROR(connection->defer_script("SELECT set_config('narralytica.system', 'on', true)"));
+    }
     if (auto ran = connection->execute_script(migration.sql); !ran.ok()) {
       (void)connection->rollback();
       Error error = std::move(ran).error();

@@ -187,7 +187,7 @@ INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, speak
 
   auto applied = MigrationRunner(db->owner(), migrations).apply();
   ASSERT_TRUE(applied.ok()) << applied.error().describe();
-  EXPECT_EQ(*applied, std::vector<int>{8});
+  EXPECT_EQ(*applied, (std::vector<int>{8, 9}));
 
   auto pairs = [&](const std::string& table) {
     return count_where(db->owner(), "SELECT count(*) FROM (SELECT DISTINCT t.language, s.label FROM " + table +
@@ -213,6 +213,49 @@ INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, speak
                        "created_at, updated_at) SELECT t.tenant_id, t.id, 9, 0, 5, s.id, 'x', 1, 1 FROM transcripts t "
                        "JOIN speakers s ON s.video_id = t.video_id AND s.label = 'S0' WHERE t.language = 'fr'")
                    .ok());
+}
+
+// 0009 repairs layers.item_span_max where 0006's backfill left 0 (row-level security hid the runs
+// from an owner that is not a superuser): a run whose items span segments 0-3 and 1-2 gets 3, a
+// run that was right keeps its value, and the immutability trigger is back in force after.
+TEST_P(MigrationsTest, LayerSpansAreRepairedWhereTheBackfillMissedThem) {
+  NARRALYTICA_TEST_DB(db, GetParam(), /*migrate=*/false);
+  if (GetParam() != Backend::postgres) GTEST_SKIP() << "row-level security is PostgreSQL's";
+  const auto migrations = load(store::embedded_migrations(GetParam()));
+  std::vector<store::Migration> before;
+  for (const auto& m : migrations) {
+    if (m.version < 9) before.push_back(m);
+  }
+  ASSERT_TRUE(MigrationRunner(db->owner(), before).apply().ok());
+  const char* setup = R"(
+INSERT INTO tenants (public_id, slug, name, created_at, updated_at) VALUES ({uuid}, 'm9', 'M9', 1, 1);
+INSERT INTO videos (public_id, tenant_id, title, created_at, updated_at)
+  SELECT {uuid}, id, 'v', 1, 1 FROM tenants WHERE slug = 'm9';
+INSERT INTO transcripts (public_id, tenant_id, video_id, language, revision, origin, content_hash, created_at, updated_at)
+  SELECT {uuid}, tenant_id, id, 'en', 1, 'asr', {hash}, 1, 1 FROM videos;
+INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, text, created_at, updated_at)
+  SELECT t.tenant_id, t.id, n, n * 10, n * 10 + 5, 'text', 1, 1 FROM transcripts t, generate_series(0, 4) n;
+INSERT INTO layers (public_id, tenant_id, transcript_id, kind, version, producer_name, producer_version,
+                    params_hash, transcript_content_hash, item_span_max, created_at, updated_at)
+  SELECT {uuid}, tenant_id, id, k.kind, 1, 'p', '1', {hash}, content_hash, k.span, 1, 1
+  FROM transcripts, (VALUES ('x-chapters', 0), ('x-right', 1)) AS k (kind, span);
+INSERT INTO layer_items (tenant_id, layer_id, ordinal, transcript_id, segment_ordinal_first, segment_ordinal_last,
+                         start_ms, end_ms, payload, created_at)
+  SELECT l.tenant_id, l.id, i.n, l.transcript_id, i.first, i.last, 0, 40, '{}', 1
+  FROM layers l, (VALUES (0, 0, 3), (1, 1, 2)) AS i (n, first, last) WHERE l.kind = 'x-chapters';
+INSERT INTO layer_items (tenant_id, layer_id, ordinal, transcript_id, segment_ordinal_first, segment_ordinal_last,
+                         start_ms, end_ms, payload, created_at)
+  SELECT l.tenant_id, l.id, 0, l.transcript_id, 2, 3, 20, 35, '{}', 1 FROM layers l WHERE l.kind = 'x-right';
+)";
+  const auto filled = run_raw(db->owner(), setup);
+  ASSERT_TRUE(filled.ok()) << filled.error().describe();
+
+  auto applied = MigrationRunner(db->owner(), migrations).apply();
+  ASSERT_TRUE(applied.ok()) << applied.error().describe();
+  EXPECT_EQ(*applied, std::vector<int>{9});
+  EXPECT_EQ(count_where(db->owner(), "SELECT item_span_max FROM layers WHERE kind = 'x-chapters'"), 3);
+  EXPECT_EQ(count_where(db->owner(), "SELECT item_span_max FROM layers WHERE kind = 'x-right'"), 1);
+  EXPECT_FALSE(run_raw(db->owner(), "UPDATE layers SET item_span_max = 7").ok()) << "the trigger is enabled again";
 }
 
 TEST(MigrationFiles, MisnamedFileIsRefused) {
