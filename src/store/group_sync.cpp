@@ -54,6 +54,11 @@ void GroupSync::when_durable(std::uint64_t sequence, std::function<void(const St
   done(outcome);
 }
 
+void GroupSync::fail_next_sync(Error error) {
+  std::lock_guard lock(mutex_);
+  fail_next_ = std::move(error);
+}
+
 void GroupSync::run() {
   std::unique_lock lock(mutex_);
   while (true) {
@@ -65,8 +70,9 @@ void GroupSync::run() {
     // Everything ended by now has written its frames; one sync makes all of it durable. Commits
     // that end while it runs wait for the next one, which covers them all.
     const std::uint64_t target = ended_;
+    std::optional<Error> injected = std::exchange(fail_next_, std::nullopt);
     lock.unlock();
-    Status synced = sync_();
+    Status synced = injected ? Status(std::move(*injected)) : sync_();
     syncs_.fetch_add(1, std::memory_order_relaxed);
     lock.lock();
     if (synced.ok()) {

@@ -60,6 +60,10 @@ class GroupSync {
   // Syncs performed so far; for tests and /metrics.
   std::uint64_t syncs() const { return syncs_.load(std::memory_order_relaxed); }
 
+  // Test seam: the next sync fails with `error` instead of syncing, as an I/O error would, so
+  // that what callers do after a failed sync can be shown without a failing disk.
+  void fail_next_sync(Error error);
+
  private:
   struct Waiter {
     std::uint64_t sequence;
@@ -77,6 +81,7 @@ class GroupSync {
   std::condition_variable durable_;  // waiters: a sync finished
   std::uint64_t ended_ = 0;          // highest commit ended (all below it ended too)
   std::optional<Error> failed_;
+  std::optional<Error> fail_next_;  // fail_next_sync()
   std::vector<Waiter> waiters_;
   bool stopping_ = false;
   std::thread thread_;

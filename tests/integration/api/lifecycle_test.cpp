@@ -2,13 +2,14 @@
 // for a working token (wrong ones get one answer, and repeated failures 429); a revoked token
 // stops working at once; keep-alive serves many requests on one connection; and a graceful stop
 // with a request in flight lets that request finish with its answer while new connections are
-// refused and idle ones closed.
+// refused and idle ones closed; with group commit, a failed sync is answered 503, not 200.
 #include <condition_variable>
 #include <future>
 #include <mutex>
 #include <thread>
 
 #include "api_fixture.hpp"
+#include "store/group_sync.hpp"
 
 namespace narralytica::testing {
 namespace {
@@ -61,6 +62,24 @@ TEST_P(ApiTest, KeepAliveServesManyRequestsOnOneConnection) {
                                      {"Authorization: Bearer " + viewer_a_});
     ASSERT_EQ(answer.status, 200) << i;
   }
+}
+
+// With group commit (SQLite), an answer waits for the sync that makes what it reports durable.
+// When that sync fails, the change is answered 503, not 200, and so is a read that could see it:
+// nothing a power loss could still take back is acknowledged or shown.
+TEST_P(ApiTest, AFailedGroupSyncIsAnsweredAsUnavailable) {
+  NARRALYTICA_API_TEST();
+  store::GroupSync* group = db_->app().group_sync();
+  if (!group) GTEST_SKIP() << "PostgreSQL makes its own commits durable";
+  const std::string path = "/v1/videos/" + video_a_.public_id.to_string();
+  ASSERT_EQ(call("PATCH", path, editor_a_, R"({"description":"synced"})").status, 200);
+  group->fail_next_sync(make_error(ErrorCode::internal, "fdatasync failed: Input/output error", "test.db-wal"));
+  const auto changed = call("PATCH", path, editor_a_, R"({"description":"not synced"})");
+  EXPECT_EQ(changed.status, 503) << changed.body;
+  EXPECT_NE(changed.body.find("restart"), std::string::npos) << changed.body;
+  const auto read = call("GET", path, viewer_a_);
+  EXPECT_EQ(read.status, 503) << read.body;
+  EXPECT_EQ(call("GET", "/healthz", "").status, 200) << "the process is up; readiness is the database's";
 }
 
 TEST_P(ApiTest, GracefulStopFinishesTheRequestInFlight) {
