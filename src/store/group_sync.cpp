@@ -33,24 +33,28 @@ Status GroupSync::outcome_locked() const {
   return ok_status();
 }
 
+// A commit that became durable before a later sync failed stays durable: only what the failed
+// sync should have covered, and everything after it, is reported as not durable.
 Status GroupSync::wait(std::uint64_t sequence) {
   if (durable(sequence)) return ok_status();
   std::unique_lock lock(mutex_);
   durable_.wait(lock, [&] { return failed_ || durable(sequence); });
+  if (durable(sequence)) return ok_status();
   return outcome_locked();
 }
 
 void GroupSync::when_durable(std::uint64_t sequence, std::function<void(const Status&)> done) {
+  Status outcome = ok_status();
   {
     std::lock_guard lock(mutex_);
-    if (!failed_ && !durable(sequence)) {
-      waiters_.push_back(Waiter{sequence, std::move(done)});
-      return;
+    if (!durable(sequence)) {
+      if (!failed_) {
+        waiters_.push_back(Waiter{sequence, std::move(done)});
+        return;
+      }
+      outcome = *failed_;
     }
   }
-  std::unique_lock lock(mutex_);
-  const Status outcome = outcome_locked();
-  lock.unlock();
   done(outcome);
 }
 

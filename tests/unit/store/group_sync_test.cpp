@@ -16,7 +16,7 @@
 namespace narralytica::store {
 namespace {
 
-// A sync that blocks until the test lets it finish, and counts what it was asked to do.
+// A sync that blocks until the test lets it finish, and counts the syncs started.
 class GatedSync {
  public:
   Status operator()() {
@@ -24,7 +24,7 @@ class GatedSync {
     ++started_;
     changed_.notify_all();
     changed_.wait(lock, [&] { return released_ >= started_; });
-    return result_;
+    return ok_status();
   }
   void release_one() {
     std::lock_guard lock(mutex_);
@@ -40,17 +40,12 @@ class GatedSync {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] { return started_ >= n; });
   }
-  void fail_with(Error error) {
-    std::lock_guard lock(mutex_);
-    result_ = std::move(error);
-  }
 
  private:
   std::mutex mutex_;
   std::condition_variable changed_;
   int started_ = 0;
   int released_ = 0;
-  Status result_ = ok_status();
 };
 
 TEST(GroupSync, OneSyncCoversEveryCommitEndedBeforeIt) {
@@ -107,17 +102,25 @@ TEST(GroupSync, WhenDurableRunsAfterTheSyncOrAtOnce) {
 
 TEST(GroupSync, AFailedSyncIsFinal) {
   GatedSync gate;
-  gate.fail_with(make_error(ErrorCode::internal, "fdatasync failed: Input/output error", "/db-wal"));
   gate.release_all();
   GroupSync group([&] { return gate(); });
   const auto first = group.commit_begun();
   group.commit_ended(first);
-  auto waited = group.wait(first);
+  ASSERT_TRUE(group.wait(first).ok());
+  group.fail_next_sync(make_error(ErrorCode::internal, "fdatasync failed: Input/output error", "/db-wal"));
+  const auto failing = group.commit_begun();
+  group.commit_ended(failing);
+  auto waited = group.wait(failing);
   ASSERT_FALSE(waited.ok());
   EXPECT_EQ(waited.error().code, ErrorCode::unavailable);
   EXPECT_NE(waited.error().message.find("Input/output error"), std::string::npos) << waited.error().describe();
   EXPECT_NE(waited.error().message.find("restart"), std::string::npos);
-  // Later commits are not reported durable either, though nothing syncs them again.
+  // What was durable before stays so; later commits are not reported durable, though nothing
+  // syncs them again.
+  EXPECT_TRUE(group.wait(first).ok());
+  bool first_ok = false;
+  group.when_durable(first, [&](const Status& durable) { first_ok = durable.ok(); });
+  EXPECT_TRUE(first_ok);
   const auto second = group.commit_begun();
   group.commit_ended(second);
   EXPECT_FALSE(group.wait(second).ok());
