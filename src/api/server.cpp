@@ -159,7 +159,6 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto started = std::chrono::steady_clock::now();
     HttpRequest request = convert(message);
     const bool keep_alive = message.keep_alive();
-    const unsigned version = message.version();
     ApiState& state = server_.state;
     Dispatched dispatched;
     if (state.metrics.in_flight().fetch_add(1) >= state.options.in_flight_max) {
@@ -176,45 +175,44 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     store::GroupSync* group = dispatched.await_durability ? state.database.group_sync() : nullptr;
+    Answered answered{std::move(dispatched), std::move(request), started, keep_alive, message.version()};
     // Every commit begun by now (this request's, and any other this request may have read) must
     // be durable before the answer leaves. Usually it already is; else the answer waits for the
-    // group's sync and this thread goes on serving other connections.
+    // group's sync and this thread goes on serving other connections. The held executor's work
+    // guard keeps the server's threads running (and a graceful shutdown waiting) until then.
     const std::uint64_t sequence = group ? group->begun() : 0;
-    if (!group || group->durable(sequence)) {
-      return finish(std::move(dispatched), std::move(request), started, keep_alive, version);
-    }
-    auto held = std::make_shared<Held>(Held{std::move(dispatched), std::move(request), started, keep_alive, version,
-                                            net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked)});
-    group->when_durable(sequence, [self = shared_from_this(), held](const Status& durable) {
-      net::post(self->stream_.get_executor(), [self, held, durable] {
+    if (!group || group->durable(sequence)) return finish(std::move(answered));
+    auto held = std::make_shared<Answered>(std::move(answered));
+    group->when_durable(sequence, [self = shared_from_this(), held,
+                                   work = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked)](
+                                      const Status& durable) {
+      net::post(work, [self, held, durable] {
         if (!durable.ok()) held->dispatched.response = problem(durable.error(), held->request);
-        self->finish(std::move(held->dispatched), std::move(held->request), held->started, held->keep_alive,
-                     held->version);
+        self->finish(std::move(*held));
       });
     });
   }
 
-  // An answer waiting for its group commit; the work guard keeps the server's threads running
-  // (and a graceful shutdown waiting) until it is sent.
-  struct Held {
+  struct Answered {
     Dispatched dispatched;
     HttpRequest request;
     std::chrono::steady_clock::time_point started;
     bool keep_alive;
     unsigned version;
-    net::any_io_executor work;
   };
 
-  void finish(Dispatched dispatched, HttpRequest request, std::chrono::steady_clock::time_point started,
-              bool keep_alive, unsigned version) {
+  void finish(Answered answered) {
     ApiState& state = server_.state;
+    Dispatched& dispatched = answered.dispatched;
     state.metrics.in_flight().fetch_sub(1);
-    const auto duration_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    const auto duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::steady_clock::now() - answered.started)
+                                 .count();
     state.metrics.record(dispatched.route, dispatched.response.status, duration_us);
-    server_.log(request, dispatched.response.status, dispatched.response.body_view().size(), duration_us,
+    server_.log(answered.request, dispatched.response.status, dispatched.response.body_view().size(), duration_us,
                 dispatched.route);
-    send(std::move(dispatched.response), request.request_id, keep_alive && !server_.stopping.load(), version);
+    send(std::move(dispatched.response), answered.request.request_id, answered.keep_alive && !server_.stopping.load(),
+         answered.version);
   }
 
   void send(HttpResponse answer, const std::string& request_id, bool keep_alive, unsigned version) {

@@ -107,7 +107,9 @@ struct Session {
   }
 };
 
-void mark_failed_transaction(Session& session);
+void mark_failed_transaction(Session& session) {
+  if (PQtransactionStatus(session.conn) == PQTRANS_INERROR) *session.statement_failed = true;
+}
 
 Status exec_text(Session& session, const std::string& sql, std::string_view shown_sql) {
   PgResult result(PQexec(session.conn, sql.c_str()));
@@ -118,10 +120,6 @@ Status exec_text(Session& session, const std::string& sql, std::string_view show
     return error;
   }
   return ok_status();
-}
-
-void mark_failed_transaction(Session& session) {
-  if (PQtransactionStatus(session.conn) == PQTRANS_INERROR) *session.statement_failed = true;
 }
 
 // Runs the pending BEGIN and deferred statements, then the prepared statement `name`, in one

@@ -157,41 +157,32 @@ std::int64_t synchronous_setting(Database& database) {
   return value;
 }
 
-TEST(GroupCommitSqlite, CommitsReturnDurableAndShareSyncs) {
+// A group-committing SQLite database, opened as `narralytica serve` opens it, with a table to
+// write into.
+std::unique_ptr<testing::TestDatabase> probe_database() {
   auto test_db = testing::make_test_database(Backend::sqlite, true, /*group_commit=*/true);
-  ASSERT_TRUE(test_db);
-  {
-    auto lease = test_db->owner().acquire();
-    ASSERT_TRUE(lease.ok());
-    ASSERT_TRUE((*lease)->execute_script("CREATE TABLE schema_probe (id INTEGER PRIMARY KEY, name TEXT NOT NULL)").ok());
-  }
-  Database& database = test_db->app();
-  ASSERT_NE(database.group_sync(), nullptr);
-  EXPECT_EQ(synchronous_setting(database), 1) << "NORMAL: the group's fdatasync makes commits durable";
-  EXPECT_EQ(database.group_sync()->syncs(), 0u);
+  if (!test_db) return nullptr;
+  auto lease = test_db->owner().acquire();
+  EXPECT_TRUE(lease.ok());
+  EXPECT_TRUE((*lease)->execute_script("CREATE TABLE schema_probe (id INTEGER PRIMARY KEY, name TEXT NOT NULL)").ok());
+  return test_db;
+}
 
-  constexpr int kThreads = 4;
-  constexpr int kCommits = 100;
+// `threads` writers commit `commits` rows of `name_bytes` bytes each, one transaction per row.
+// Returns how many commits failed or, once commit() returned, were not reported durable.
+int write_probes(Database& database, int threads, int commits, std::size_t name_bytes) {
   std::vector<std::thread> writers;
   std::atomic<int> failures{0};
-  for (int t = 0; t < kThreads; ++t) {
-    writers.emplace_back([&, t] {
-      for (int i = 0; i < kCommits; ++i) {
+  for (int t = 0; t < threads; ++t) {
+    writers.emplace_back([&] {
+      for (int i = 0; i < commits; ++i) {
         auto tx = Transaction::begin(database, TxMode::write);
-        if (!tx.ok()) {
-          ++failures;
-          continue;
-        }
-        auto insert = tx->prepare("INSERT INTO schema_probe (name) VALUES ($1)");
+        auto insert = tx.ok() ? tx->prepare("INSERT INTO schema_probe (name) VALUES ($1)") : Result<Statement*>(tx.error());
         if (!insert.ok()) {
           ++failures;
           continue;
         }
-        std::string name = "w";
-        name += std::to_string(t);
-        name += '-';
-        name += std::to_string(i);
-        (*insert)->bind_text(1, name);
+        (*insert)->bind_text(1, std::string(name_bytes, 'x'));
         if (!(*insert)->execute().ok()) {
           ++failures;
           continue;
@@ -204,7 +195,20 @@ TEST(GroupCommitSqlite, CommitsReturnDurableAndShareSyncs) {
     });
   }
   for (auto& writer : writers) writer.join();
-  EXPECT_EQ(failures.load(), 0);
+  return failures.load();
+}
+
+TEST(GroupCommitSqlite, CommitsReturnDurableAndShareSyncs) {
+  auto test_db = probe_database();
+  ASSERT_TRUE(test_db);
+  Database& database = test_db->app();
+  ASSERT_NE(database.group_sync(), nullptr);
+  EXPECT_EQ(synchronous_setting(database), 1) << "NORMAL: the group's fdatasync makes commits durable";
+  EXPECT_EQ(database.group_sync()->syncs(), 0u);
+
+  constexpr int kThreads = 4;
+  constexpr int kCommits = 100;
+  EXPECT_EQ(write_probes(database, kThreads, kCommits, 16), 0);
   GroupSync& group = *database.group_sync();
   EXPECT_EQ(group.begun(), static_cast<std::uint64_t>(kThreads * kCommits));
   EXPECT_TRUE(group.durable(group.begun()));
@@ -228,32 +232,10 @@ TEST(GroupCommitSqlite, CommitsReturnDurableAndShareSyncs) {
 // measured, where 6,000 commits of two or more pages each, never checkpointed, leave 48 MB or
 // more. (A checkpointer thread beside the writers let it grow without bound: decision 0011.)
 TEST(GroupCommitSqlite, TheLogStaysShort) {
-  auto test_db = testing::make_test_database(Backend::sqlite, true, /*group_commit=*/true);
+  auto test_db = probe_database();
   ASSERT_TRUE(test_db);
-  {
-    auto lease = test_db->owner().acquire();
-    ASSERT_TRUE(lease.ok());
-    ASSERT_TRUE((*lease)->execute_script("CREATE TABLE schema_probe (id INTEGER PRIMARY KEY, name TEXT NOT NULL)").ok());
-  }
   Database& database = test_db->app();
-  std::vector<std::thread> writers;
-  std::atomic<int> failures{0};
-  for (int t = 0; t < 4; ++t) {
-    writers.emplace_back([&] {
-      for (int i = 0; i < 1500; ++i) {
-        auto tx = Transaction::begin(database, TxMode::write);
-        auto insert = tx.ok() ? tx->prepare("INSERT INTO schema_probe (name) VALUES ($1)") : Result<Statement*>(tx.error());
-        if (!insert.ok()) {
-          ++failures;
-          continue;
-        }
-        (*insert)->bind_text(1, std::string(200, 'x'));
-        if (!(*insert)->execute().ok() || !tx->commit().ok()) ++failures;
-      }
-    });
-  }
-  for (auto& writer : writers) writer.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(write_probes(database, 4, 1500, 200), 0);
   const auto log = std::filesystem::path(test_db->url() + "-wal");
   ASSERT_TRUE(std::filesystem::exists(log)) << log;
   const auto log_bytes = std::filesystem::file_size(log);
