@@ -6,6 +6,9 @@
 #include <thread>
 
 #include "store/migrations.hpp"
+#include "store/ops/audit_log.hpp"
+#include "store/ops/event_feed.hpp"
+#include "store/tenancy/tenant_repository.hpp"
 #include "support/test_database.hpp"
 
 namespace narralytica {
@@ -21,6 +24,16 @@ std::vector<store::Migration> load(std::span<const EmbeddedFile> files) {
   auto migrations = store::load_migrations(files);
   EXPECT_TRUE(migrations.ok()) << migrations.error().describe();
   return std::move(migrations).value();
+}
+
+// The migrations numbered below `version`: a test of one migration applies those before it,
+// fills the database, then applies that migration alone.
+std::vector<store::Migration> before(const std::vector<store::Migration>& migrations, int version) {
+  std::vector<store::Migration> earlier;
+  for (const auto& m : migrations) {
+    if (m.version < version) earlier.push_back(m);
+  }
+  return earlier;
 }
 
 bool table_exists(store::Database& db, const std::string& table) {
@@ -151,12 +164,8 @@ std::int64_t count_where(store::Database& db, const std::string& sql) {
 TEST_P(MigrationsTest, TranscriptSpeakersAreBackfilledFromExistingSegments) {
   NARRALYTICA_TEST_DB(db, GetParam(), /*migrate=*/false);
   const auto migrations = load(store::embedded_migrations(GetParam()));
-  std::vector<store::Migration> before;
-  for (const auto& m : migrations) {
-    if (m.version < 8) before.push_back(m);
-  }
-  ASSERT_EQ(before.size(), 7u);
-  ASSERT_TRUE(MigrationRunner(db->owner(), before).apply().ok());
+  ASSERT_EQ(before(migrations, 8).size(), 7u);
+  ASSERT_TRUE(MigrationRunner(db->owner(), before(migrations, 8)).apply().ok());
   const char* setup = R"(
 INSERT INTO tenants (public_id, slug, name, created_at, updated_at) VALUES ({uuid}, 'm8', 'M8', 1, 1);
 INSERT INTO videos (public_id, tenant_id, title, created_at, updated_at)
@@ -185,7 +194,7 @@ INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, speak
   const auto filled = run_raw(db->owner(), setup);
   ASSERT_TRUE(filled.ok()) << filled.error().describe();
 
-  auto applied = MigrationRunner(db->owner(), migrations).apply();
+  auto applied = MigrationRunner(db->owner(), before(migrations, 10)).apply();
   ASSERT_TRUE(applied.ok()) << applied.error().describe();
   EXPECT_EQ(*applied, (std::vector<int>{8, 9}));
 
@@ -222,11 +231,7 @@ TEST_P(MigrationsTest, LayerSpansAreRepairedWhereTheBackfillMissedThem) {
   NARRALYTICA_TEST_DB(db, GetParam(), /*migrate=*/false);
   if (GetParam() != Backend::postgres) GTEST_SKIP() << "row-level security is PostgreSQL's";
   const auto migrations = load(store::embedded_migrations(GetParam()));
-  std::vector<store::Migration> before;
-  for (const auto& m : migrations) {
-    if (m.version < 9) before.push_back(m);
-  }
-  ASSERT_TRUE(MigrationRunner(db->owner(), before).apply().ok());
+  ASSERT_TRUE(MigrationRunner(db->owner(), before(migrations, 9)).apply().ok());
   const char* setup = R"(
 INSERT INTO tenants (public_id, slug, name, created_at, updated_at) VALUES ({uuid}, 'm9', 'M9', 1, 1);
 INSERT INTO videos (public_id, tenant_id, title, created_at, updated_at)
@@ -250,12 +255,75 @@ INSERT INTO layer_items (tenant_id, layer_id, ordinal, transcript_id, segment_or
   const auto filled = run_raw(db->owner(), setup);
   ASSERT_TRUE(filled.ok()) << filled.error().describe();
 
-  auto applied = MigrationRunner(db->owner(), migrations).apply();
+  auto applied = MigrationRunner(db->owner(), before(migrations, 10)).apply();
   ASSERT_TRUE(applied.ok()) << applied.error().describe();
   EXPECT_EQ(*applied, std::vector<int>{9});
   EXPECT_EQ(count_where(db->owner(), "SELECT item_span_max FROM layers WHERE kind = 'x-chapters'"), 3);
   EXPECT_EQ(count_where(db->owner(), "SELECT item_span_max FROM layers WHERE kind = 'x-right'"), 1);
   EXPECT_FALSE(run_raw(db->owner(), "UPDATE layers SET item_span_max = 7").ok()) << "the trigger is enabled again";
+}
+
+// 0010 (decision 0012) rebuilds the two append-only logs over existing records: the feed keeps
+// its positions in order, every audit chain still verifies, the next change appends after them,
+// the audit log is still append-only, and the key on hash is gone.
+TEST_P(MigrationsTest, LogsKeepTheirRecordsThroughTheLeanRebuild) {
+  NARRALYTICA_TEST_DB(db, GetParam(), /*migrate=*/false);
+  const auto migrations = load(store::embedded_migrations(GetParam()));
+  ASSERT_TRUE(MigrationRunner(db->owner(), before(migrations, 10)).apply().ok());
+  const auto system = store::SystemScope::because(store::Actor{std::nullopt, std::nullopt, "cli:test"});
+  auto write_tenant = [&](const std::string& slug) {
+    auto tx = store::Transaction::begin(db->owner(), store::TxMode::write);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(store::TenantRepository::create(*tx, system, slug, "Tenant " + slug).ok());
+    ASSERT_TRUE(tx->commit().ok());
+  };
+  write_tenant("m10a");
+  write_tenant("m10b");
+  auto feed = [&] {
+    auto tx = store::Transaction::begin(db->owner(), store::TxMode::read);
+    auto page = store::EventFeed::read(*tx, system, 0, 100);
+    EXPECT_TRUE(page.ok());
+    std::vector<std::pair<std::int64_t, std::string>> events;
+    for (const auto& e : page->events) events.emplace_back(e.position, e.event_type);
+    return events;
+  };
+  auto chains_verify = [&] {
+    auto tx = store::Transaction::begin(db->owner(), store::TxMode::read);
+    std::int64_t records = 0;
+    for (const std::string slug : {"m10a", "m10b"}) {
+      const auto id = count_where(db->owner(), "SELECT id FROM tenants WHERE slug = '" + slug + "'");
+      auto chain = store::AuditLog::verify(*tx, system, id);
+      EXPECT_TRUE(chain.ok());
+      EXPECT_FALSE(chain->first_broken.has_value()) << slug;
+      records += chain->records;
+    }
+    return records;
+  };
+  const auto events_before = feed();
+  const auto audits_before = chains_verify();
+  ASSERT_FALSE(events_before.empty());
+  ASSERT_GT(audits_before, 0);
+
+  auto applied = MigrationRunner(db->owner(), migrations).apply();
+  ASSERT_TRUE(applied.ok()) << applied.error().describe();
+  EXPECT_EQ(applied->front(), 10);
+  EXPECT_EQ(feed(), events_before);
+  EXPECT_EQ(chains_verify(), audits_before);
+
+  write_tenant("m10c");
+  const auto events_after = feed();
+  ASSERT_GT(events_after.size(), events_before.size());
+  EXPECT_GT(events_after[events_before.size()].first, events_before.back().first);
+  EXPECT_FALSE(run_raw(db->owner(), "UPDATE audit_logs SET actor = 'someone else'").ok()) << "append-only";
+  EXPECT_FALSE(run_raw(db->owner(), "DELETE FROM audit_logs").ok()) << "append-only";
+  EXPECT_EQ(count_where(db->owner(), GetParam() == Backend::sqlite
+                                         ? "SELECT count(*) FROM pragma_index_list('audit_logs') WHERE \"unique\" = 1 "
+                                           "AND name NOT IN (SELECT name FROM pragma_index_list('audit_logs') "
+                                           "WHERE origin = 'pk')"
+                                         : "SELECT count(*) FROM pg_constraint WHERE conrelid = 'audit_logs'::regclass "
+                                           "AND contype = 'u'"),
+            1)
+      << "only public_id stays unique";
 }
 
 TEST(MigrationFiles, MisnamedFileIsRefused) {
