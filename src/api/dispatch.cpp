@@ -284,9 +284,11 @@ HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
                    request);
   }
   const TxMode mode = route.mutating() ? TxMode::write : TxMode::read;
-  // Declared before the transaction so it is released after the transaction ends.
+  // Declared before the transaction so it is released after the transaction ends. A database
+  // that batches writes has a turn of its own (store/write_batch.hpp), which its writers must
+  // queue for to share a batch.
   std::unique_lock<std::mutex> write_turn;
-  if (mode == TxMode::write && state.database.backend() == store::Backend::sqlite) {
+  if (mode == TxMode::write && state.database.backend() == store::Backend::sqlite && !state.database.write_batch()) {
     write_turn = std::unique_lock<std::mutex>(state.sqlite_write_turn);
   }
   std::optional<Transaction> tx;

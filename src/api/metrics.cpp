@@ -2,6 +2,8 @@
 
 #include "api/detail/route.hpp"
 #include "store/database.hpp"
+#include "store/group_sync.hpp"
+#include "store/write_batch.hpp"
 
 namespace narralytica::api {
 namespace {
@@ -78,6 +80,19 @@ std::string Metrics::render(const store::Database& database) const {
   out += "# HELP narralytica_db_connections_leased Database connections lent out to requests now.\n";
   out += "# TYPE narralytica_db_connections_leased gauge\n";
   out += "narralytica_db_connections_leased " + std::to_string(database.leased_connections()) + "\n";
+  if (const store::WriteBatch* batch = database.write_batch()) {
+    out += "# HELP narralytica_db_write_transactions_total Write transactions run in SQLite write batches.\n";
+    out += "# TYPE narralytica_db_write_transactions_total counter\n";
+    out += "narralytica_db_write_transactions_total " + std::to_string(batch->members()) + "\n";
+    out += "# HELP narralytica_db_write_batches_total SQLite write batches committed (one COMMIT each).\n";
+    out += "# TYPE narralytica_db_write_batches_total counter\n";
+    out += "narralytica_db_write_batches_total " + std::to_string(batch->commits()) + "\n";
+  }
+  if (const store::GroupSync* group = database.group_sync()) {
+    out += "# HELP narralytica_db_log_syncs_total fdatasync calls that made SQLite's log durable for a group of commits.\n";
+    out += "# TYPE narralytica_db_log_syncs_total counter\n";
+    out += "narralytica_db_log_syncs_total " + std::to_string(group->syncs()) + "\n";
+  }
   return out;
 }
 

@@ -143,6 +143,13 @@ class Connection {
   // group_sync.hpp) returns from commit() earlier; elsewhere a commit is durable when it returns.
   virtual Status await_durable() { return ok_status(); }
 
+  // A nested transaction inside the open one, for the members of a write batch
+  // (write_batch.hpp): open it, keep its changes (release), or undo them and close it. Only a
+  // backend that batches writes (SQLite) has them.
+  virtual Status savepoint() { return make_error(ErrorCode::internal, "savepoints are not used on this backend"); }
+  virtual Status release_savepoint() { return savepoint(); }
+  virtual Status rollback_to_savepoint() { return savepoint(); }
+
   // True when a statement failed since the transaction began. PostgreSQL aborts such a
   // transaction; SQLite would let it commit with the failed call's earlier writes, so commit()
   // refuses it on both backends: a failed repository call leaves nothing half-done.
@@ -154,6 +161,7 @@ class Connection {
 
 class Database;
 class GroupSync;
+class WriteBatch;
 
 // RAII loan of a pooled connection: returned to the pool on destruction. Move-only.
 class ConnectionLease {
@@ -179,6 +187,15 @@ class ConnectionLease {
 // row-level security; the owner role runs migrations. SQLite ignores this.
 enum class ConnectRole { application, owner };
 
+// When a write batch (write_batch.hpp) commits although more writers are queued for it.
+struct WriteBatchLimits {
+  // Members after which a batch commits: bounds what one failed COMMIT can take with it.
+  int members_max = 32;
+  // How long a batch stays open while writers keep coming: bounds how long an answer, and a
+  // read that waits for the batch, is held, and how long another process waits for the lock.
+  std::chrono::microseconds open_max{2'000};
+};
+
 struct DatabaseOptions {
   // A file path, `sqlite:PATH`, `sqlite::memory:` or `postgresql://…` / `postgres://…`.
   std::string url;
@@ -192,6 +209,8 @@ struct DatabaseOptions {
   // For a process with many concurrent writers (the HTTP server). Ignored by PostgreSQL, whose
   // server groups commits itself, and by in-memory databases.
   bool group_commit = false;
+  // With group_commit on SQLite, writers that queue share a transaction (write_batch.hpp).
+  WriteBatchLimits write_batch;
 };
 
 // A pool of connections to one database. Thread-safe.
@@ -214,7 +233,9 @@ class Database {
   virtual int open_connections() const = 0;
   virtual int leased_connections() const = 0;
   // The group committer when commits are grouped (DatabaseOptions::group_commit), else null.
-  virtual GroupSync* group_sync() { return nullptr; }
+  virtual GroupSync* group_sync() const { return nullptr; }
+  // Where write transactions run when commits are grouped on SQLite (write_batch.hpp), else null.
+  virtual WriteBatch* write_batch() const { return nullptr; }
 
  protected:
   friend class ConnectionLease;

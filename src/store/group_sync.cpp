@@ -63,6 +63,24 @@ void GroupSync::fail_next_sync(Error error) {
   fail_next_ = std::move(error);
 }
 
+void GroupSync::fail(Error error) {
+  std::vector<Waiter> told;
+  Status outcome = ok_status();
+  {
+    std::lock_guard lock(mutex_);
+    if (!failed_) {
+      error.code = ErrorCode::unavailable;
+      failed_ = std::move(error);
+    }
+    told = std::move(waiters_);
+    waiters_.clear();
+    outcome = *failed_;
+  }
+  durable_.notify_all();
+  work_.notify_one();
+  for (auto& waiter : told) waiter.done(outcome);
+}
+
 void GroupSync::run() {
   std::unique_lock lock(mutex_);
   while (true) {

@@ -39,9 +39,9 @@ class GroupSync {
   GroupSync(const GroupSync&) = delete;
   GroupSync& operator=(const GroupSync&) = delete;
 
-  // Bracket one COMMIT that writes (called by the connection, whether COMMIT succeeds or not).
-  // Commits are serialized by the database's write lock, so the end of commit N implies that
-  // every commit numbered below N has written its frames too.
+  // Bracket one write transaction, from its BEGIN to its COMMIT or ROLLBACK (called by the
+  // connection, whether that succeeds or not). Writers are serialized by the database's write
+  // lock, so the end of transaction N implies that every one numbered below N has ended too.
   std::uint64_t commit_begun();
   void commit_ended(std::uint64_t sequence);
 
@@ -59,6 +59,10 @@ class GroupSync {
 
   // Syncs performed so far; for tests and /metrics.
   std::uint64_t syncs() const { return syncs_.load(std::memory_order_relaxed); }
+
+  // Makes the group fail as a failed sync does: every wait from now on fails with `error`. For
+  // a committed change that was lost another way (a write batch whose COMMIT failed).
+  void fail(Error error);
 
   // Test seam: the next sync fails with `error` instead of syncing, as an I/O error would, so
   // that what callers do after a failed sync can be shown without a failing disk.

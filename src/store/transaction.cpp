@@ -51,13 +51,24 @@ void Transaction::record_change(const SystemScope& scope, std::optional<std::int
 }
 
 Result<Transaction> Transaction::begin(Database& database, TxMode mode, StoreContext context) {
+  if (WriteBatch* batch = database.write_batch(); batch && mode == TxMode::write) {
+    ASSIGN_OR_RETURN(WriteBatch::Member member, batch->join());
+    return Transaction(*batch, std::move(member), context);
+  }
   ASSIGN_OR_RETURN(ConnectionLease lease, database.acquire());
   RETURN_IF_ERROR(lease->begin(mode == TxMode::write));
   return Transaction(std::move(lease), context);
 }
 
 Transaction::~Transaction() {
-  if (open_ && lease_) (void)lease_->rollback();
+  if (open_ && (lease_ || member_)) (void)rollback();
+}
+
+void Transaction::finish() {
+  open_ = false;
+  events_.clear();
+  audits_.clear();
+  member_.reset();
 }
 
 // Scope entries are deferred: on PostgreSQL they travel with the next statement (one round trip
@@ -69,13 +80,13 @@ Status Transaction::enter(const TenantScope& scope) {
   current_tenant_ = scope.tenant_id();
   if (backend() != Backend::postgres) return ok_status();
   if (generic_plans_) {
-    RETURN_IF_ERROR(lease_->defer_script(kLeaveSystemPostgres));
+    RETURN_IF_ERROR(connection().defer_script(kLeaveSystemPostgres));
     generic_plans_ = false;
   }
   std::string sql = "SELECT set_config('narralytica.tenant_id', '";
   sql += std::to_string(scope.tenant_id());
   sql += "', true), set_config('narralytica.system', '', true)";
-  return lease_->defer_script(sql);
+  return connection().defer_script(sql);
 }
 
 Status Transaction::enter(const SystemScope& scope) {
@@ -84,7 +95,7 @@ Status Transaction::enter(const SystemScope& scope) {
   mode_ = Mode::system;
   current_tenant_.reset();
   if (backend() != Backend::postgres) return ok_status();
-  RETURN_IF_ERROR(lease_->defer_script(generic ? kEnterSystemGenericPostgres : kEnterSystemPostgres));
+  RETURN_IF_ERROR(connection().defer_script(generic ? kEnterSystemGenericPostgres : kEnterSystemPostgres));
   generic_plans_ = generic_plans_ || generic;
   return ok_status();
 }
@@ -95,7 +106,7 @@ Status Transaction::commit() {
     (void)rollback();
     return error;
   };
-  if (lease_->statement_failed()) {
+  if (connection().statement_failed()) {
     return fail(make_error(ErrorCode::internal,
                            "a statement in this transaction failed; it was rolled back, not committed"));
   }
@@ -113,6 +124,17 @@ Status Transaction::commit() {
   if (before_commit_) {
     if (auto s = before_commit_(); !s.ok()) return fail(std::move(s).error());
   }
+  if (member_) {
+    if (durability_deferred_) {
+      if (auto s = member_->release(); !s.ok()) return fail(std::move(s).error());
+      finish();
+      return ok_status();
+    }
+    auto sequence = member_->commit_batch();
+    if (!sequence.ok()) return fail(std::move(sequence).error());
+    finish();  // the next writer need not wait for this one's fsync
+    return batch_->wait_durable(*sequence);
+  }
   if (auto s = lease_->commit(); !s.ok()) return fail(std::move(s).error());
   open_ = false;
   events_.clear();
@@ -122,10 +144,9 @@ Status Transaction::commit() {
 
 Status Transaction::rollback() {
   if (!open_) return ok_status();
-  open_ = false;
-  events_.clear();
-  audits_.clear();
-  return lease_->rollback();
+  Status rolled_back = member_ ? member_->rollback() : lease_->rollback();
+  finish();
+  return rolled_back;
 }
 
 }  // namespace narralytica::store

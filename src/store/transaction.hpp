@@ -15,6 +15,7 @@
 #include "core/clock.hpp"
 #include "store/database.hpp"
 #include "store/scope.hpp"
+#include "store/write_batch.hpp"
 
 namespace narralytica::store {
 
@@ -52,8 +53,10 @@ struct StoreContext {
 
 class Transaction {
  public:
-  // Borrows a connection and begins. Errors: unavailable when no connection can be had or the
-  // write lock is not granted within the busy timeout.
+  // Borrows a connection and begins. A write on a database that batches writes joins its batch
+  // instead (write_batch.hpp): it waits for its turn and runs in a savepoint of the batch's
+  // transaction. Errors: unavailable when no connection can be had or the write lock is not
+  // granted within the busy timeout.
   static Result<Transaction> begin(Database& database, TxMode mode, StoreContext context = {});
 
   Transaction(Transaction&&) noexcept = default;
@@ -62,15 +65,16 @@ class Transaction {
   // Rolls back unless committed.
   ~Transaction();
 
-  Connection& connection() { return *lease_; }
-  Backend backend() const { return lease_->backend(); }
+  // Valid until the transaction ends (commit, rollback).
+  Connection& connection() const { return member_ ? member_->connection() : *lease_; }
+  Backend backend() const { return connection().backend(); }
   const Clock& clock() const { return *context_.clock; }
   Random& random() { return *context_.random; }
   UnixMicros now_us() const { return context_.clock->now_us(); }
   Uuid new_id() { return Uuid::v7(*context_.clock, *context_.random); }
 
   // Shorthand for connection().prepare(sql).
-  Result<Statement*> prepare(std::string_view sql) { return lease_->prepare(sql); }
+  Result<Statement*> prepare(std::string_view sql) { return connection().prepare(sql); }
 
   // Switches the transaction to act for one tenant (row-level security on PostgreSQL).
   Status enter(const TenantScope& scope);
@@ -97,7 +101,9 @@ class Transaction {
   void set_before_commit(std::function<Status()> hook) { before_commit_ = std::move(hook); }
 
   // Writes the outbox and commits; returns once the commit is durable. After a failure the
-  // transaction is rolled back.
+  // transaction is rolled back. In a write batch this commits the batch, unless the caller
+  // deferred durability: then the change is kept in the batch, which commits when its last
+  // queued writer is done, and the batch's turn passes on at once.
   Status commit();
   // commit() returns as soon as the commit is written, before it is durable: the caller then
   // owns the wait and must not acknowledge the change before Database::group_sync() reports
@@ -107,8 +113,14 @@ class Transaction {
 
  private:
   Transaction(ConnectionLease lease, StoreContext context) : lease_(std::move(lease)), context_(context) {}
+  Transaction(WriteBatch& batch, WriteBatch::Member member, StoreContext context)
+      : batch_(&batch), member_(std::move(member)), context_(context) {}
+  // Ends the transaction: the outbox is dropped and a batch member's turn passes on.
+  void finish();
 
-  ConnectionLease lease_;
+  ConnectionLease lease_;                     // a transaction of its own, or
+  WriteBatch* batch_ = nullptr;               // a member of a write batch
+  std::optional<WriteBatch::Member> member_;
   StoreContext context_;
   enum class Mode { none, tenant, system };
   Mode mode_ = Mode::none;

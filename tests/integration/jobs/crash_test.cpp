@@ -35,20 +35,24 @@ constexpr int kLeaseMs = 2000;       // short real leases: only in this harness
 constexpr auto kDeadline = std::chrono::seconds(100);
 
 pid_t spawn_worker(const std::string& url) {
+  // The stop signals are blocked before fork, so the child starts with them blocked and the
+  // mask survives exec: a SIGTERM that arrives while the new process is still starting
+  // (sanitizer runtimes take tens of milliseconds before main) waits for the worker's sigwait
+  // instead of killing it. Blocking them in the child after fork left a window in which the
+  // harness's final SIGTERM, sent right after a respawn, killed the child.
+  sigset_t stop;
+  sigset_t previous;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, &previous);
   const pid_t pid = fork();
   if (pid == 0) {
-    // The mask survives exec: a SIGTERM that arrives while the new process is still starting
-    // (sanitizer runtimes take tens of milliseconds before main) waits for the worker's
-    // sigwait instead of killing it.
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    sigprocmask(SIG_BLOCK, &stop, nullptr);
     execl(NARRALYTICA_TEST_WORKER, NARRALYTICA_TEST_WORKER, url.c_str(), "2", "20",
           std::to_string(kLeaseMs).c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   return pid;
 }
 

@@ -187,10 +187,11 @@ int write_probes(Database& database, int threads, int commits, std::size_t name_
           ++failures;
           continue;
         }
-        // This commit's number is above every number begun before it; once commit() returns,
-        // it and all below it are durable.
-        const std::uint64_t below = database.group_sync()->begun();
-        if (!tx->commit().ok() || !database.group_sync()->durable(below + 1)) ++failures;
+        // This transaction was numbered at its BEGIN, and nothing else begins while it holds
+        // the write turn: it has the newest number. Once commit() returns, it and all below it
+        // are durable.
+        const std::uint64_t mine = database.group_sync()->begun();
+        if (!tx->commit().ok() || !database.group_sync()->durable(mine)) ++failures;
       }
     });
   }
