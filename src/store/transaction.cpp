@@ -136,9 +136,7 @@ Status Transaction::commit() {
     return batch_->wait_durable(*sequence);
   }
   if (auto s = lease_->commit(); !s.ok()) return fail(std::move(s).error());
-  open_ = false;
-  events_.clear();
-  audits_.clear();
+  finish();
   return durability_deferred_ ? ok_status() : lease_->await_durable();
 }
 

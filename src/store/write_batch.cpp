@@ -14,9 +14,14 @@ WriteBatch::~WriteBatch() {
 Result<WriteBatch::Member> WriteBatch::join() {
   {
     std::unique_lock lock(mutex_);
+    // A second write transaction on a thread that holds the turn would wait for itself forever.
+    if (turn_taken_ && holder_ == std::this_thread::get_id()) {
+      return make_error(ErrorCode::internal, "a write transaction began inside another on the same thread");
+    }
     waiting_.fetch_add(1, std::memory_order_acq_rel);
     turn_free_.wait(lock, [&] { return !turn_taken_; });
     turn_taken_ = true;
+    holder_ = std::this_thread::get_id();
     waiting_.fetch_sub(1, std::memory_order_acq_rel);
   }
   // From here this member alone touches the batch's connection and counters, until end_turn().
@@ -64,6 +69,7 @@ void WriteBatch::end_turn() {
   {
     std::lock_guard lock(mutex_);
     turn_taken_ = false;
+    holder_ = std::thread::id();
   }
   turn_free_.notify_one();
 }

@@ -10,8 +10,8 @@
 // it belongs to, and for a batch it may have read from. A COMMIT that fails makes the group
 // fail (503 until a restart): its members' changes were reported written and are gone.
 //
-// Thread-safe. A thread holds at most one member at a time: a second join() on the same thread
-// would wait for itself. A member may end on another thread than the one that joined.
+// Thread-safe. A thread holds at most one member at a time (a second join() on that thread is
+// refused rather than left waiting for itself). A member may end on another thread.
 #pragma once
 
 #include <atomic>
@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 #include "store/database.hpp"
@@ -86,6 +87,7 @@ class WriteBatch {
   std::mutex mutex_;
   std::condition_variable turn_free_;
   bool turn_taken_ = false;
+  std::thread::id holder_;  // the thread that took the turn
   std::atomic<int> waiting_{0};
   std::atomic<std::uint64_t> members_total_{0};
   std::atomic<std::uint64_t> commits_{0};

@@ -177,5 +177,21 @@ TEST(WriteBatch, ABatchPastItsLimitCommitsEvenWithWritersWaiting) {
   next.join();
 }
 
+// A write transaction begun on a thread that already holds the batch's turn is refused at once
+// (it would wait for itself), and the one holding the turn is unaffected.
+TEST(WriteBatch, ANestedWriteOnTheSameThreadIsRefusedNotLeftWaiting) {
+  auto test_db = batching_database();
+  ASSERT_TRUE(test_db);
+  Database& database = test_db->app();
+  auto outer = Transaction::begin(database, TxMode::write);
+  ASSERT_TRUE(outer.ok());
+  auto inner = Transaction::begin(database, TxMode::write);
+  ASSERT_FALSE(inner.ok());
+  EXPECT_EQ(inner.error().code, ErrorCode::internal);
+  ASSERT_TRUE(insert(*outer, "outer").ok());
+  ASSERT_TRUE(outer->commit().ok());
+  EXPECT_EQ(committed_names(*test_db->open(ConnectRole::application)), "outer");
+}
+
 }  // namespace
 }  // namespace narralytica::store
