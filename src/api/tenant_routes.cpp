@@ -15,6 +15,8 @@ namespace {
 constexpr std::size_t kConfigKeyLengthMax = 100;
 constexpr std::size_t kConfigValueBytesMax = 64 * 1024;
 constexpr int kAuditPageMax = 1000;
+constexpr int kTokenPageMax = 1000;
+constexpr std::size_t kRolePermissionsMax = 100;
 // A token made through the API expires within a year unless told otherwise; a forgotten token
 // should not work forever.
 constexpr std::int64_t kTokenLifetimeMaxS = 366LL * 24 * 3600;
@@ -77,6 +79,44 @@ Result<HttpResponse> list_roles(Call& call) {
   return json_response(200, page_json(items.str(), std::nullopt));
 }
 
+// {"name": …, "description": …, "permissions": ["read:videos", …]}: a role made of catalog
+// permissions, named "action:resource" as GET /v1/roles and the docs show them.
+Result<HttpResponse> create_role(Call& call) {
+  const auto& given = call.body.at("permissions");
+  if (!given.is_array() || given.empty() || given.size() > kRolePermissionsMax) {
+    return make_error(ErrorCode::invalid_argument,
+                      "permissions is a list of 1 to 100 \"action:resource\" names, e.g. \"read:videos\"", "permissions");
+  }
+  std::vector<std::string> names;
+  std::vector<store::Permission> permissions;
+  names.reserve(given.size());
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const std::string field = "permissions[" + std::to_string(i) + "]";
+    if (!given[i].is_string()) return make_error(ErrorCode::invalid_argument, "expected a string", field);
+    names.push_back(given[i].get<std::string>());
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto colon = names[i].find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == names[i].size()) {
+      return make_error(ErrorCode::invalid_argument, "a permission is named \"action:resource\", e.g. \"read:videos\"",
+                        "permissions[" + std::to_string(i) + "]");
+    }
+    const std::string_view name = names[i];
+    permissions.push_back(store::Permission{name.substr(0, colon), name.substr(colon + 1)});
+  }
+  ASSIGN_OR_RETURN(auto role, store::RoleRepository::create(*call.tx, *call.scope, call.body.at("name").get<std::string>(),
+                                                            call.body.value("description", std::string()), permissions));
+  return json_response(201, role_json(role));
+}
+
+Result<HttpResponse> list_tokens(Call& call) {
+  ASSIGN_OR_RETURN(auto limit, query_int(call.request, "limit", 1, kTokenPageMax));
+  ASSIGN_OR_RETURN(auto tokens, store::TokenRepository::list(*call.tx, *call.scope, static_cast<int>(limit.value_or(100))));
+  JsonArray items;
+  for (const auto& t : tokens) items.add_raw(token_json(t));
+  return json_response(200, page_json(items.str(), std::nullopt));
+}
+
 Result<HttpResponse> create_token(Call& call) {
   // A token is made for the caller: giving others credentials goes through the operator's CLI.
   ASSIGN_OR_RETURN(auto user, store::UserRepository::find(*call.tx, call.caller_email));
@@ -114,11 +154,18 @@ constexpr Field kMemberFields[] = {
     {.name = "email", .required = true, .length_max = 320},
     {.name = "role", .required = true, .length_max = 100},
 };
+constexpr Field kRoleFields[] = {
+    {.name = "name", .required = true, .length_max = 100},
+    {.name = "description", .length_max = 1000},
+    {.name = "permissions", .type = FieldType::any, .required = true,
+     .description = "The role's permissions as \"action:resource\" names, e.g. [\"read:videos\", \"write:layers\"]"},
+};
 constexpr Field kTokenFields[] = {
     {.name = "name", .required = true, .length_max = 100},
     {.name = "expires_in_s", .type = FieldType::integer, .description = "Lifetime in seconds (at most a year)"},
 };
 constexpr std::string_view kAuditQuery[] = {"limit"};
+constexpr std::string_view kTokenQuery[] = {"limit"};
 
 constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/tenant", .operation_id = "tenant.get", .summary = "The caller's tenant",
@@ -136,6 +183,12 @@ constexpr Route kRoutes[] = {
      .status = 201},
     {.method = "GET", .pattern = "/v1/roles", .operation_id = "role.list", .summary = "The tenant's roles",
      .permission = {"read", "roles"}, .handler = list_roles},
+    {.method = "POST", .pattern = "/v1/roles", .operation_id = "role.create",
+     .summary = "A custom role made of catalog permissions", .permission = {"write", "roles"},
+     .body = BodyKind::json, .fields = kRoleFields, .handler = create_role, .resource_type = "role", .status = 201},
+    {.method = "GET", .pattern = "/v1/tokens", .operation_id = "token.list",
+     .summary = "The tenant's API tokens, newest first (never their secrets)", .permission = {"read", "tokens"},
+     .handler = list_tokens, .query = kTokenQuery},
     {.method = "POST", .pattern = "/v1/tokens", .operation_id = "token.create",
      .summary = "A new API token for the caller; the secret is shown once", .permission = {"write", "tokens"},
      .body = BodyKind::json, .fields = kTokenFields, .handler = create_token, .resource_type = "api_token",

@@ -1,6 +1,8 @@
-// Roles: named permission sets, scoped to a tenant. Built-in roles are created with the tenant.
+// Roles: named permission sets, scoped to a tenant. Built-in roles are created with the tenant;
+// a tenant may add its own from the permission catalog.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,11 @@ class RoleRepository {
  public:
   // Creates owner, admin, editor and viewer with their permissions in the scope's tenant.
   static Status create_builtin_roles(Transaction& tx, const TenantScope& scope);
+  // A custom role holding exactly `permissions`, each from the catalog (repeats count once).
+  // Errors: invalid_argument for an empty or over-long name, no permission, or one the catalog
+  // lacks (field "permissions[i]"); conflict when the tenant has a role of that name.
+  static Result<Role> create(Transaction& tx, const TenantScope& scope, std::string_view name,
+                             std::string_view description, std::span<const Permission> permissions);
   // Errors: not_found naming the role and listing the tenant's roles.
   static Result<Role> find_by_name(Transaction& tx, const TenantScope& scope, std::string_view name);
   static Result<std::vector<Role>> list(Transaction& tx, const TenantScope& scope);

@@ -35,6 +35,9 @@ constexpr const char* kSelectAccessByHash =
     "(SELECT coalesce(max(e.position), 0) FROM event_logs e WHERE e.tenant_id = t.tenant_id) "
     "FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN tenants n ON n.id = t.tenant_id "
     "WHERE t.secret_hash = $1";
+constexpr const char* kSelectTokens =
+    "SELECT id, public_id, name, prefix, expires_at, revoked_at FROM api_tokens WHERE tenant_id = $1 "
+    "ORDER BY id DESC LIMIT $2";
 constexpr const char* kTouchToken = "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1";
 constexpr const char* kRevokeToken =
     "UPDATE api_tokens SET revoked_at = $3, updated_at = $3 "
@@ -167,6 +170,18 @@ Status TokenRepository::revoke(Transaction& tx, const TenantScope& scope, const 
   if (changed == 0) return make_error(ErrorCode::not_found, "no active token " + token_public_id.to_string(), "token");
   tx.record_change(scope, "token.revoked", "api_token", token_public_id);
   return ok_status();
+}
+
+Result<std::vector<ApiToken>> TokenRepository::list(Transaction& tx, const TenantScope& scope, int limit) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectTokens));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_int64(2, limit);
+  return s->collect([](const Statement& row) {
+    return ApiToken{row.column_int64(0),          row.column_uuid(1),
+                    row.column_text(2),           row.column_text(3),
+                    row.column_optional_int64(4), row.column_optional_int64(5)};
+  });
 }
 
 }  // namespace narralytica::store

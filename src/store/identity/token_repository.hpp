@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store/identity/permission.hpp"
 #include "store/identity/user_repository.hpp"
@@ -66,6 +67,9 @@ class TokenRepository {
                                               Permission permission);
   // Errors: not_found.
   static Status revoke(Transaction& tx, const TenantScope& scope, const Uuid& token_public_id);
+  // The tenant's tokens, newest first, at most `limit`, revoked and expired ones included (no
+  // secret: only its hash is stored).
+  static Result<std::vector<ApiToken>> list(Transaction& tx, const TenantScope& scope, int limit);
 };
 
 }  // namespace narralytica::store

@@ -10,9 +10,9 @@
 #include <utility>
 
 #include "store/group_sync.hpp"
-#include "store/write_batch.hpp"
 #include "store/pooled_database.hpp"
 #include "store/sqlite/wal_file.hpp"
+#include "store/write_batch.hpp"
 
 namespace narralytica::store {
 namespace {

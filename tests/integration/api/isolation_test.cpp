@@ -147,8 +147,8 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
 
 TEST_P(IsolationMatrix, ListsShowOnlyTheCallersTenant) {
   NARRALYTICA_API_TEST();
-  for (const char* target : {"/v1/videos", "/v1/members", "/v1/roles", "/v1/audit", "/v1/tenant", "/v1/jobs",
-                             "/v1/events"}) {
+  for (const char* target : {"/v1/videos", "/v1/members", "/v1/roles", "/v1/tokens", "/v1/audit", "/v1/tenant",
+                             "/v1/jobs", "/v1/events"}) {
     auto answer = call("GET", target, owner_b_);
     EXPECT_EQ(answer.status, 200) << target << answer.body;
     EXPECT_FALSE(mentions_a(answer.body)) << target << answer.body;

@@ -55,6 +55,72 @@ TEST_P(ApiTest, RevokedTokenStopsWorking) {
   EXPECT_EQ(call("POST", "/v1/tokens", owner_a_, R"({"name":"x","expires_in_s":5})").status, 422);
 }
 
+// A tenant's own role holds exactly the catalog permissions it was made with: a member given it
+// can do those and is refused (403) the rest; a bad permission or a taken name is refused with
+// the field named, and making roles needs write:roles.
+TEST_P(ApiTest, ACustomRoleGrantsExactlyItsPermissions) {
+  NARRALYTICA_API_TEST();
+  auto made = call("POST", "/v1/roles", owner_a_,
+                   R"({"name":"annotator","description":"reads videos, writes layers",)"
+                   R"("permissions":["read:tenant","read:videos","read:transcripts","write:layers","read:videos"]})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  EXPECT_EQ(json_of(made)["name"], "annotator");
+  EXPECT_EQ(json_of(made)["builtin"], false);
+  bool listed = false;
+  const auto roles = call("GET", "/v1/roles", owner_a_);
+  ASSERT_EQ(roles.status, 200) << roles.body;
+  const auto role_list = json_of(roles);
+  for (const auto& role : role_list.at("items")) listed |= role["name"] == "annotator";
+  EXPECT_TRUE(listed);
+
+  auto unknown = call("POST", "/v1/roles", owner_a_, R"({"name":"x","permissions":["read:videos","fly:kites"]})");
+  EXPECT_EQ(unknown.status, 422) << unknown.body;
+  EXPECT_EQ(json_of(unknown)["field"], "permissions[1]");
+  auto malformed = call("POST", "/v1/roles", owner_a_, R"({"name":"x","permissions":["readvideos"]})");
+  EXPECT_EQ(malformed.status, 422) << malformed.body;
+  EXPECT_EQ(json_of(malformed)["field"], "permissions[0]");
+  EXPECT_EQ(call("POST", "/v1/roles", owner_a_, R"({"name":"x","permissions":[]})").status, 422);
+  EXPECT_EQ(call("POST", "/v1/roles", owner_a_, R"({"name":"annotator","permissions":["read:videos"]})").status, 409);
+  EXPECT_EQ(call("POST", "/v1/roles", editor_a_, R"({"name":"y","permissions":["read:videos"]})").status, 403);
+  EXPECT_EQ(count("roles", "name = 'x' OR name = 'y'"), 0) << "nothing of a refused role is stored";
+
+  // B's owner joins A as an annotator and logs in to A (logging in needs read:tenant).
+  ASSERT_EQ(call("POST", "/v1/members", owner_a_, R"({"email":"owner@b.example","role":"annotator"})").status, 201);
+  auto login = call("POST", "/v1/auth/login", "",
+                    R"({"email":"owner@b.example","password":")" + std::string(kPassword) + R"(","tenant":"tenant-a"})");
+  ASSERT_EQ(login.status, 201) << login.body;
+  const std::string annotator = json_of(login)["token"];
+  const std::string video = "/v1/videos/" + video_a_.public_id.to_string();
+  EXPECT_EQ(call("GET", video, annotator).status, 200);
+  EXPECT_EQ(call("GET", "/v1/transcripts/" + transcript_a_.public_id.to_string() + "/layers", annotator).status, 403)
+      << "read:layers was not given";
+  EXPECT_EQ(call("PATCH", video, annotator, R"({"title":"renamed"})").status, 403);
+  EXPECT_EQ(call("GET", "/v1/members", annotator).status, 403);
+}
+
+// The tenant's tokens are listed newest first with their prefix, never their secret, revoked
+// ones marked; a viewer may not list them.
+TEST_P(ApiTest, TokensAreListedWithoutTheirSecrets) {
+  NARRALYTICA_API_TEST();
+  auto created = call("POST", "/v1/tokens", owner_a_, R"({"name":"ci-runner","expires_in_s":3600})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string secret = json_of(created)["secret"];
+  const std::string id = json_of(created)["token"]["id"];
+  ASSERT_EQ(call("DELETE", "/v1/tokens/" + id, owner_a_).status, 204);
+
+  auto listed = call("GET", "/v1/tokens?limit=2", owner_a_);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.body.find(secret), std::string::npos);
+  const auto items = json_of(listed)["items"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["id"], id) << "newest first";
+  EXPECT_EQ(items[0]["name"], "ci-runner");
+  EXPECT_FALSE(items[0]["revoked_at"].is_null());
+  EXPECT_EQ(secret.find("_" + items[0]["prefix"].get<std::string>() + "_"), 3u) << "nla_<prefix>_…";
+  EXPECT_EQ(call("GET", "/v1/tokens", viewer_a_).status, 403);
+  EXPECT_EQ(call("GET", "/v1/tokens?limit=0", owner_a_).status, 422);
+}
+
 TEST_P(ApiTest, KeepAliveServesManyRequestsOnOneConnection) {
   NARRALYTICA_API_TEST();
   HttpConnection connection(port_);
