@@ -183,10 +183,13 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::uint64_t sequence = group ? group->begun() : 0;
     if (!group || group->durable(sequence)) return finish(std::move(answered));
     auto held = std::make_shared<Answered>(std::move(answered));
+    // The callback runs once, on the sync thread, which destroys it later. It hands the session
+    // over to the posted work instead of keeping a copy: a session released last on the sync
+    // thread, after the work guard let the server stop, would outlive the server it belongs to.
     group->when_durable(sequence, [self = shared_from_this(), held,
                                    work = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked)](
-                                      const Status& durable) {
-      net::post(work, [self, held, durable] {
+                                      const Status& durable) mutable {
+      net::post(work, [self = std::move(self), held = std::move(held), durable] {
         if (!durable.ok()) held->dispatched.response = problem(durable.error(), held->request);
         self->finish(std::move(*held));
       });

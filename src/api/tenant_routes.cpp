@@ -72,6 +72,23 @@ Result<HttpResponse> add_member(Call& call) {
   return json_response(201, membership_json(member));
 }
 
+Result<HttpResponse> update_member(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "membership"));
+  std::optional<std::string> role;
+  std::optional<std::string> status;
+  if (call.body.contains("role")) role = call.body.at("role").get<std::string>();
+  if (call.body.contains("status")) status = call.body.at("status").get<std::string>();
+  if (!role && !status) return make_error(ErrorCode::invalid_argument, "give a role, a status or both", "role");
+  ASSIGN_OR_RETURN(auto member, store::MembershipRepository::update(*call.tx, *call.scope, id, role, status));
+  return json_response(200, membership_json(member));
+}
+
+Result<HttpResponse> remove_member(Call& call) {
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "membership"));
+  RETURN_IF_ERROR(store::MembershipRepository::remove(*call.tx, *call.scope, id));
+  return json_response(204, "");
+}
+
 Result<HttpResponse> list_roles(Call& call) {
   ASSIGN_OR_RETURN(auto roles, store::RoleRepository::list(*call.tx, *call.scope));
   JsonArray items;
@@ -154,6 +171,10 @@ constexpr Field kMemberFields[] = {
     {.name = "email", .required = true, .length_max = 320},
     {.name = "role", .required = true, .length_max = 100},
 };
+constexpr Field kMemberChangeFields[] = {
+    {.name = "role", .length_max = 100, .description = "Another role of the tenant"},
+    {.name = "status", .length_max = 20, .description = "active or suspended"},
+};
 constexpr Field kRoleFields[] = {
     {.name = "name", .required = true, .length_max = 100},
     {.name = "description", .length_max = 1000},
@@ -181,6 +202,13 @@ constexpr Route kRoutes[] = {
      .summary = "Give an existing user a role in the tenant", .permission = {"write", "members"},
      .body = BodyKind::json, .fields = kMemberFields, .handler = add_member, .resource_type = "membership",
      .status = 201},
+    {.method = "PATCH", .pattern = "/v1/members/{id}", .operation_id = "member.change",
+     .summary = "Change a membership's role or status (a tenant keeps one active owner)",
+     .permission = {"write", "members"}, .body = BodyKind::json, .fields = kMemberChangeFields,
+     .handler = update_member, .resource_type = "membership"},
+    {.method = "DELETE", .pattern = "/v1/members/{id}", .operation_id = "member.remove",
+     .summary = "End a membership (a tenant keeps one active owner)", .permission = {"delete", "members"},
+     .handler = remove_member, .resource_type = "membership", .status = 204},
     {.method = "GET", .pattern = "/v1/roles", .operation_id = "role.list", .summary = "The tenant's roles",
      .permission = {"read", "roles"}, .handler = list_roles},
     {.method = "POST", .pattern = "/v1/roles", .operation_id = "role.create",

@@ -2,6 +2,7 @@
 // of their active memberships' roles.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,14 @@ class MembershipRepository {
   static Result<Membership> add(Transaction& tx, const TenantScope& scope, const User& user,
                                 std::string_view role_name);
   static Result<std::vector<Membership>> list(Transaction& tx, const TenantScope& scope);
+  // Changes a membership's role and/or status (active, suspended). Errors: not_found for an id
+  // the tenant does not have (or an unknown role), invalid_argument for another status,
+  // conflict when the user already has that role, or when the change would leave the tenant
+  // without an active owner.
+  static Result<Membership> update(Transaction& tx, const TenantScope& scope, const Uuid& id,
+                                   std::optional<std::string_view> role_name, std::optional<std::string_view> status);
+  // Ends a membership. Errors: not_found; conflict when it is the tenant's last active owner.
+  static Status remove(Transaction& tx, const TenantScope& scope, const Uuid& id);
 };
 
 }  // namespace narralytica::store

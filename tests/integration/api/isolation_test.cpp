@@ -41,6 +41,8 @@ class IsolationMatrix : public ApiTest {
         {{"DELETE", "/v1/speakers/{id}/link"}, {"/v1/speakers/" + speaker + "/link", ""}},
         {{"POST", "/v1/speakers/{id}/merge"}, {"/v1/speakers/" + other_speaker + "/merge", R"({"into":")" + speaker + "\"}"}},
         {{"DELETE", "/v1/tokens/{id}"}, {"/v1/tokens/" + token_a_id_, ""}},
+        {{"PATCH", "/v1/members/{id}"}, {"/v1/members/" + member_a_id_, R"({"role":"owner"})"}},
+        {{"DELETE", "/v1/members/{id}"}, {"/v1/members/" + member_a_id_, ""}},
         {{"GET", "/v1/jobs/{id}"}, {"/v1/jobs/" + job_a_id_, ""}},
         {{"POST", "/v1/jobs/{id}/cancel"}, {"/v1/jobs/" + job_a_id_ + "/cancel", ""}},
         {{"POST", "/v1/jobs/{id}/retry"}, {"/v1/jobs/" + job_a_id_ + "/retry", ""}},
@@ -76,6 +78,11 @@ class IsolationMatrix : public ApiTest {
     ASSERT_EQ(job.status, 201) << job.body;
     job_a_id_ = json_of(job)["id"];
     ASSERT_EQ(call("PUT", "/v1/tenant/config/a-secret", owner_a_, R"({"value":")" + secret_text_ + "\"}").status, 200);
+    const auto members = json_of(call("GET", "/v1/members", owner_a_));
+    for (const auto& m : members.at("items")) {
+      if (m["email"] == "viewer@a.example") member_a_id_ = m["id"];
+    }
+    ASSERT_FALSE(member_a_id_.empty());
   }
 
   bool mentions_a(const std::string& body) const {
@@ -85,6 +92,7 @@ class IsolationMatrix : public ApiTest {
 
   std::string token_a_id_;
   std::string job_a_id_;
+  std::string member_a_id_;  // the viewer's membership in A
 };
 
 TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
@@ -92,6 +100,7 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
   const auto table = probes();
   const auto segments_before = count("segments");
   const auto videos_before = count("videos");
+  const auto memberships_before = count("memberships", "status = 'active'");
   int covered = 0;
   for (const auto& [method, pattern] : api::route_list()) {
     if (pattern.find('{') == std::string::npos) continue;
@@ -137,6 +146,7 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
   EXPECT_EQ(count("videos", "title LIKE '%hijacked%'"), 0);
   EXPECT_EQ(count("speakers", "display_name = 'hijacked' OR label = 'hijacked'"), 0);
   EXPECT_EQ(count("api_tokens", "revoked_at IS NOT NULL"), 0);
+  EXPECT_EQ(count("memberships", "status = 'active'"), memberships_before);
   EXPECT_EQ(count("jobs", "status = 'queued'"), 1);
   EXPECT_EQ(count("layers"), 2);
   EXPECT_EQ(count("layers", "pinned"), 0);

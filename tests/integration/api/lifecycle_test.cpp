@@ -98,6 +98,40 @@ TEST_P(ApiTest, ACustomRoleGrantsExactlyItsPermissions) {
   EXPECT_EQ(call("GET", "/v1/members", annotator).status, 403);
 }
 
+// Memberships change role or status and end through the API; the tenant's last active owner
+// cannot be demoted, suspended or removed (nobody could manage the tenant after).
+TEST_P(ApiTest, MembershipsChangeAndEndButTheLastOwnerStays) {
+  NARRALYTICA_API_TEST();
+  std::string viewer_membership, owner_membership;
+  const auto members = json_of(call("GET", "/v1/members", owner_a_));
+  for (const auto& m : members.at("items")) {
+    if (m["email"] == "viewer@a.example") viewer_membership = m["id"];
+    if (m["email"] == "owner@a.example") owner_membership = m["id"];
+  }
+  ASSERT_FALSE(viewer_membership.empty());
+  ASSERT_FALSE(owner_membership.empty());
+
+  auto promoted = call("PATCH", "/v1/members/" + viewer_membership, owner_a_, R"({"role":"editor"})");
+  ASSERT_EQ(promoted.status, 200) << promoted.body;
+  EXPECT_EQ(json_of(promoted)["role"], "editor");
+  const std::string video = "/v1/videos/" + video_a_.public_id.to_string();
+  EXPECT_EQ(call("PATCH", video, viewer_a_, R"({"description":"now an editor"})").status, 200);
+  EXPECT_EQ(call("PATCH", "/v1/members/" + viewer_membership, owner_a_, R"({"status":"paused"})").status, 422);
+  EXPECT_EQ(call("PATCH", "/v1/members/" + viewer_membership, owner_a_, R"({"role":"no-such-role"})").status, 404);
+  EXPECT_EQ(call("PATCH", "/v1/members/" + viewer_membership, editor_a_, R"({"role":"owner"})").status, 403);
+
+  for (const char* change : {R"({"role":"viewer"})", R"({"status":"suspended"})"}) {
+    auto refused = call("PATCH", "/v1/members/" + owner_membership, owner_a_, change);
+    EXPECT_EQ(refused.status, 409) << change << refused.body;
+  }
+  EXPECT_EQ(call("DELETE", "/v1/members/" + owner_membership, owner_a_).status, 409);
+
+  EXPECT_EQ(call("DELETE", "/v1/members/" + viewer_membership, owner_a_).status, 204);
+  EXPECT_EQ(call("GET", video, viewer_a_).status, 404) << "no membership: answered like another tenant's id";
+  EXPECT_EQ(call("DELETE", "/v1/members/" + viewer_membership, owner_a_).status, 404);
+  EXPECT_EQ(count("audit_logs", "action IN ('member.changed', 'member.removed') AND outcome = 'allowed'"), 2);
+}
+
 // The tenant's tokens are listed newest first with their prefix, never their secret, revoked
 // ones marked; a viewer may not list them.
 TEST_P(ApiTest, TokensAreListedWithoutTheirSecrets) {
