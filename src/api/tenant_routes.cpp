@@ -126,12 +126,20 @@ Result<HttpResponse> create_role(Call& call) {
   return json_response(201, role_json(role));
 }
 
-Result<HttpResponse> list_tokens(Call& call) {
-  ASSIGN_OR_RETURN(auto limit, query_int(call.request, "limit", 1, kTokenPageMax));
-  ASSIGN_OR_RETURN(auto tokens, store::TokenRepository::list(*call.tx, *call.scope, static_cast<int>(limit.value_or(100))));
+// The newest rows, at most ?limit= (100 unless given), as one page without a cursor.
+template <class Fetch, class ToJson>
+Result<HttpResponse> newest_page(Call& call, int limit_max, Fetch fetch, ToJson to_json) {
+  ASSIGN_OR_RETURN(auto limit, query_int(call.request, "limit", 1, limit_max));
+  ASSIGN_OR_RETURN(auto rows, fetch(static_cast<int>(limit.value_or(100))));
   JsonArray items;
-  for (const auto& t : tokens) items.add_raw(token_json(t));
+  for (const auto& row : rows) items.add_raw(to_json(row));
   return json_response(200, page_json(items.str(), std::nullopt));
+}
+
+Result<HttpResponse> list_tokens(Call& call) {
+  return newest_page(
+      call, kTokenPageMax, [&](int limit) { return store::TokenRepository::list(*call.tx, *call.scope, limit); },
+      token_json);
 }
 
 Result<HttpResponse> create_token(Call& call) {
@@ -157,11 +165,9 @@ Result<HttpResponse> revoke_token(Call& call) {
 }
 
 Result<HttpResponse> list_audit(Call& call) {
-  ASSIGN_OR_RETURN(auto limit, query_int(call.request, "limit", 1, kAuditPageMax));
-  ASSIGN_OR_RETURN(auto entries, store::AuditLog::recent(*call.tx, *call.scope, static_cast<int>(limit.value_or(100))));
-  JsonArray items;
-  for (const auto& e : entries) items.add_raw(audit_json(e));
-  return json_response(200, page_json(items.str(), std::nullopt));
+  return newest_page(
+      call, kAuditPageMax, [&](int limit) { return store::AuditLog::recent(*call.tx, *call.scope, limit); },
+      audit_json);
 }
 
 constexpr Field kConfigFields[] = {

@@ -26,6 +26,15 @@ constexpr const char* kUpdateMembership =
     "UPDATE memberships SET role_id = $3, status = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2";
 constexpr const char* kDeleteMembership = "DELETE FROM memberships WHERE tenant_id = $1 AND id = $2";
 
+// The UNIQUE (tenant, user, role) refusal, said so that the caller knows what to change.
+Status said_as_role_held(Result<std::int64_t> written, const std::string& email, const std::string& role) {
+  if (written.ok()) return ok_status();
+  if (written.error().code == ErrorCode::conflict) {
+    return make_error(ErrorCode::conflict, email + " already has role " + role + " here", "role");
+  }
+  return std::move(written).error();
+}
+
 Membership read_membership(const Statement& row) {
   return Membership{row.column_int64(0), row.column_uuid(1), row.column_uuid(2), row.column_text(3),
                     row.column_text(4), row.column_text(5)};
@@ -71,13 +80,7 @@ Result<Membership> MembershipRepository::add(Transaction& tx, const TenantScope&
   insert->bind_int64(3, user.id);
   insert->bind_int64(4, role.id);
   insert->bind_int64(5, tx.now_us());
-  auto done = insert->execute();
-  if (!done.ok()) {
-    if (done.error().code == ErrorCode::conflict) {
-      return make_error(ErrorCode::conflict, user.email + " already has role " + role.name + " here", "role");
-    }
-    return std::move(done).error();
-  }
+  RETURN_IF_ERROR(said_as_role_held(insert->execute(), user.email, role.name));
   tx.record_change(scope, "member.added", "membership", membership.public_id,
                    JsonObject().add("user", user.public_id.to_string()).add("email", user.email).add("role", role.name).str());
   return membership;
@@ -108,13 +111,7 @@ Result<Membership> MembershipRepository::update(Transaction& tx, const TenantSco
   s->bind_int64(3, role.id);
   s->bind_text(4, after.status);
   s->bind_int64(5, tx.now_us());
-  auto done = s->execute();
-  if (!done.ok()) {
-    if (done.error().code == ErrorCode::conflict) {
-      return make_error(ErrorCode::conflict, after.email + " already has role " + role.name + " here", "role");
-    }
-    return std::move(done).error();
-  }
+  RETURN_IF_ERROR(said_as_role_held(s->execute(), after.email, role.name));
   tx.record_change(scope, "member.changed", "membership", after.public_id,
                    JsonObject().add("email", after.email).add("role", after.role).add("status", after.status).str());
   return after;
