@@ -115,7 +115,9 @@ struct ApiState {
   ResponseCache responses;
   // SQLite has one writer: this process's write transactions take turns here, in FIFO-ish mutex
   // order, instead of in SQLite's busy handler, which sleeps up to 100 ms between tries and
-  // measured as a 1 s p99 for updates at 64 connections. Unused on PostgreSQL (row locks).
+  // measured as a 1 s p99 for updates at 64 connections. Used with --no-group-commit only: with
+  // group commit the database's write batch has the turn (store/write_batch.hpp). Unused on
+  // PostgreSQL (row locks).
   std::mutex sqlite_write_turn;
 
   const Clock& clock() const { return *store_context.clock; }
