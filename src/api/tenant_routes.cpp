@@ -104,21 +104,17 @@ Result<HttpResponse> create_role(Call& call) {
     return make_error(ErrorCode::invalid_argument,
                       "permissions is a list of 1 to 100 \"action:resource\" names, e.g. \"read:videos\"", "permissions");
   }
-  std::vector<std::string> names;
+  // The permissions' names stay in the request body, which outlives the role's creation.
   std::vector<store::Permission> permissions;
-  names.reserve(given.size());
   for (std::size_t i = 0; i < given.size(); ++i) {
     const std::string field = "permissions[" + std::to_string(i) + "]";
     if (!given[i].is_string()) return make_error(ErrorCode::invalid_argument, "expected a string", field);
-    names.push_back(given[i].get<std::string>());
-  }
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const auto colon = names[i].find(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == names[i].size()) {
+    const std::string_view name = given[i].get_ref<const std::string&>();
+    const auto colon = name.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == name.size()) {
       return make_error(ErrorCode::invalid_argument, "a permission is named \"action:resource\", e.g. \"read:videos\"",
-                        "permissions[" + std::to_string(i) + "]");
+                        field);
     }
-    const std::string_view name = names[i];
     permissions.push_back(store::Permission{name.substr(0, colon), name.substr(colon + 1)});
   }
   ASSIGN_OR_RETURN(auto role, store::RoleRepository::create(*call.tx, *call.scope, call.body.at("name").get<std::string>(),
