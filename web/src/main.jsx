@@ -1,0 +1,110 @@
+// The app shell: signs in, then routes between the pages. Every page talks to the public /v1 API
+// only, with the token kept in sessionStorage (session.js).
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import './styles.css';
+import { setUnauthorizedHandler } from './api.js';
+import { clearSession, loadSession, saveSession } from './session.js';
+import { linkHandler, navigate, useLocation } from './router.js';
+import { SignIn } from './pages/SignIn.jsx';
+import { Library } from './pages/Library.jsx';
+import { VideoPage } from './pages/Video.jsx';
+import { ImportPage } from './pages/Import.jsx';
+import { SearchPage } from './pages/Search.jsx';
+import { AdminPage } from './pages/Admin.jsx';
+
+function NotFound() {
+  return (
+    <section>
+      <h1>Page not found</h1>
+      <p>
+        There is no page at this address. <a href="/">Go to the library</a>.
+      </p>
+    </section>
+  );
+}
+
+function page(path, session) {
+  if (path === '/' || path === '/videos') return <Library />;
+  const video = path.match(/^\/videos\/([0-9a-f-]{36})$/);
+  if (video) return <VideoPage id={video[1]} />;
+  if (path === '/import') return <ImportPage />;
+  if (path === '/search') return <SearchPage />;
+  if (path.startsWith('/admin')) return session.admin ? <AdminPage path={path} /> : <NotFound />;
+  return <NotFound />;
+}
+
+const NAV = [
+  ['/', 'Library'],
+  ['/search', 'Search'],
+  ['/import', 'Import'],
+];
+
+function Shell({ session, onSignOut }) {
+  const { path } = useLocation();
+  const links = session.admin ? [...NAV, ['/admin', 'Admin']] : NAV;
+  const current = (href) => (href === '/' ? path === '/' || path.startsWith('/videos') : path.startsWith(href));
+  useEffect(() => {
+    const main = document.getElementById('main');
+    if (main && document.activeElement === document.body) main.focus({ preventScroll: true });
+  }, [path]);
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <a class="brand" href="/">
+          Narralytica
+        </a>
+        <nav aria-label="Main">
+          <ul>
+            {links.map(([href, label]) => (
+              <li key={href}>
+                <a href={href} aria-current={current(href) ? 'page' : undefined}>
+                  {label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="who">
+          <span title={session.tenant.id}>
+            {session.email ? `${session.email} · ` : ''}
+            <strong>{session.tenant.name || session.tenant.slug}</strong>
+          </span>
+          <button type="button" class="link" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {page(path, session)}
+      </main>
+    </>
+  );
+}
+
+function App() {
+  const [session, setSession] = useState(loadSession());
+  const signOut = () => {
+    clearSession();
+    setSession(null);
+  };
+  useEffect(() => setUnauthorizedHandler(signOut), []);
+  if (!session) {
+    return (
+      <SignIn
+        onSignedIn={(s) => {
+          saveSession(s);
+          setSession(s);
+          if (location.pathname.startsWith('/admin') && !s.admin) navigate('/', { replace: true });
+        }}
+      />
+    );
+  }
+  return <Shell session={session} onSignOut={signOut} />;
+}
+
+document.addEventListener('click', linkHandler);
+render(<App />, document.getElementById('app'));

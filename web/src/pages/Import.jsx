@@ -1,0 +1,118 @@
+// Import: drop VTT, SRT or JSON transcript files; each goes to POST /v1/videos/{id}/transcripts
+// with a progress bar, into a chosen video or a new one titled after the file. A refused file
+// shows the API's detail and, for a parse error, the line and column (field "body:LINE:COLUMN").
+import { useEffect, useState } from 'preact/hooks';
+import { get, getAll, post, upload } from '../api.js';
+
+const TYPES = { vtt: 'text/vtt', srt: 'application/x-subrip', json: 'application/json' };
+
+function contentType(name) {
+  const ext = name.split('.').pop().toLowerCase();
+  return TYPES[ext] || '';
+}
+
+// "body:12:5" -> "line 12, column 5"; other fields are shown as they are.
+export function where(field) {
+  const m = /^[^:]*:(\d+):(\d+)$/.exec(field || '');
+  if (m) return `line ${m[1]}, column ${m[2]}`;
+  return field ? `at ${field}` : '';
+}
+
+export function ImportPage() {
+  const [videos, setVideos] = useState([]);
+  const [target, setTarget] = useState('new');
+  const [files, setFiles] = useState([]);
+  const [over, setOver] = useState(false);
+
+  useEffect(() => {
+    getAll('/v1/videos?limit=1000', 5000).then(setVideos).catch(() => setVideos([]));
+  }, []);
+
+  const update = (key, change) => setFiles((list) => list.map((f) => (f.key === key ? { ...f, ...change } : f)));
+
+  async function importOne(entry) {
+    try {
+      let videoId = target;
+      if (target === 'new') {
+        const title = entry.file.name.replace(/\.[^.]+$/, '');
+        videoId = (await post('/v1/videos', { title })).id;
+      }
+      const answer = await upload('POST', `/v1/videos/${videoId}/transcripts`, entry.file, contentType(entry.file.name), (p) =>
+        update(entry.key, { progress: p }),
+      );
+      update(entry.key, {
+        progress: 1,
+        state: 'done',
+        message: `${answer.status === 201 ? 'Imported' : 'Already imported'}: ${answer.body.segment_count} segments`,
+        videoId,
+      });
+    } catch (e) {
+      update(entry.key, { state: 'failed', message: e.detail || e.message, where: where(e.field) });
+    }
+  }
+
+  function add(fileList) {
+    const entries = [...fileList].map((file, i) => ({ key: `${Date.now()}-${i}-${file.name}`, file, progress: 0, state: 'uploading', message: '' }));
+    setFiles((list) => [...entries, ...list]);
+    entries.forEach(importOne);
+  }
+
+  return (
+    <section>
+      <h1>Import transcripts</h1>
+      <div class="toolbar">
+        <label>
+          Into
+          <select value={target} onChange={(e) => setTarget(e.target.value)}>
+            <option value="new">a new video per file (titled after the file)</option>
+            {videos.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.title}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div
+        class={`dropzone${over ? ' over' : ''}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setOver(false);
+          add(e.dataTransfer.files);
+        }}
+      >
+        <p>Drop WebVTT, SRT or JSON transcript files here, or</p>
+        <label class="button">
+          Choose files
+          <input class="visually-hidden" type="file" multiple accept=".vtt,.srt,.json" onChange={(e) => add(e.target.files)} />
+        </label>
+      </div>
+      <ul class="imports" aria-live="polite" aria-label="Imported files">
+        {files.map((f) => (
+          <li key={f.key} class={f.state}>
+            <span class="fname">{f.file.name}</span>
+            <progress max="1" value={f.progress} aria-label={`Upload of ${f.file.name}`} />
+            <span class="result">
+              {f.state === 'uploading' && 'Uploading…'}
+              {f.state === 'done' && (
+                <>
+                  {f.message} · <a href={`/videos/${f.videoId}`}>open</a>
+                </>
+              )}
+              {f.state === 'failed' && (
+                <span role="alert">
+                  Refused{f.where ? ` (${f.where})` : ''}: {f.message}
+                </span>
+              )}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
