@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_packages=(build-essential cmake ninja-build ccache pkg-config python3
   libsqlite3-dev libpq-dev libboost-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libsodium-dev libssl-dev libxapian-dev)
+  libsodium-dev libssl-dev libxapian-dev libicu-dev)
 test_packages=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15
   clang libclang-rt-14-dev wrk)
 

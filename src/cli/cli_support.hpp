@@ -26,6 +26,8 @@ struct GlobalOptions {
 // Exit statuses, stable for scripts: 0 success, 1 internal, 2 bad input, 3 not found,
 // 4 conflict, 5 precondition failed (e.g. an edited migration), 6 unavailable, 7 denied.
 int exit_status(ErrorCode code);
+// `reindex --verify` found an index that differs from canonical data.
+inline constexpr int kExitDrift = 8;
 
 // Prints "narralytica: error: <where>: <what>" to stderr and returns the exit status.
 int report(const Error& error);
@@ -62,5 +64,6 @@ void add_serve_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_import_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_export_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_layers_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_search_commands(CLI::App& app, GlobalOptions& options, int& exit_code);  // search, reindex
 
 }  // namespace narralytica::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add_import_command(app, options, exit_code);
   add_export_command(app, options, exit_code);
   add_layers_command(app, options, exit_code);
+  add_search_commands(app, options, exit_code);
 
   CLI11_PARSE(app, argc, argv);
   return exit_code;

@@ -8,6 +8,7 @@
 
 #include "api/server.hpp"
 #include "app/content_store.hpp"
+#include "cli/builtin_pipelines.hpp"
 #include "cli/cli_support.hpp"
 #include "jobs/builtin_handlers.hpp"
 #include "jobs/stop_signals.hpp"
@@ -25,6 +26,7 @@ struct ServeArgs {
   bool quiet = false;
   int workers = 0;
   bool no_group_commit = false;
+  std::string data_dir;
 };
 ServeArgs args;
 
@@ -68,17 +70,22 @@ int run_serve(const GlobalOptions& options) {
   server_options.read_timeout = std::chrono::seconds(args.read_timeout_s);
   server_options.write_timeout = std::chrono::seconds(args.read_timeout_s);
   server_options.request_log = args.quiet ? nullptr : stdout;
-  server_options.data_dir = app::default_data_dir(options.db).string();
+  server_options.data_dir =
+      args.data_dir.empty() ? app::default_data_dir(options.db).string() : args.data_dir;
   // Signals are blocked before any thread starts, so only this thread receives them, and it
   // stops the server and the workers in order.
   jobs::block_stop_signals();
   jobs::HandlerRegistry handlers;
+  std::unique_ptr<BuiltinPipelines> pipelines;  // outlives the pool that runs them
   std::unique_ptr<jobs::WorkerPool> pool;
   if (args.workers > 0) {
+    auto made = make_builtin_pipelines(**database, server_options.data_dir);
+    if (!made.ok()) return report(made.error());
+    pipelines = std::move(*made);
     if (auto s = jobs::register_builtin_handlers(handlers); !s.ok()) return report(s.error());
     jobs::WorkerOptions worker_options;
     worker_options.concurrency = args.workers;
-    pool = std::make_unique<jobs::WorkerPool>(**database, handlers, worker_options);
+    pool = std::make_unique<jobs::WorkerPool>(**database, handlers, worker_options, &pipelines->runner);
     if (auto s = pool->start(); !s.ok()) return report(s.error());
   }
   auto server = api::Server::start(**database, server_options);
@@ -108,6 +115,8 @@ void add_serve_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
   serve->add_flag("--no-migrate", args.no_migrate, "Do not apply pending migrations at start (readiness reports them)");
   serve->add_option("--workers", args.workers, "Also run N background job loops in this process (default 0)")
       ->check(CLI::Range(0, jobs::kWorkerConcurrencyMax));
+  serve->add_option("--data-dir", args.data_dir,
+                    "Where attachments and derived data (search indexes) live (default: beside a SQLite file)");
   serve->add_flag("--quiet", args.quiet, "No request log on stdout");
   serve->add_flag("--no-group-commit", args.no_group_commit,
                   "SQLite: sync the log once per commit instead of once per group of concurrent commits "

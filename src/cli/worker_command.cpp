@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "app/content_store.hpp"
+#include "cli/builtin_pipelines.hpp"
 #include "cli/cli_support.hpp"
 #include "jobs/builtin_handlers.hpp"
 #include "jobs/stop_signals.hpp"
@@ -18,6 +20,7 @@ struct WorkerArgs {
   int batch = 10;
   double lease_seconds = 30;
   double retention_days = 7;
+  std::string data_dir;
 } args;
 
 int run_worker(const GlobalOptions& options) {
@@ -36,7 +39,10 @@ int run_worker(const GlobalOptions& options) {
   worker_options.heartbeat_us = worker_options.lease_us / 3;
   worker_options.reclaim_every_us = std::max<std::int64_t>(worker_options.lease_us / 6, 100'000);
   worker_options.event_retention_us = static_cast<std::int64_t>(args.retention_days * 86'400e6);
-  jobs::WorkerPool pool(**database, handlers, worker_options);
+  auto pipelines = make_builtin_pipelines(
+      **database, args.data_dir.empty() ? app::default_data_dir(options.db) : std::filesystem::path(args.data_dir));
+  if (!pipelines.ok()) return report(pipelines.error());
+  jobs::WorkerPool pool(**database, handlers, worker_options, &(*pipelines)->runner);
   if (auto s = pool.start(); !s.ok()) return report(s.error());
   std::fprintf(stderr, "worker: %d loops running (kinds: %s); SIGTERM stops gracefully\n", args.concurrency,
                args.kinds.empty() ? "all registered" : CLI::detail::join(args.kinds, ",").c_str());
@@ -67,6 +73,8 @@ void add_worker_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
       ->check(CLI::Range(0.1, 3600.0));
   worker->add_option("--event-retention-days", args.retention_days,
                      "Prune event_logs older than this (0: keep forever)")->check(CLI::NonNegativeNumber);
+  worker->add_option("--data-dir", args.data_dir,
+                     "Where derived data (search indexes) lives (default: beside a SQLite file)");
   worker->callback([&] { exit_code = run_worker(options); });
 }
 

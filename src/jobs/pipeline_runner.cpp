@@ -10,7 +10,9 @@ Status PipelineRunner::add(PipelineDefinition definition) {
   if (definition.name.empty() || definition.name.size() > store::kPipelineNameLengthMax) {
     return make_error(ErrorCode::invalid_argument, "pipeline name must be 1 to 100 bytes", "name");
   }
-  if (!definition.process) return make_error(ErrorCode::invalid_argument, "pipeline has no batch function", definition.name);
+  if (!definition.process == !definition.derived) {
+    return make_error(ErrorCode::invalid_argument, "a pipeline needs exactly one batch function", definition.name);
+  }
   if (definition.batch < 1 || definition.batch > kPipelineBatchMax) {
     return make_error(ErrorCode::invalid_argument, "pipeline batch must be 1 to 1000", "batch");
   }
@@ -25,6 +27,7 @@ Status PipelineRunner::add(PipelineDefinition definition) {
 Result<PipelineRun> PipelineRunner::run_once(const std::string& name) {
   auto it = std::find_if(pipelines_.begin(), pipelines_.end(), [&](const PipelineDefinition& p) { return p.name == name; });
   if (it == pipelines_.end()) return make_error(ErrorCode::not_found, "no such pipeline", name);
+  if (it->derived) return run_derived(*it);
   const auto scope = store::SystemScope::because(store::Actor{std::nullopt, std::nullopt, "pipeline:" + name});
   ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, context_));
   // The checkpoint row is locked until commit: a second runner of this pipeline waits here
@@ -47,6 +50,38 @@ Result<PipelineRun> PipelineRunner::run_once(const std::string& name) {
   }
   if (run.position != checkpoint.position) {
     RETURN_IF_ERROR(store::CheckpointRepository::advance(tx, scope, name, std::nullopt, run.position,
+                                                         checkpoint.state_json));
+  }
+  RETURN_IF_ERROR(tx.commit());
+  return run;
+}
+
+Result<PipelineRun> PipelineRunner::run_derived(const PipelineDefinition& pipeline) {
+  const auto scope = store::SystemScope::because(store::Actor{std::nullopt, std::nullopt, "pipeline:" + pipeline.name});
+  PipelineRun run;
+  std::vector<store::FeedEvent> events;
+  bool behind_horizon = false;
+  {
+    ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::read, context_));
+    ASSIGN_OR_RETURN(auto checkpoint, store::CheckpointRepository::find(tx, scope, pipeline.name, std::nullopt));
+    run.position = checkpoint ? checkpoint->position : 0;
+    ASSIGN_OR_RETURN(store::FeedPage page, store::EventFeed::read(tx, scope, run.position, pipeline.batch));
+    run.head = page.head;
+    behind_horizon = page.behind_horizon;
+    events = std::move(page.events);
+    if (behind_horizon) run.behind_horizon = true;
+  }
+  const std::int64_t after = run.position;
+  if (events.empty() && !behind_horizon) return run;
+  RETURN_IF_ERROR(pipeline.derived(DerivedBatch{after, events, behind_horizon}));
+  ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, context_));
+  ASSIGN_OR_RETURN(store::Checkpoint checkpoint, store::CheckpointRepository::lock(tx, scope, pipeline.name, std::nullopt));
+  std::int64_t target = events.empty() ? run.head : events.back().position;
+  run.processed = static_cast<int>(events.size());
+  // Another runner of the same pipeline may have moved it further meanwhile: never move back.
+  run.position = std::max(checkpoint.position, target);
+  if (run.position != checkpoint.position) {
+    RETURN_IF_ERROR(store::CheckpointRepository::advance(tx, scope, pipeline.name, std::nullopt, run.position,
                                                          checkpoint.state_json));
   }
   RETURN_IF_ERROR(tx.commit());

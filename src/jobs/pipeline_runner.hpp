@@ -25,9 +25,23 @@ inline constexpr int kPipelineBatchMax = store::kFeedLimitMax;
 // (output and checkpoint), and the batch is offered again on the next run.
 using PipelineBatchFn = std::function<Status(store::Transaction& tx, std::span<const store::FeedEvent> events)>;
 
+// A batch for a derived system that keeps its own cursor outside the database (the search index
+// records the feed position it applied inside its own commit). The runner reads the batch in a
+// read transaction, calls this with no transaction open (indexing may take a while and must not
+// hold the database's write lock), then advances the checkpoint in a short write transaction,
+// which then only reports the lag. The function must skip what its own cursor says it has
+// applied: after a crash between its commit and the checkpoint's, the batch comes again.
+struct DerivedBatch {
+  std::int64_t after = 0;  // the checkpoint the batch follows
+  std::span<const store::FeedEvent> events;
+  bool behind_horizon = false;  // events after `after` were pruned: rebuild from canonical data
+};
+using DerivedBatchFn = std::function<Status(const DerivedBatch& batch)>;
+
 struct PipelineDefinition {
   std::string name;       // the checkpoint's name, 1..store::kPipelineNameLengthMax bytes
-  PipelineBatchFn process;
+  PipelineBatchFn process;  // either this (output in the database) ...
+  DerivedBatchFn derived;   // ... or this (output outside it, with its own cursor)
   int batch = 100;        // events per run, 1..kPipelineBatchMax
 };
 
@@ -59,6 +73,8 @@ class PipelineRunner {
   Result<int> run_all_once();
 
  private:
+  Result<PipelineRun> run_derived(const PipelineDefinition& pipeline);
+
   store::Database& database_;
   store::StoreContext context_;
   std::vector<PipelineDefinition> pipelines_;

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "api/detail/metrics.hpp"
+#include "app/search_service.hpp"
 #include "app/transcript_service.hpp"
 #include "api/http_message.hpp"
 #include "api/server.hpp"
@@ -103,12 +104,14 @@ class ResponseCache {
 struct ApiState {
   ApiState(store::Database& database_in, store::StoreContext context_in, ServerOptions options_in)
       : database(database_in), store_context(context_in), options(std::move(options_in)),
-        transcripts(database_in, options.data_dir, context_in), responses(options.response_cache_bytes) {}
+        transcripts(database_in, options.data_dir, context_in), search(database_in, options.data_dir, context_in),
+        responses(options.response_cache_bytes) {}
 
   store::Database& database;
   store::StoreContext store_context;
   ServerOptions options;
   app::TranscriptService transcripts;  // upload and export of transcript files
+  app::SearchService search;           // queries over the per-tenant search indexes
   Metrics metrics;
   ReadinessCache readiness;
   LoginThrottle login_throttle;

@@ -32,6 +32,11 @@ constexpr const char* kMoveSegments =
     "(SELECT transcript_id FROM transcript_speakers WHERE tenant_id = $1 AND speaker_id = $2) AND speaker_id = $2";
 constexpr const char* kRemoveFromTranscripts =
     "DELETE FROM transcript_speakers WHERE tenant_id = $1 AND speaker_id = $2";
+constexpr const char* kVideosOfPerson =
+    "SELECT DISTINCT v.public_id FROM speakers p "
+    "JOIN speakers s ON s.tenant_id = p.tenant_id AND s.identity_speaker_id = p.id "
+    "JOIN videos v ON v.tenant_id = s.tenant_id AND v.id = s.video_id "
+    "WHERE p.tenant_id = $1 AND p.public_id = $2 LIMIT $3";
 constexpr const char* kDeleteSpeaker = "DELETE FROM speakers WHERE tenant_id = $1 AND id = $2";
 
 struct Row {
@@ -141,6 +146,23 @@ Result<Speaker> SpeakerRepository::merge(Transaction& tx, const TenantScope& sco
                    JsonObject().add("merged", from.speaker.public_id.to_string())
                        .add("label", from.speaker.label).add("segments_moved", moved).str());
   return into.speaker;
+}
+
+Result<std::vector<Uuid>> SpeakerRepository::videos_of_person(Transaction& tx, const TenantScope& scope,
+                                                             const Uuid& person) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kVideosOfPerson));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_uuid(2, person);
+  s->bind_int64(3, kPersonVideosMax);
+  std::vector<Uuid> videos;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    videos.push_back(s->column_uuid(0));
+  }
+  s->reset();
+  return videos;
 }
 
 }  // namespace narralytica::store

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "store/media/transcript_repository.hpp"
 
@@ -26,6 +27,12 @@ class SpeakerRepository {
   // belong to the same video. Errors: not_found for either; invalid_argument when they are the
   // same speaker or belong to different videos.
   static Result<Speaker> merge(Transaction& tx, const TenantScope& scope, const Uuid& source, const Uuid& target);
+
+  // The videos whose speakers are linked to `person`, at most kPersonVideosMax (derived systems
+  // re-read them when the person changes). An unknown person has none.
+  static Result<std::vector<Uuid>> videos_of_person(Transaction& tx, const TenantScope& scope, const Uuid& person);
 };
+
+inline constexpr int kPersonVideosMax = 100'000;
 
 }  // namespace narralytica::store

@@ -7,7 +7,7 @@ namespace {
 constexpr const char* kEnsure =
     "INSERT INTO pipeline_checkpoints (pipeline, tenant_id, position, state, created_at, updated_at) "
     "VALUES ($1, $2, 0, '{}', $3, $3) ON CONFLICT DO NOTHING";
-constexpr const char* kLockSqlite =
+constexpr const char* kSelectCheckpoint =
     "SELECT pipeline, tenant_id, position, state, updated_at FROM pipeline_checkpoints "
     "WHERE pipeline = $1 AND coalesce(tenant_id, 0) = $2";
 constexpr const char* kLockPostgres =
@@ -51,7 +51,7 @@ Result<Checkpoint> CheckpointRepository::lock(Transaction& tx, const SystemScope
   ensure->bind_optional_int64(2, tenant_id);
   ensure->bind_int64(3, tx.now_us());
   RETURN_IF_ERROR(ensure->execute());
-  ASSIGN_OR_RETURN(Statement * s, tx.prepare(tx.backend() == Backend::postgres ? kLockPostgres : kLockSqlite));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(tx.backend() == Backend::postgres ? kLockPostgres : kSelectCheckpoint));
   s->bind_text(1, pipeline);
   s->bind_int64(2, tenant_id.value_or(0));
   ASSIGN_OR_RETURN(bool has_row, s->step());
@@ -62,6 +62,21 @@ Result<Checkpoint> CheckpointRepository::lock(Transaction& tx, const SystemScope
   Checkpoint c = read_checkpoint(*s);
   s->reset();
   return c;
+}
+
+Result<std::optional<Checkpoint>> CheckpointRepository::find(Transaction& tx, const SystemScope& scope,
+                                                            std::string_view pipeline,
+                                                            std::optional<std::int64_t> tenant_id) {
+  RETURN_IF_ERROR(check_name(pipeline));
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectCheckpoint));  // without FOR UPDATE: a plain read
+  s->bind_text(1, pipeline);
+  s->bind_int64(2, tenant_id.value_or(0));
+  ASSIGN_OR_RETURN(bool has_row, s->step());
+  std::optional<Checkpoint> found;
+  if (has_row) found = read_checkpoint(*s);
+  s->reset();
+  return found;
 }
 
 Status CheckpointRepository::advance(Transaction& tx, const SystemScope& scope, std::string_view pipeline,

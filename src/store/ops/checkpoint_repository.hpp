@@ -36,6 +36,9 @@ class CheckpointRepository {
   // bad name.
   static Result<Checkpoint> lock(Transaction& tx, const SystemScope& scope, std::string_view pipeline,
                                  std::optional<std::int64_t> tenant_id);
+  // The checkpoint without locking or creating it (nullopt when it does not exist yet).
+  static Result<std::optional<Checkpoint>> find(Transaction& tx, const SystemScope& scope, std::string_view pipeline,
+                                                std::optional<std::int64_t> tenant_id);
   // Moves the cursor (and state) of a checkpoint locked in `tx`. Errors: not_found when missing.
   static Status advance(Transaction& tx, const SystemScope& scope, std::string_view pipeline,
                         std::optional<std::int64_t> tenant_id, std::int64_t position,

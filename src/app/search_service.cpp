@@ -1,0 +1,193 @@
+#include "app/search_service.hpp"
+
+#include <atomic>
+#include <charconv>
+#include <mutex>
+#include <thread>
+
+#include "core/json_writer.hpp"
+#include "store/tenancy/tenant_repository.hpp"
+
+namespace narralytica::app {
+namespace {
+
+constexpr store::Permission kReadTranscripts{"read", "transcripts"};
+
+// Cursors are opaque to clients: "o" and the offset of the next page.
+std::string encode_cursor(int offset) { return "o" + std::to_string(offset); }
+
+Result<int> decode_cursor(std::string_view cursor) {
+  int offset = 0;
+  if (cursor.size() < 2 || cursor[0] != 'o') {
+    return make_error(ErrorCode::invalid_argument, "not a cursor this API gave out", "cursor");
+  }
+  auto [end, ec] = std::from_chars(cursor.data() + 1, cursor.data() + cursor.size(), offset);
+  if (ec != std::errc() || end != cursor.data() + cursor.size() || offset < 0 || offset > search::kSearchOffsetMax) {
+    return make_error(ErrorCode::invalid_argument, "not a cursor this API gave out", "cursor");
+  }
+  return offset;
+}
+
+Status require_operator(const store::Principal& principal) {
+  if (principal.kind != store::Principal::Kind::operator_cli) {
+    return make_error(ErrorCode::permission_denied, "only the operator (the CLI) rebuilds search indexes");
+  }
+  return ok_status();
+}
+
+// Runs `work` for each tenant on up to `threads` threads; the first error wins.
+template <class Report, class Work>
+Result<std::vector<Report>> for_each_tenant(const std::vector<search::TenantRef>& tenants, int threads, Work work) {
+  if (threads < 1 || threads > kReindexThreadsMax) {
+    return make_error(ErrorCode::invalid_argument, "threads must be between 1 and " + std::to_string(kReindexThreadsMax),
+                      "threads");
+  }
+  std::vector<std::optional<Result<Report>>> results(tenants.size());
+  std::atomic<std::size_t> next{0};
+  auto loop = [&] {
+    for (std::size_t i = next++; i < tenants.size(); i = next++) results[i] = work(tenants[i]);
+  };
+  std::vector<std::thread> pool;
+  const auto count = std::min<std::size_t>(static_cast<std::size_t>(threads), tenants.size());
+  for (std::size_t t = 1; t < count; ++t) pool.emplace_back(loop);
+  loop();
+  for (auto& thread : pool) thread.join();
+  std::vector<Report> reports;
+  for (auto& result : results) {
+    if (!result->ok()) return result->error();
+    reports.push_back(std::move(result->value()));
+  }
+  return reports;
+}
+
+void append_hit(JsonObject& object, const search::SearchHit& hit) {
+  const auto& d = hit.document;
+  object.add("video_id", d.video_id.to_string())
+      .add("video_title", d.video_title)
+      .add("transcript_id", d.transcript_id.to_string())
+      .add("revision", d.revision)
+      .add("language", d.language)
+      .add("ordinal", d.ordinal)
+      .add("start_ms", d.start_ms)
+      .add("end_ms", d.end_ms);
+  if (d.speaker_id || !d.speaker_label.empty()) {
+    JsonObject speaker;
+    if (d.speaker_id) speaker.add("id", d.speaker_id->to_string()); else speaker.add_null("id");
+    speaker.add("label", d.speaker_label);
+    if (d.speaker_name.empty()) speaker.add_null("name"); else speaker.add("name", d.speaker_name);
+    if (d.person_id) {
+      speaker.add_raw("person", JsonObject().add("id", d.person_id->to_string()).add("name", d.person_name).str());
+    } else {
+      speaker.add_null("person");
+    }
+    object.add_raw("speaker", speaker.str());
+  } else {
+    object.add_null("speaker");
+  }
+  object.add("text", d.text).add("snippet", hit.snippet_html).add("score", hit.score).add("link", hit_link(d));
+}
+
+}  // namespace
+
+SearchService::SearchService(store::Database& database, std::filesystem::path data_dir, store::StoreContext context)
+    : database_(database), context_(context), searcher_(search::IndexDirectory(data_dir)),
+      indexer_(database, data_dir, context) {}
+
+Result<search::SearchResult> SearchService::search_in(const store::TenantScope& scope, const SearchQuery& query) {
+  search::SearchRequest request;
+  ASSIGN_OR_RETURN(request.query, search::parse_query(query.q));
+  request.limit = query.limit;
+  request.group_by_video = query.group_by_video;
+  request.hits_per_video = query.hits_per_video;
+  if (!query.cursor.empty()) {
+    ASSIGN_OR_RETURN(request.offset, decode_cursor(query.cursor));
+  }
+  return searcher_.search(scope.tenant_public_id(), request);
+}
+
+Result<search::SearchResult> SearchService::search(const store::Principal& principal, std::string_view tenant,
+                                                   const SearchQuery& query) {
+  ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::read, context_));
+  ASSIGN_OR_RETURN(store::Tenant row, store::TenantRepository::find(tx, tenant));
+  ASSIGN_OR_RETURN(auto scope, store::Authorizer::authorize(tx, principal, row, kReadTranscripts));
+  return search_in(scope, query);
+}
+
+Result<std::vector<search::RebuildReport>> SearchService::reindex(const store::Principal& principal,
+                                                                  std::string_view tenant, int threads,
+                                                                  const search::ProgressFn& progress) {
+  RETURN_IF_ERROR(require_operator(principal));
+  ASSIGN_OR_RETURN(auto tenants, indexer_.tenants(tenant));
+  std::mutex progress_mutex;
+  search::ProgressFn serialized;
+  if (progress) {
+    serialized = [&](const search::RebuildProgress& p) {
+      std::lock_guard lock(progress_mutex);
+      progress(p);
+    };
+  }
+  return for_each_tenant<search::RebuildReport>(
+      tenants, threads, [&](const search::TenantRef& t) { return indexer_.rebuild(t, serialized); });
+}
+
+Result<std::vector<search::VerifyReport>> SearchService::verify(const store::Principal& principal,
+                                                                std::string_view tenant, int threads) {
+  RETURN_IF_ERROR(require_operator(principal));
+  ASSIGN_OR_RETURN(auto tenants, indexer_.tenants(tenant));
+  return for_each_tenant<search::VerifyReport>(tenants, threads,
+                                               [&](const search::TenantRef& t) { return indexer_.verify(t); });
+}
+
+std::string hit_link(const search::SegmentDocument& document) {
+  const std::int64_t ms = document.start_ms;
+  std::string seconds = std::to_string(ms / 1000);
+  if (ms % 1000) {
+    char fraction[8];
+    std::snprintf(fraction, sizeof fraction, ".%03d", static_cast<int>(ms % 1000));
+    seconds += fraction;
+    while (seconds.back() == '0') seconds.pop_back();
+  }
+  return "/videos/" + document.video_id.to_string() + "?transcript=" + document.transcript_id.to_string() +
+         "#t=" + seconds;
+}
+
+std::string search_result_json(const search::SearchResult& result) {
+  // Both shapes always carry both keys (one empty), so a client never probes for one.
+  std::string out = "{\"items\":[";
+  for (std::size_t i = 0; i < result.hits.size(); ++i) {
+    if (i) out += ',';
+    JsonObject hit;
+    append_hit(hit, result.hits[i]);
+    out += hit.str();
+  }
+  out += "],\"groups\":[";
+  for (std::size_t g = 0; g < result.groups.size(); ++g) {
+    const auto& group = result.groups[g];
+    if (g) out += ',';
+    std::string items = "[";
+    for (std::size_t i = 0; i < group.items.size(); ++i) {
+      if (i) items += ',';
+      JsonObject hit;
+      append_hit(hit, group.items[i]);
+      items += hit.str();
+    }
+    items += ']';
+    out += JsonObject()
+               .add("video_id", group.video_id.to_string())
+               .add("video_title", group.video_title)
+               .add("hits", group.hits)
+               .add("hits_exact", group.hits_exact)
+               .add_raw("items", items)
+               .str();
+  }
+  out += "],\"total\":";
+  out += JsonObject().add("value", result.total).add("exact", result.total_exact).str();
+  out += ",\"next_cursor\":";
+  if (result.next_offset) append_json_string(out, encode_cursor(*result.next_offset)); else out += "null";
+  out += ",\"indexed_through\":";
+  append_json_int(out, result.indexed_through);
+  out += '}';
+  return out;
+}
+
+}  // namespace narralytica::app

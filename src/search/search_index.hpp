@@ -1,0 +1,123 @@
+// The per-tenant full-text index (Xapian): writing a video's documents with the feed position
+// they reflect, and answering queries with ranked, time-coded, highlighted hits. Xapian stays
+// behind this header (pimpl), so nothing that includes it compiles Xapian's headers.
+//
+// Ranking: BM25 (Xapian's defaults) over stemmed terms; when a query is two or more plain words
+// and they also appear as typed (in order, adjacent), the segment gets the phrase's weight once
+// more, so an exact phrase outranks the same words scattered. A query of filters only lists the
+// matching segments in index order (by video, then time).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "search/index_directory.hpp"
+#include "search/query_parser.hpp"
+#include "search/segment_document.hpp"
+
+namespace narralytica::search {
+
+inline constexpr int kSearchLimitDefault = 20;
+inline constexpr int kSearchLimitMax = 100;
+inline constexpr int kSearchOffsetMax = 10'000;    // how deep a cursor may page
+inline constexpr int kHitsPerVideoDefault = 3;
+inline constexpr int kHitsPerVideoMax = 20;
+inline constexpr int kExactTotalBound = 10'000;    // totals up to this are counted exactly
+inline constexpr int kPrefixExpansionMax = 200;    // words a prefix* expands to, most frequent first
+inline constexpr std::size_t kSnippetBytesMax = 320;
+
+struct SearchRequest {
+  ParsedQuery query;
+  int limit = kSearchLimitDefault;  // hits, or videos when grouping; 1..kSearchLimitMax
+  int offset = 0;                   // from a cursor; 0..kSearchOffsetMax
+  bool group_by_video = false;
+  int hits_per_video = kHitsPerVideoDefault;  // 1..kHitsPerVideoMax
+};
+
+struct SearchHit {
+  SegmentDocument document;
+  std::string snippet_html;  // the segment's text, HTML-escaped, matched words in <mark>…</mark>
+  double score = 0;
+};
+
+struct VideoGroup {
+  Uuid video_id;
+  std::string video_title;
+  std::int64_t hits = 0;     // segments of this video that match
+  bool hits_exact = true;
+  std::vector<SearchHit> items;  // the best hits of the video, best first
+};
+
+struct SearchResult {
+  std::vector<SearchHit> hits;     // without grouping
+  std::vector<VideoGroup> groups;  // with grouping, best video first
+  std::int64_t total = 0;          // matching segments
+  bool total_exact = true;         // false: an estimate (past kExactTotalBound)
+  std::optional<int> next_offset;  // where the next page starts, when there is one
+  std::int64_t indexed_through = 0;  // the event feed position the index reflects
+};
+
+// Writes one generation of a tenant's index. Not thread-safe; one writer per generation at a
+// time (the tenant's write lock, index_directory.hpp, ensures it across processes).
+class IndexWriter {
+ public:
+  // Opens the Xapian database in `generation`, creating it when empty. Errors: unavailable.
+  static Result<std::unique_ptr<IndexWriter>> open(const std::filesystem::path& generation);
+  ~IndexWriter();
+  IndexWriter(const IndexWriter&) = delete;
+  IndexWriter& operator=(const IndexWriter&) = delete;
+
+  // The feed position of the last commit (0 for a new index).
+  std::int64_t position() const;
+  // Replaces every document of `video` by `documents` (none: the video is gone or has no
+  // transcript). Visible to searches after commit().
+  Status replace_video(const Uuid& video, const std::vector<SegmentDocument>& documents);
+  // Removes every document of `video`.
+  Status remove_video(const Uuid& video);
+  // Makes everything written so far durable and visible, together with `position`.
+  Status commit(std::int64_t position);
+
+ private:
+  struct Impl;
+  explicit IndexWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Answers queries over every tenant's current generation. Thread-safe: databases are pooled per
+// tenant and a swapped generation (reindex) is noticed at the next query.
+class IndexSearcher {
+ public:
+  explicit IndexSearcher(IndexDirectory directory);
+  ~IndexSearcher();
+  IndexSearcher(const IndexSearcher&) = delete;
+  IndexSearcher& operator=(const IndexSearcher&) = delete;
+
+  // A tenant without an index yet has no hits. Errors: invalid_argument for a bad limit/offset
+  // (naming it), unavailable when the index cannot be read.
+  Result<SearchResult> search(const Uuid& tenant, const SearchRequest& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// What `reindex --verify` compares: per transcript, how many documents and a SHA-256 over their
+// serialised form in ordinal order.
+struct TranscriptDigest {
+  std::int64_t documents = 0;
+  std::string sha256_hex;
+  bool operator==(const TranscriptDigest&) const = default;
+};
+using IndexDigest = std::map<Uuid, TranscriptDigest>;
+
+// Adds `documents` (one transcript's, in ordinal order) to `digest`.
+void add_to_digest(IndexDigest& digest, const std::vector<SegmentDocument>& documents);
+// The digest of everything stored in `generation`. Errors: unavailable; internal for a document
+// that does not decode (itself a finding of verify).
+Result<IndexDigest> digest_generation(const std::filesystem::path& generation);
+
+}  // namespace narralytica::search
