@@ -17,4 +17,5 @@ rm -f /tmp/narralytica-demo.$$
 echo
 echo "API       http://$listen/v1/videos  (try: curl -H 'Authorization: Bearer $token' http://$listen/v1/videos)"
 echo
-exec "$bin" --db "$db" serve --listen "$listen"
+# One worker loop runs the background jobs and the search pipeline: what is imported becomes searchable.
+exec "$bin" --db "$db" serve --listen "$listen" --workers 1
