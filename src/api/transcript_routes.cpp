@@ -57,7 +57,9 @@ Result<std::optional<formats::Format>> upload_format(const HttpRequest& request)
 }
 
 // POST /v1/videos/{id}/transcripts: the body is a transcript file, imported in this request's
-// transaction (atomic, idempotent by content; ?revision=true stores a new revision).
+// transaction (atomic, idempotent by content; ?revision=true stores a new revision). The answer is
+// the transcript with the reader's "warnings" (what it skipped or repaired, with line and column);
+// ?strict=true refuses a WebVTT/SRT file with a block a player would skip.
 Result<HttpResponse> upload_transcript(Call& call) {
   ASSIGN_OR_RETURN(Uuid video, path_id(call, "id", "video"));
   app::ImportOptions options;
@@ -67,11 +69,12 @@ Result<HttpResponse> upload_transcript(Call& call) {
   if (auto language = call.request.query_param("language")) options.language = *language;
   options.new_revision = call.request.query_param("revision") == std::optional<std::string>("true");
   options.speaker_prefix = call.request.query_param("speaker_prefix") == std::optional<std::string>("true");
+  options.strict = call.request.query_param("strict") == std::optional<std::string>("true");
   ASSIGN_OR_RETURN(store::Tenant tenant, store::TenantRepository::find_by_id(*call.tx, call.scope->tenant_id()));
   ASSIGN_OR_RETURN(app::ImportResult imported,
                    call.state.transcripts.import_in(*call.tx, *call.scope, *call.principal, tenant,
                                                     call.request.body, options, call.scope->context()));
-  return json_response(imported.created ? 201 : 200, transcript_json(imported.transcript));
+  return json_response(imported.created ? 201 : 200, transcript_json(imported.transcript, imported.warnings));
 }
 
 Result<HttpResponse> delete_transcript(Call& call) {
@@ -168,7 +171,7 @@ Result<HttpResponse> list_segments(Call& call) {
 }
 
 constexpr std::string_view kSegmentQuery[] = {"limit", "cursor", "from_ms", "to_ms", "speaker", "layers"};
-constexpr std::string_view kUploadQuery[] = {"format", "language", "revision", "speaker_prefix"};
+constexpr std::string_view kUploadQuery[] = {"format", "language", "revision", "speaker_prefix", "strict"};
 constexpr std::string_view kExportQuery[] = {"format", "layers"};
 
 constexpr Route kRoutes[] = {

@@ -49,8 +49,11 @@ std::string video_json(const store::Video& video) {
       .str();
 }
 
-std::string transcript_json(const store::Transcript& t) {
-  return JsonObject()
+namespace {
+
+JsonObject transcript_object(const store::Transcript& t) {
+  JsonObject object;
+  object
       .add("id", t.public_id.to_string())
       .add("video_id", t.video_public_id.to_string())
       .add("language", t.language)
@@ -62,8 +65,28 @@ std::string transcript_json(const store::Transcript& t) {
       .add_optional("model_version", t.model_version)
       .add("content_hash", t.content_hash)
       .add("segment_count", t.segment_count)
-      .add("created_at", rfc3339(t.created_at))
-      .str();
+      .add("created_at", rfc3339(t.created_at));
+  return object;
+}
+
+}  // namespace
+
+std::string transcript_json(const store::Transcript& t) {
+  return transcript_object(t).str();
+}
+
+std::string transcript_json(const store::Transcript& t, const std::vector<formats::Warning>& warnings) {
+  JsonArray items;
+  for (const formats::Warning& warning : warnings) {
+    JsonObject item;
+    item.add("message", warning.message);
+    if (warning.line != 0) {
+      item.add("line", static_cast<std::int64_t>(warning.line));
+      item.add("column", static_cast<std::int64_t>(warning.column));
+    }
+    items.add_raw(item.str());
+  }
+  return transcript_object(t).add_raw("warnings", items.str()).str();
 }
 
 // The hot path of the segment page: written straight into the page's buffer, strings escaped a

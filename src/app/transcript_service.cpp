@@ -199,6 +199,7 @@ Result<PreparedImport> TranscriptService::prepare(std::string_view content, cons
   read_options.source_name = options.source_name;
   read_options.filename_hint = options.source_name;
   read_options.speaker_prefix = options.speaker_prefix;
+  read_options.strict = options.strict;
   PreparedImport prepared;
   prepared.content = content;
   ASSIGN_OR_RETURN(prepared.document, formats::read_document(content, read_options));

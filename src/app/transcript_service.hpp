@@ -25,6 +25,8 @@ struct ImportOptions {
   std::optional<std::string> language;    // overrides the file's own language
   std::optional<formats::Format> format;  // overrides detection
   bool speaker_prefix = false;            // SRT "Name: text" lines name their speaker
+  // WebVTT/SRT: refuse a block a player would skip instead of skipping it with a warning.
+  bool strict = false;
   // Store as the next revision when the video already has a different transcript in this
   // language; without it that is a conflict, so nothing is replaced by accident.
   bool new_revision = false;
@@ -36,7 +38,7 @@ struct ImportResult {
   store::Transcript transcript;
   bool created = false;  // false: the same content was already stored; nothing was written
   std::vector<store::LayerRun> layers;  // the runs stored with a created transcript
-  std::vector<std::string> warnings;
+  std::vector<formats::Warning> warnings;  // what the reader skipped or repaired, with positions
 };
 
 // Everything an import does before it touches the database: the file read into a Document, the

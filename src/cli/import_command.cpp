@@ -37,6 +37,7 @@ struct ImportArgs {
   std::string data_dir;
   bool speaker_prefix = false;
   bool revision = false;
+  bool strict = false;
   bool fail_fast = false;
   std::vector<std::string> files;
 } args;
@@ -114,6 +115,7 @@ Result<app::ImportOptions> base_options() {
   }
   options.speaker_prefix = args.speaker_prefix;
   options.new_revision = args.revision;
+  options.strict = args.strict;
   return options;
 }
 
@@ -177,7 +179,13 @@ int run_import(const GlobalOptions& global) {
                     transcript.c_str(), video.c_str());
       }
       for (std::size_t w = 0; w < r.warnings.size() && w < kWarningsPerFileMax; ++w) {
-        std::fprintf(stderr, "warning: %s: %s\n", file.c_str(), r.warnings[w].c_str());
+        // A positioned warning names its file itself ("file.vtt:12:1: cue skipped: ...").
+        const formats::Warning& warning = r.warnings[w];
+        if (warning.line != 0) {
+          std::fprintf(stderr, "warning: %s\n", warning.describe().c_str());
+        } else {
+          std::fprintf(stderr, "warning: %s: %s\n", file.c_str(), warning.message.c_str());
+        }
       }
       if (r.warnings.size() > kWarningsPerFileMax) {
         std::fprintf(stderr, "warning: %s: %zu more warnings\n", file.c_str(), r.warnings.size() - kWarningsPerFileMax);
@@ -213,6 +221,9 @@ void add_import_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
   import->add_option("--format", args.format,
                      "vtt, srt, whisper, whisperx, assemblyai, deepgram or json (default: detected)");
   import->add_flag("--speaker-prefix", args.speaker_prefix, "SRT: a leading \"Name: \" names the cue's speaker");
+  import->add_flag("--strict", args.strict,
+                   "WebVTT/SRT: refuse a file with a block a player would skip (a cue whose timing cannot be "
+                   "read, text without a timing) instead of skipping it with a warning");
   import->add_flag("--revision", args.revision,
                    "Store as the next revision when the video already has a different transcript in that language");
   import->add_flag("--fail-fast", args.fail_fast, "Stop at the first file that fails");

@@ -67,6 +67,18 @@ struct Layer {
   std::vector<LayerItem> items;
 };
 
+// Something a reader kept, repaired or skipped that deserves a look (docs/formats.md lists them).
+struct Warning {
+  // Members have explicit initializers so designated initialisation stays warning-free on GCC 12.
+  std::string message{};   // what was done and why: "cue skipped: expected ..., found ..."
+  std::string source{};    // the file name used in positions; empty when not positioned
+  std::size_t line = 0;    // 1-based line in a text file; 0 when the warning is about no one line
+  std::size_t column = 0;  // 1-based, in characters; 0 when line is 0
+  // "source:line:column: message" when positioned, else the message.
+  std::string describe() const;
+  bool operator==(const Warning&) const = default;
+};
+
 // A whole transcript as read from one file.
 struct Document {
   // The format it was read from: "vtt", "srt", "whisper", ... (see to_string(Format)).
@@ -83,7 +95,7 @@ struct Document {
   std::vector<Segment> segments;
   std::vector<Layer> layers;
   // What was kept or repaired but deserves a look; at most limits::warnings_max + 1 entries.
-  std::vector<std::string> warnings;
+  std::vector<Warning> warnings;
 };
 
 // Distinct non-empty speaker labels in order of first appearance (segments, then words).

@@ -37,6 +37,9 @@ struct ReadOptions {
   std::string filename_hint{};
   // SRT: map a leading "Name: " on a cue to its speaker (--speaker-prefix).
   bool speaker_prefix = false;
+  // WebVTT and SRT: refuse a block a player would discard (a cue whose timing cannot be read,
+  // text without a timing) instead of skipping it with a warning (--strict, ?strict=true).
+  bool strict = false;
 };
 
 // Detects the format of `content` from its first bytes and, for JSON, its top-level keys; the

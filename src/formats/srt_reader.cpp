@@ -1,6 +1,7 @@
 // SRT has no specification; this reader accepts what common tools (ffmpeg, Subtitle Edit, Aegisub,
-// YouTube, ASR exporters) write, and refuses a block whose timing line cannot be read, with its
-// position, rather than skipping it.
+// YouTube, ASR exporters) write. A block a player drops (its timing line cannot be read, or it has
+// none) is skipped with a warning naming its line and why, as the WebVTT reader does; with
+// ReadOptions::strict the file is refused there instead.
 #include "formats/srt_reader.hpp"
 
 #include <string>
@@ -78,36 +79,34 @@ struct Timing {
 
 constexpr const char* kTimestampShape = "a timestamp like 00:00:01,000";
 
-Result<Timing> parse_timing_line(const Line& line, std::string_view source) {
-  std::string_view text = line.text;
-  auto fail = [&](std::size_t pos, std::string expected, std::string_view found) -> Error {
-    return make_error(ErrorCode::invalid_argument,
-                      "expected " + expected + ", found " + detail::quote_found(found),
-                      detail::line_field(source, line, pos));
+// Returns why the line is not a timing line when it is not one.
+std::optional<detail::LineProblem> parse_timing_line(std::string_view text, Timing& timing) {
+  auto problem = [&](std::size_t pos, std::string expected, std::string_view found) {
+    return detail::LineProblem{pos, "expected " + expected + ", found " + detail::quote_found(found)};
   };
   std::size_t pos = 0;
   while (pos < text.size() && detail::is_space(text[pos])) ++pos;
   std::size_t start_pos = pos;
   auto start = parse_timestamp(text, pos);
-  if (!start) return fail(start_pos, kTimestampShape, token_at(text, start_pos));
+  if (!start) return problem(start_pos, kTimestampShape, token_at(text, start_pos));
   while (pos < text.size() && detail::is_space(text[pos])) ++pos;
-  if (text.substr(pos, 3) != "-->") return fail(pos, "\"-->\"", token_at(text, pos));
+  if (text.substr(pos, 3) != "-->") return problem(pos, "\"-->\"", token_at(text, pos));
   pos += 3;
   while (pos < text.size() && detail::is_space(text[pos])) ++pos;
   std::size_t end_pos = pos;
   auto end = parse_timestamp(text, pos);
-  if (!end) return fail(end_pos, kTimestampShape, token_at(text, end_pos));
+  if (!end) return problem(end_pos, kTimestampShape, token_at(text, end_pos));
   if (*start > limits::timestamp_ms_max || *end > limits::timestamp_ms_max) {
     std::size_t at = *start > limits::timestamp_ms_max ? start_pos : end_pos;
-    return fail(at, "a timestamp before " + detail::format_timestamp(limits::timestamp_ms_max, ','),
-                token_at(text, at));
+    return problem(at, "a timestamp before " + detail::format_timestamp(limits::timestamp_ms_max, ','),
+                   token_at(text, at));
   }
   if (*end < *start) {
-    return fail(end_pos,
-                "an end time at or after the start " + detail::format_timestamp(*start, ','),
-                token_at(text, end_pos));
+    return problem(end_pos, "an end time at or after the start " + detail::format_timestamp(*start, ','),
+                   token_at(text, end_pos));
   }
-  return Timing{*start, *end, std::string(detail::trim(text.substr(pos)))};
+  timing = Timing{*start, *end, std::string(detail::trim(text.substr(pos)))};
+  return std::nullopt;
 }
 
 bool is_timing_line(const Line* line) {
@@ -175,6 +174,17 @@ bool split_speaker_prefix(std::string& text, std::string& speaker) {
   return true;
 }
 
+// A cue starts at a timing line, or at a number line directly above one.
+bool starts_cue(LineReader& lines) {
+  return is_timing_line(lines.peek()) || (lines.peek() != nullptr && all_digits(lines.peek()->text) &&
+                                          is_timing_line(lines.peek(1)));
+}
+
+// Past the rest of a block a player drops: to a blank line or to the start of the next cue.
+void skip_rest_of_block(LineReader& lines) {
+  while (!is_blank(lines.peek()) && !starts_cue(lines)) lines.advance();
+}
+
 }  // namespace
 
 Result<Document> read_srt(std::string_view content, const ReadOptions& options) {
@@ -192,32 +202,43 @@ Result<Document> read_srt(std::string_view content, const ReadOptions& options) 
     std::string cue_id;
     if (!detail::contains(line->text, "-->")) {
       if (!all_digits(line->text)) {
-        return make_error(ErrorCode::invalid_argument,
-                          "expected a cue number or a timing line, found " +
-                              detail::quote_found(detail::trim(line->text)),
-                          detail::line_field(source, *line));
+        RETURN_IF_ERROR(detail::skip_or_refuse(
+            document, options, *line,
+            detail::LineProblem{0, "expected a cue number or a timing line, found " +
+                                       detail::quote_found(detail::trim(line->text))},
+            "block"));
+        lines.advance();
+        skip_rest_of_block(lines);
+        continue;
       }
       cue_id = std::string(detail::trim(line->text));
       Line index_line = *line;
       lines.advance();
       line = lines.peek();
       if (line == nullptr || is_blank(line)) {
-        return make_error(ErrorCode::invalid_argument,
-                          "expected a timing line like 00:00:01,000 --> 00:00:02,000 after cue " +
-                              cue_id + ", found " +
-                              (line == nullptr ? "the end of the file" : "a blank line"),
-                          detail::line_field(source, line == nullptr ? index_line : *line));
+        RETURN_IF_ERROR(detail::skip_or_refuse(
+            document, options, line == nullptr ? index_line : *line,
+            detail::LineProblem{0,
+                                "expected a timing line like 00:00:01,000 --> 00:00:02,000 after cue " +
+                                    cue_id + ", found " +
+                                    (line == nullptr ? "the end of the file" : "a blank line")},
+            "cue"));
+        continue;
       }
     }
     Line timing_line = *line;
-    ASSIGN_OR_RETURN(Timing timing, parse_timing_line(timing_line, source));
+    Timing timing;
     lines.advance();
+    if (auto problem = parse_timing_line(timing_line.text, timing)) {
+      RETURN_IF_ERROR(detail::skip_or_refuse(document, options, timing_line, *problem, "cue"));
+      skip_rest_of_block(lines);
+      continue;
+    }
 
     std::string raw_text;
     while (!is_blank(lines.peek())) {
       // A missing blank line between cues: the next index and timing start a new cue.
-      if (is_timing_line(lines.peek())) break;
-      if (all_digits(lines.peek()->text) && is_timing_line(lines.peek(1))) break;
+      if (starts_cue(lines)) break;
       if (!raw_text.empty()) raw_text += '\n';
       raw_text += lines.peek()->text;
       lines.advance();

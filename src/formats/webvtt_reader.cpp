@@ -1,9 +1,14 @@
-// WebVTT parsing follows the W3C "WebVTT parser algorithm" block by block, with one deliberate
-// difference: where the specification silently drops a cue whose timing line is malformed, this
-// reader refuses the file with the position, because a silently lost cue is lost speech.
+// WebVTT parsing follows the W3C "WebVTT parser algorithm" ("collect a WebVTT block"), so a file
+// reads as browsers read it: a block the algorithm discards (a cue whose timing line cannot be
+// read, text with no timing, a NOTE whose text holds "-->") is skipped with a warning naming its
+// line and why, and with ReadOptions::strict the file is refused there instead. Two deliberate
+// differences, both about cues a viewer never sees: a cue that ends before it starts, and a cue
+// whose text is empty, are dropped with a warning (the store keeps start <= end and searchable text).
 #include "formats/webvtt_reader.hpp"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "formats/detail/finish.hpp"
 #include "formats/detail/text.hpp"
@@ -15,10 +20,6 @@ namespace {
 
 using detail::Line;
 using detail::LineReader;
-
-bool is_blank(const Line* line) {
-  return line == nullptr || detail::trim(line->text).empty();
-}
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -79,45 +80,76 @@ struct Timing {
   std::string settings;
 };
 
-Result<Timing> parse_timing_line(const Line& line, std::string_view source) {
-  std::string_view text = line.text;
-  auto fail = [&](std::size_t pos, std::string expected, std::string_view found) -> Error {
-    return make_error(ErrorCode::invalid_argument,
-                      "expected " + expected + ", found " + detail::quote_found(found),
-                      detail::line_field(source, line, pos));
+// "Collect WebVTT cue timings and settings": whitespace is optional around "-->" and before the
+// settings, which are kept verbatim. Returns why the line is not a timing when it is not one.
+std::optional<detail::LineProblem> parse_timing_line(std::string_view text, Timing& timing) {
+  auto problem = [&](std::size_t pos, std::string expected, std::string_view found) {
+    return detail::LineProblem{pos, "expected " + expected + ", found " + detail::quote_found(found)};
   };
   std::size_t pos = 0;
   while (pos < text.size() && detail::is_space(text[pos])) ++pos;
   std::size_t start_pos = pos;
   auto start = parse_timestamp(text, pos);
-  if (!start) return fail(start_pos, kTimestampShape, token_at(text, start_pos));
+  if (!start) return problem(start_pos, kTimestampShape, token_at(text, start_pos));
   while (pos < text.size() && detail::is_space(text[pos])) ++pos;
-  if (text.substr(pos, 3) != "-->") return fail(pos, "\"-->\"", token_at(text, pos));
+  if (text.substr(pos, 3) != "-->") return problem(pos, "\"-->\"", token_at(text, pos));
   pos += 3;
   while (pos < text.size() && detail::is_space(text[pos])) ++pos;
   std::size_t end_pos = pos;
   auto end = parse_timestamp(text, pos);
-  if (!end) return fail(end_pos, kTimestampShape, token_at(text, end_pos));
+  if (!end) return problem(end_pos, kTimestampShape, token_at(text, end_pos));
   if (*start > limits::timestamp_ms_max || *end > limits::timestamp_ms_max) {
-    return fail(*start > limits::timestamp_ms_max ? start_pos : end_pos,
-                "a timestamp before " + detail::format_timestamp(limits::timestamp_ms_max, '.'),
-                token_at(text, *start > limits::timestamp_ms_max ? start_pos : end_pos));
+    std::size_t at = *start > limits::timestamp_ms_max ? start_pos : end_pos;
+    return problem(at, "a timestamp before " + detail::format_timestamp(limits::timestamp_ms_max, '.'),
+                   token_at(text, at));
   }
   if (*end < *start) {
-    return fail(end_pos,
-                "an end time at or after the start " + detail::format_timestamp(*start, '.'),
-                token_at(text, end_pos));
+    return problem(end_pos, "an end time at or after the start " + detail::format_timestamp(*start, '.'),
+                   token_at(text, end_pos));
   }
-  if (pos < text.size() && !detail::is_space(text[pos])) {
-    return fail(pos, "a space before the cue settings", token_at(text, pos));
-  }
-  return Timing{*start, *end, std::string(detail::trim(text.substr(pos)))};
+  timing = Timing{*start, *end, std::string(detail::trim(text.substr(pos)))};
+  return std::nullopt;
 }
 
 struct CueText {
   std::string text;
   std::string speaker;
   std::string other_speaker;  // a second, different voice in the same cue
+};
+
+// The element nesting of the cue text parsing rules, reduced to what decides whether text is
+// ruby pronunciation: an <rt> counts only directly inside <ruby>, and </ruby> also closes it.
+class CueNesting {
+ public:
+  void open(std::string_view name) {
+    static constexpr std::string_view kElements[] = {"c", "i", "b", "u", "ruby", "v", "lang"};
+    bool known = std::find(std::begin(kElements), std::end(kElements), name) != std::end(kElements);
+    if (name == "rt" && !open_.empty() && open_.back() == "ruby") known = true;
+    if (!known || open_.size() >= kDepthMax) return;  // the specification ignores unknown tags
+    open_.emplace_back(name);
+    if (name == "rt") ++ruby_text_depth_;
+  }
+  void close(std::string_view name) {
+    if (open_.empty()) return;
+    if (open_.back() == name) {
+      pop();
+    } else if (name == "ruby" && open_.back() == "rt") {
+      pop();
+      pop();
+    }
+  }
+  bool in_ruby_text() const { return ruby_text_depth_ > 0; }
+
+ private:
+  void pop() {
+    if (open_.empty()) return;
+    if (open_.back() == "rt") --ruby_text_depth_;
+    open_.pop_back();
+  }
+  // Far beyond real cues; a deeper tag is ignored rather than grown without bound.
+  static constexpr std::size_t kDepthMax = 64;
+  std::vector<std::string> open_;
+  std::size_t ruby_text_depth_ = 0;
 };
 
 // The cue text tokenizer of the specification, reduced to what a transcript needs: the text, the
@@ -127,7 +159,7 @@ CueText parse_cue_text(std::string_view text) {
   CueText cue;
   std::string out;
   out.reserve(text.size());
-  bool in_ruby_text = false;
+  CueNesting nesting;
   for (std::size_t i = 0; i < text.size();) {
     char c = text[i];
     if (c == '<') {
@@ -137,8 +169,7 @@ CueText parse_cue_text(std::string_view text) {
       i = close + 1;
       if (tag.empty()) continue;
       if (tag[0] == '/') {
-        std::string_view name = detail::trim(tag.substr(1));
-        if (name == "rt") in_ruby_text = false;
+        nesting.close(tag.substr(1));
         continue;
       }
       if (is_digit(tag[0])) continue;  // <00:00:01.000> karaoke timestamp
@@ -148,7 +179,7 @@ CueText parse_cue_text(std::string_view text) {
         ++name_end;
       }
       std::string_view name = tag.substr(0, name_end);
-      if (name == "rt") in_ruby_text = true;
+      nesting.open(name);
       if (name == "v") {
         std::size_t annotation_start = tag.find_first_of(" \t\n", name_end);
         std::string annotation;
@@ -178,23 +209,83 @@ CueText parse_cue_text(std::string_view text) {
       std::string decoded;
       std::size_t used = detail::decode_reference(text.substr(i), decoded);
       if (used > 0) {
-        if (!in_ruby_text) out += decoded;
+        if (!nesting.in_ruby_text()) out += decoded;
         i += used;
         continue;
       }
     }
-    if (!in_ruby_text) out += c;
+    if (!nesting.in_ruby_text()) out += c;
     ++i;
   }
   cue.text = detail::tidy_text(out);
   return cue;
 }
 
-// Skips a block that is not a cue: it ends at a blank line, or at a line with "-->", which the
-// specification treats as the start of the next block.
-void skip_block(LineReader& lines) {
-  lines.advance();
-  while (!is_blank(lines.peek()) && !detail::contains(lines.peek()->text, "-->")) lines.advance();
+// One block as "collect a WebVTT block" cuts it: lines up to an empty line (a line of spaces is
+// not empty), or up to a line with "-->" that cannot be this block's timing line.
+struct Block {
+  std::vector<Line> lines_before_timing;  // the cue id, or the whole block when it has no timing
+  std::optional<Line> timing_line;        // the line with "-->" on line 1 or 2
+  std::vector<Line> text_lines;           // after the timing line
+};
+
+bool is_empty(const Line* line) {
+  return line == nullptr || line->text.empty();
+}
+
+Block collect_block(LineReader& lines) {
+  Block block;
+  while (!is_empty(lines.peek())) {
+    const Line& line = *lines.peek();
+    if (detail::contains(line.text, "-->")) {
+      // Only the first or second line can be a timing line; any later one starts the next block.
+      if (block.timing_line || block.lines_before_timing.size() > 1) break;
+      block.timing_line = line;
+    } else if (block.timing_line) {
+      block.text_lines.push_back(line);
+    } else {
+      block.lines_before_timing.push_back(line);
+    }
+    lines.advance();
+  }
+  return block;
+}
+
+std::string join_lines(const std::vector<Line>& lines) {
+  std::string joined;
+  for (const Line& line : lines) {
+    if (!joined.empty()) joined += '\n';
+    joined += line.text;
+  }
+  return joined;
+}
+
+// A block without a timing line: a NOTE comment, a STYLE or REGION definition (both only allowed
+// before the first cue), or stray text. Only the comment and the early definitions are silent.
+Status skip_untimed_block(Document& document, const ReadOptions& options, const Block& block,
+                          bool seen_cue) {
+  const Line& first = block.lines_before_timing.front();
+  if (detail::starts_with_word(first.text, "NOTE")) return {};
+  // A line that opens with a timestamp is a mistyped timing line ("->", "- ->"): name the arrow.
+  for (std::size_t i = 0; i < block.lines_before_timing.size() && i < 2; ++i) {
+    const Line& line = block.lines_before_timing[i];
+    std::size_t pos = 0;
+    while (pos < line.text.size() && detail::is_space(line.text[pos])) ++pos;
+    if (!parse_timestamp(line.text, pos)) continue;
+    Timing unused;
+    if (auto problem = parse_timing_line(line.text, unused)) {
+      return detail::skip_or_refuse(document, options, line, *problem, "cue");
+    }
+  }
+  bool definition = detail::starts_with_word(first.text, "STYLE") ||
+                    detail::starts_with_word(first.text, "REGION");
+  if (definition && !seen_cue) return {};
+  std::string expected = definition ? "a STYLE or REGION block only before the first cue"
+                                    : "a cue timing line (\"00:01.000 --> 00:02.000\")";
+  return detail::skip_or_refuse(
+      document, options, first,
+      detail::LineProblem{0, "expected " + expected + ", found " + detail::quote_found(first.text)},
+      "block");
 }
 
 }  // namespace
@@ -215,71 +306,44 @@ Result<Document> read_webvtt(std::string_view content, const ReadOptions& option
                       detail::position_field(source, content, start));
   }
   lines.advance();
-  // Header lines (old-style metadata) run to the first blank line; a timing line ends them early.
-  while (!is_blank(lines.peek()) && !detail::contains(lines.peek()->text, "-->")) lines.advance();
+  // Header lines (old-style metadata) run to the first empty line; a timing line ends them early.
+  while (!is_empty(lines.peek()) && !detail::contains(lines.peek()->text, "-->")) lines.advance();
 
   bool seen_cue = false;
   while (true) {
-    while (lines.peek() != nullptr && is_blank(lines.peek())) lines.advance();
-    const Line* line = lines.peek();
-    if (line == nullptr) break;
-
-    std::string cue_id;
-    Line timing_line;  // a copy: advance() frees the buffered line
-    if (detail::contains(line->text, "-->")) {
-      timing_line = *line;
-    } else if (!is_blank(lines.peek(1)) && detail::contains(lines.peek(1)->text, "-->")) {
-      cue_id = detail::clip_label(line->text);
-      lines.advance();
-      timing_line = *lines.peek();
-    } else {
-      // A block that opens with a timestamp but has no "-->" is a mistyped timing line ("->",
-      // "- ->"): the specification would drop the cue silently; refuse it instead, at the arrow.
-      for (std::size_t ahead = 0; ahead < 2 && !is_blank(lines.peek(ahead)); ++ahead) {
-        const Line& candidate = *lines.peek(ahead);
-        std::size_t pos = 0;
-        while (pos < candidate.text.size() && detail::is_space(candidate.text[pos])) ++pos;
-        if (parse_timestamp(candidate.text, pos)) {
-          auto timing = parse_timing_line(candidate, source);
-          if (!timing.ok()) return std::move(timing).error();
-        }
-      }
-      std::string_view text = line->text;
-      bool known = detail::starts_with_word(text, "NOTE") ||
-                   detail::starts_with_word(text, "STYLE") ||
-                   detail::starts_with_word(text, "REGION");
-      if (!known) {
-        detail::add_warning(
-            document, detail::line_field(source, *line) + ": block without a cue timing ignored");
-      } else if (seen_cue && !detail::starts_with_word(text, "NOTE")) {
-        detail::add_warning(document, detail::line_field(source, *line) +
-                                          ": STYLE or REGION block after the first cue ignored");
-      }
-      skip_block(lines);
+    while (lines.peek() != nullptr && lines.peek()->text.empty()) lines.advance();
+    if (lines.peek() == nullptr) break;
+    Block block = collect_block(lines);
+    if (!block.timing_line) {
+      RETURN_IF_ERROR(skip_untimed_block(document, options, block, seen_cue));
       continue;
     }
-
-    ASSIGN_OR_RETURN(Timing timing, parse_timing_line(timing_line, source));
-    lines.advance();
-    std::string raw_text;
-    while (!is_blank(lines.peek()) && !detail::contains(lines.peek()->text, "-->")) {
-      if (!raw_text.empty()) raw_text += '\n';
-      raw_text += lines.peek()->text;
-      lines.advance();
+    const Line& timing_line = *block.timing_line;
+    Timing timing;
+    if (auto problem = parse_timing_line(timing_line.text, timing)) {
+      // A NOTE whose text holds "-->" lands here too, as in the specification: say what it was.
+      const Line& opening = block.lines_before_timing.empty() ? timing_line : block.lines_before_timing.front();
+      bool comment = detail::starts_with_word(opening.text, "NOTE");
+      RETURN_IF_ERROR(detail::skip_or_refuse(document, options, timing_line, *problem,
+                                             comment ? "NOTE block with \"-->\"" : "cue"));
+      continue;
     }
-    CueText cue_text = parse_cue_text(raw_text);
+    CueText cue_text = parse_cue_text(join_lines(block.text_lines));
     Segment segment;
     segment.start_ms = timing.start_ms;
     segment.end_ms = timing.end_ms;
     segment.text = std::move(cue_text.text);
     segment.speaker_label = std::move(cue_text.speaker);
-    segment.cue_id = std::move(cue_id);
+    // The identifier is the line before the timing, if any ("NOTE" too: the specification
+    // reads a NOTE line directly above a timing line as this cue's id).
+    if (!block.lines_before_timing.empty()) {
+      segment.cue_id = detail::clip_label(block.lines_before_timing.front().text);
+    }
     segment.cue_settings = std::move(timing.settings);
     if (!cue_text.other_speaker.empty()) {
-      detail::add_warning(document, detail::line_field(source, timing_line) +
-                                        ": cue has several voices (\"" + segment.speaker_label +
-                                        "\", \"" + cue_text.other_speaker +
-                                        "\"); the first is its speaker");
+      detail::add_warning(document, source, timing_line, 0,
+                          "cue has several voices (\"" + segment.speaker_label + "\", \"" +
+                              cue_text.other_speaker + "\"); the first is its speaker");
     }
     if (document.segments.size() >= limits::segments_max) {
       return make_error(

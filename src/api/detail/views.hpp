@@ -3,7 +3,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "formats/document.hpp"
 #include "store/identity/membership_repository.hpp"
 #include "store/identity/token_repository.hpp"
 #include "store/media/transcript_repository.hpp"
@@ -15,6 +17,9 @@ namespace narralytica::api {
 std::string video_json(const store::Video& video);
 std::string source_json(const store::VideoSource& source);
 std::string transcript_json(const store::Transcript& transcript);
+// The transcript plus "warnings": [{"message", "line", "column"}] (line and column only for a
+// warning about one place of a text file), as an upload answers.
+std::string transcript_json(const store::Transcript& transcript, const std::vector<formats::Warning>& warnings);
 std::string segment_json(const store::Segment& segment);
 // Appends one segment's JSON to `out` (the segment page's hot path).
 void append_segment_json(std::string& out, const store::Segment& segment);

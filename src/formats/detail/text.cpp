@@ -6,6 +6,15 @@
 
 #include "formats/limits.hpp"
 
+namespace narralytica::formats {
+
+std::string Warning::describe() const {
+  if (line == 0) return message;
+  return source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+}  // namespace narralytica::formats
+
 namespace narralytica::formats::detail {
 
 namespace {
@@ -298,22 +307,54 @@ bool starts_with_word(std::string_view text, std::string_view word) {
   return text.size() == word.size() || text[word.size()] == ' ' || text[word.size()] == '\t';
 }
 
-void add_warning(Document& document, std::string warning) {
+namespace {
+
+void push_warning(Document& document, Warning warning) {
   if (document.warnings.size() < limits::warnings_max) {
     document.warnings.push_back(std::move(warning));
   } else if (document.warnings.size() == limits::warnings_max) {
-    document.warnings.push_back("further warnings omitted (more than " +
-                                std::to_string(limits::warnings_max) + ")");
+    document.warnings.push_back(Warning{.message = "further warnings omitted (more than " +
+                                                   std::to_string(limits::warnings_max) + ")"});
   }
 }
 
-std::string line_field(std::string_view source, const Line& line, std::size_t pos) {
+// 1-based column of byte `pos` in `line`, counted in characters.
+std::size_t column_of(const Line& line, std::size_t pos) {
   std::size_t column = 1;
   for (std::size_t i = 0; i < pos && i < line.text.size(); ++i) {
     if ((static_cast<unsigned char>(line.text[i]) & 0xC0) != 0x80) ++column;
   }
+  return column;
+}
+
+}  // namespace
+
+void add_warning(Document& document, std::string message) {
+  push_warning(document, Warning{.message = std::move(message)});
+}
+
+void add_warning(Document& document, std::string_view source, const Line& line, std::size_t pos,
+                 std::string message) {
+  push_warning(document, Warning{.message = std::move(message),
+                                 .source = source_or_default(source),
+                                 .line = line.number,
+                                 .column = column_of(line, pos)});
+}
+
+Status skip_or_refuse(Document& document, const ReadOptions& options, const Line& line,
+                      const LineProblem& problem, std::string_view what) {
+  if (options.strict) {
+    return make_error(ErrorCode::invalid_argument, problem.message,
+                      line_field(options.source_name, line, problem.pos));
+  }
+  add_warning(document, options.source_name, line, problem.pos,
+              std::string(what) + " skipped: " + problem.message);
+  return {};
+}
+
+std::string line_field(std::string_view source, const Line& line, std::size_t pos) {
   return source_or_default(source) + ":" + std::to_string(line.number) + ":" +
-         std::to_string(column);
+         std::to_string(column_of(line, pos));
 }
 
 LineReader::LineReader(std::string_view content, std::size_t start_offset)

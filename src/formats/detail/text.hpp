@@ -11,6 +11,7 @@
 
 #include "core/result.hpp"
 #include "formats/document.hpp"
+#include "formats/format.hpp"
 
 namespace narralytica::formats::detail {
 
@@ -61,8 +62,9 @@ std::string clip_label(std::string_view text);
 bool contains(std::string_view text, std::string_view part);
 bool starts_with_word(std::string_view text, std::string_view word);  // word then space, tab or end
 
-// Appends a warning, keeping at most limits::warnings_max plus one final "further warnings" note.
-void add_warning(Document& document, std::string warning);
+// Appends a warning about the whole file, keeping at most limits::warnings_max plus one final
+// "further warnings" note.
+void add_warning(Document& document, std::string message);
 
 // One line of a text file, without its line terminator.
 struct Line {
@@ -73,6 +75,23 @@ struct Line {
 
 // "source:line:column" for byte `pos` within `line`; cheap (does not rescan the file).
 std::string line_field(std::string_view source, const Line& line, std::size_t pos = 0);
+
+// Appends a warning about byte `pos` of `line` (same cap as above).
+void add_warning(Document& document, std::string_view source, const Line& line, std::size_t pos,
+                 std::string message);
+
+// Why a reader cannot take a block, at byte `pos` of the line it names: "expected X, found Y".
+struct LineProblem {
+  std::size_t pos = 0;
+  std::string message;
+};
+
+// The lenient/strict rule of the subtitle readers for a block a player discards (a cue whose
+// timing cannot be read, text with no timing). With options.strict the file is refused:
+// invalid_argument with `problem` at "source:line:column". Otherwise the block is skipped and a
+// warning "<what> skipped: <problem>" at the same place says so; returns OK.
+Status skip_or_refuse(Document& document, const ReadOptions& options, const Line& line,
+                      const LineProblem& problem, std::string_view what);
 
 // Splits content into lines across LF, CRLF and CR, with lookahead for the block parsers.
 class LineReader {

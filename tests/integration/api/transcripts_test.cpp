@@ -1,6 +1,7 @@
 // Proves transcript upload and export over HTTP, on both backends: a file posted to a video is
 // imported in the request's transaction (201, then 200 naming the same transcript when posted
-// again), a broken file is refused with its position and writes nothing, a viewer cannot upload,
+// again), a block a browser would skip is skipped and reported in "warnings" with its line and
+// column (?strict=true refuses the file there and writes nothing), a viewer cannot upload,
 // another tenant's video answers 404, and the stored transcript comes back as SRT and WebVTT.
 #include <gtest/gtest.h>
 
@@ -46,7 +47,8 @@ TEST_P(ApiTest, BrokenOrForbiddenUploadsWriteNothing) {
   const auto transcripts_before = count("transcripts");
   const auto segments_before = count("segments");
 
-  auto broken = call("POST", target, editor_a_, "WEBVTT\n\n00:00.000 --> 00:0x.000\nbad\n", {"Content-Type: text/vtt"});
+  auto broken = call("POST", target + "&strict=true", editor_a_, "WEBVTT\n\n00:00.000 --> 00:0x.000\nbad\n",
+                     {"Content-Type: text/vtt"});
   EXPECT_EQ(broken.status, 422) << broken.body;
   EXPECT_NE(json_of(broken)["field"].get<std::string>().find("body:3:"), std::string::npos) << broken.body;
 
@@ -54,6 +56,32 @@ TEST_P(ApiTest, BrokenOrForbiddenUploadsWriteNothing) {
   EXPECT_EQ(call("POST", target, owner_b_, kTalk, {"Content-Type: text/vtt"}).status, 404);
   EXPECT_EQ(count("transcripts"), transcripts_before);
   EXPECT_EQ(count("segments"), segments_before);
+}
+
+TEST_P(ApiTest, UploadSkipsWhatBrowsersSkipAndAnswersTheWarnings) {
+  if (!db_) return;
+  const std::string target =
+      "/v1/videos/" + video_a_.public_id.to_string() + "/transcripts?language=en&revision=true";
+  const std::string file =
+      "WEBVTT\n\nNOTE a --> b is no cue\n\n00:00.000 --> 00:01.000\nkept\n\n00:02.000 --> 00:0x.000\nbad\n";
+  const auto segments_before = count("segments");
+  auto strict = call("POST", target + "&strict=true", editor_a_, file, {"Content-Type: text/vtt"});
+  EXPECT_EQ(strict.status, 422) << strict.body;
+  EXPECT_EQ(json_of(strict)["field"], "body:3:1") << strict.body;
+  EXPECT_EQ(count("segments"), segments_before);
+
+  auto lenient = call("POST", target, editor_a_, file, {"Content-Type: text/vtt"});
+  ASSERT_EQ(lenient.status, 201) << lenient.body;
+  auto body = json_of(lenient);
+  EXPECT_EQ(body["segment_count"], 1);
+  ASSERT_EQ(body["warnings"].size(), 2u) << lenient.body;
+  EXPECT_EQ(body["warnings"][0]["line"], 3);
+  EXPECT_EQ(body["warnings"][0]["column"], 1);
+  EXPECT_EQ(body["warnings"][1]["line"], 8);
+  EXPECT_EQ(body["warnings"][1]["column"], 15);
+  EXPECT_EQ(body["warnings"][1]["message"],
+            "cue skipped: expected a timestamp like 00:01.000 or 01:00:01.000, found \"00:0x.000\"");
+  EXPECT_EQ(count("segments"), segments_before + 1);
 }
 
 }  // namespace

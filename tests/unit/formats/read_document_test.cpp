@@ -73,7 +73,7 @@ TEST(WarnPastDuration, CountsSegmentsEndingAfterTheVideo) {
   warn_past_duration(*document, 32'000);
   ASSERT_EQ(document->segments.size(), 10u);  // kept
   ASSERT_EQ(document->warnings.size(), 1u);
-  EXPECT_EQ(document->warnings[0],
+  EXPECT_EQ(document->warnings[0].describe(),
             "1 segment(s) end after the video's duration 00:00:32.000, first segment 10 at "
             "00:00:32.000; kept");
   warn_past_duration(*document, 40'000);

@@ -1,6 +1,7 @@
 // Proves that the SRT reader accepts what real subtitle files contain (both millisecond
 // separators, BOM, CRLF, stray whitespace, missing blank lines, formatting tags), maps
-// "Speaker: text" only when asked, and refuses a broken block with its line and column.
+// "Speaker: text" only when asked, and skips a broken block with a warning naming its line and
+// column, or, in strict mode, refuses the file there.
 #include "formats/srt_reader.hpp"
 
 #include <gtest/gtest.h>
@@ -20,7 +21,7 @@ Document read_ok(std::string_view content, bool speaker_prefix = false) {
 }
 
 Error read_error(std::string_view content) {
-  auto result = read_srt(content, ReadOptions{.source_name = "test.srt"});
+  auto result = read_srt(content, ReadOptions{.source_name = "test.srt", .strict = true});
   EXPECT_FALSE(result.ok());
   return result.ok() ? Error{} : result.error();
 }
@@ -75,6 +76,26 @@ TEST(SrtReader, AcceptsShortFractionsAndMissingIndexes) {
   EXPECT_EQ(document.segments[0].start_ms, 1'500);
   EXPECT_EQ(document.segments[0].end_ms, 2'250);
   EXPECT_EQ(document.segments[0].cue_id, "");
+}
+
+TEST(SrtReader, SkipsBrokenBlocksWithAWarningNamingLineAndReason) {
+  Document document = read_ok(
+      "1\n00:00:01,000 --> 00:00:02,000\nok\n\nhello\nthere\n\n2\n00:00:03,000 --> "
+      "00:00:0x,000\nbad\n3\n00:00:05,000 --> 00:00:06,000\nnext\n\n4\n\n5\n00:00:09,000 --> "
+      "00:00:08,000\nbackwards\n\n6\n00:00:10,000 --> 00:00:11,000\nlast\n");
+  ASSERT_EQ(document.segments.size(), 3u);
+  EXPECT_EQ(document.segments[0].text, "ok");
+  EXPECT_EQ(document.segments[1].text, "next");  // no blank line after the broken cue
+  EXPECT_EQ(document.segments[2].text, "last");
+  ASSERT_EQ(document.warnings.size(), 4u);
+  EXPECT_EQ(document.warnings[0].describe(),
+            "test.srt:5:1: block skipped: expected a cue number or a timing line, found \"hello\"");
+  EXPECT_EQ(document.warnings[1].line, 9u);
+  EXPECT_EQ(document.warnings[1].column, 18u);
+  EXPECT_EQ(document.warnings[1].message,
+            "cue skipped: expected a timestamp like 00:00:01,000, found \"00:00:0x,000\"");
+  EXPECT_EQ(document.warnings[2].line, 16u);  // the blank line where cue 4's timing should be
+  EXPECT_EQ(document.warnings[3].line, 18u);
 }
 
 TEST(SrtReader, RefusesGarbageWhereAnIndexIsExpected) {

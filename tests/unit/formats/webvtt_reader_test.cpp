@@ -1,6 +1,7 @@
 // Proves that the WebVTT reader accepts what the W3C specification's own examples contain (voice
 // spans, cue settings, regions, styles, comments, both timestamp forms, every line ending, a BOM),
-// keeps text while stripping markup, and refuses a malformed timing with its line and column.
+// keeps text while stripping markup, skips what the W3C parsing algorithm discards with a warning
+// naming its line, column and reason, and in strict mode refuses the file at that place instead.
 #include "formats/webvtt_reader.hpp"
 
 #include <gtest/gtest.h>
@@ -19,7 +20,7 @@ Document read_ok(std::string_view content) {
 }
 
 Error read_error(std::string_view content) {
-  auto result = read_webvtt(content, ReadOptions{.source_name = "test.vtt"});
+  auto result = read_webvtt(content, ReadOptions{.source_name = "test.vtt", .strict = true});
   EXPECT_FALSE(result.ok());
   return result.ok() ? Error{} : result.error();
 }
@@ -63,7 +64,7 @@ TEST(WebvttReader, SkipsHeaderRegionStyleAndNoteBlocksAndStripsMarkup) {
   EXPECT_EQ(karaoke.text, "Never drink liquid nitrogen.\n漢字 ok");
   // Cues 1 and 2 overlap: kept, reported once.
   ASSERT_EQ(document.warnings.size(), 1u);
-  EXPECT_NE(document.warnings[0].find("overlap"), std::string::npos);
+  EXPECT_NE(document.warnings[0].message.find("overlap"), std::string::npos);
 }
 
 TEST(WebvttReader, AcceptsCrLfCrAndLfLineEndsInOneFile) {
@@ -148,7 +149,7 @@ TEST(WebvttReader, DropsEmptyCuesWithAWarning) {
   ASSERT_EQ(document.segments.size(), 1u);
   EXPECT_EQ(document.segments[0].text, "kept");
   ASSERT_EQ(document.warnings.size(), 2u);
-  EXPECT_EQ(document.warnings[0], "cue \"empty\" at 00:00:01.000 has no text; skipped");
+  EXPECT_EQ(document.warnings[0].describe(), "cue \"empty\" at 00:00:01.000 has no text; skipped");
 }
 
 TEST(WebvttReader, SortsOutOfOrderCuesWithAWarning) {
@@ -158,7 +159,7 @@ TEST(WebvttReader, SortsOutOfOrderCuesWithAWarning) {
   EXPECT_EQ(document.segments[0].text, "first");
   EXPECT_EQ(document.segments[1].text, "second");
   ASSERT_EQ(document.warnings.size(), 1u);
-  EXPECT_NE(document.warnings[0].find("sorted"), std::string::npos);
+  EXPECT_NE(document.warnings[0].message.find("sorted"), std::string::npos);
 }
 
 TEST(WebvttReader, WarnsAboutIgnoredBlocksAndSeveralVoices) {
@@ -167,8 +168,64 @@ TEST(WebvttReader, WarnsAboutIgnoredBlocksAndSeveralVoices) {
   ASSERT_EQ(document.segments.size(), 1u);
   EXPECT_EQ(document.segments[0].speaker_label, "A");
   ASSERT_EQ(document.warnings.size(), 2u);
-  EXPECT_EQ(document.warnings[0], "test.vtt:3:1: block without a cue timing ignored");
-  EXPECT_NE(document.warnings[1].find("several voices"), std::string::npos);
+  EXPECT_EQ(document.warnings[0].describe(),
+            "test.vtt:3:1: block skipped: expected a cue timing line (\"00:01.000 --> 00:02.000\"), "
+            "found \"stray text\"");
+  EXPECT_EQ(document.warnings[1].line, 5u);
+  EXPECT_NE(document.warnings[1].message.find("several voices"), std::string::npos);
+}
+
+TEST(WebvttReader, SkipsWhatTheParsingAlgorithmDiscardsWithLineAndReason) {
+  // The case: a comment whose text holds "-->" no longer stops the import.
+  Document document = read_ok(
+      "WEBVTT\n\nNOTE the arrow --> is not a cue\n\n00:01.000 --> 00:02.000\none\n\n"
+      "NOTE\nsee a --> b\nstill the comment\n\n1\n00:03.000 --> 00:04.00\nbad millis\n\n"
+      "00:05.000 -> 00:06.000\nbad arrow\n\n00:07.000 --> 00:06.000\nbackwards\n\n"
+      "00:08.000 --> 00:09.000\ntwo\n");
+  ASSERT_EQ(document.segments.size(), 2u);
+  EXPECT_EQ(document.segments[0].text, "one");
+  EXPECT_EQ(document.segments[1].text, "two");
+  ASSERT_EQ(document.warnings.size(), 5u);
+  EXPECT_EQ(document.warnings[0].describe(),
+            "test.vtt:3:1: NOTE block with \"-->\" skipped: expected a timestamp like 00:01.000 or "
+            "01:00:01.000, found \"NOTE\"");
+  EXPECT_EQ(document.warnings[1].line, 9u);
+  EXPECT_EQ(document.warnings[1].column, 1u);
+  EXPECT_EQ(document.warnings[1].message.rfind("NOTE block with \"-->\" skipped: ", 0), 0u);
+  EXPECT_EQ(document.warnings[2].describe(),
+            "test.vtt:13:15: cue skipped: expected a timestamp like 00:01.000 or 01:00:01.000, found "
+            "\"00:04.00\"");
+  EXPECT_EQ(document.warnings[3].describe(),
+            "test.vtt:16:11: cue skipped: expected \"-->\", found \"->\"");
+  EXPECT_EQ(document.warnings[4].line, 19u);
+  EXPECT_EQ(document.warnings[4].column, 15u);
+  // Strict mode refuses at the first of them.
+  Error error = read_error(
+      "WEBVTT\n\n00:01.000 --> 00:02.000\none\n\nNOTE\nsee a --> b\n\n00:03.000 --> 00:04.000\nx\n");
+  EXPECT_EQ(error.field, "test.vtt:7:1");
+  EXPECT_EQ(error.message, "expected a timestamp like 00:01.000 or 01:00:01.000, found \"see\"");
+}
+
+TEST(WebvttReader, BlocksEndOnlyAtEmptyLinesAndTimingLinesAsInTheAlgorithm) {
+  // A line of spaces does not end a cue; a "-->" line on a block's third line starts a new block,
+  // so two lines of stray text before a timing line are skipped and the cue after them kept.
+  Document document = read_ok(
+      "WEBVTT\n\n00:01.000 --> 00:02.000\nhello\n   \nworld\n\nstray\ntext\n00:03.000-->00:04.000 "
+      "align:start\nkept\n");
+  ASSERT_EQ(document.segments.size(), 2u);
+  EXPECT_EQ(document.segments[0].text, "hello\nworld");
+  EXPECT_EQ(document.segments[1].text, "kept");
+  EXPECT_EQ(document.segments[1].cue_id, "");
+  EXPECT_EQ(document.segments[1].cue_settings, "align:start");
+  ASSERT_EQ(document.warnings.size(), 1u);
+  EXPECT_EQ(document.warnings[0].line, 8u);
+}
+
+TEST(WebvttReader, RubyTextIsDroppedOnlyInsideRuby) {
+  Document document = read_ok(
+      "WEBVTT\n\n00:01.000 --> 00:02.000\n<ruby>漢<rt>kan</ruby> after <rt>kept</rt>\n");
+  ASSERT_EQ(document.segments.size(), 1u);
+  EXPECT_EQ(document.segments[0].text, "漢 after kept");
 }
 
 TEST(WebvttReader, DecodesEntitiesInVoiceNamesAndKeepsUnknownOnes) {

@@ -129,7 +129,7 @@ TEST(WhisperReader, SegmentsPastDurationAreKeptWithAWarning) {
   ASSERT_TRUE(result.ok());
   ASSERT_EQ(result->segments.size(), 1u);
   ASSERT_EQ(result->warnings.size(), 1u);
-  EXPECT_NE(result->warnings[0].find("after the declared duration"), std::string::npos);
+  EXPECT_NE(result->warnings[0].message.find("after the declared duration"), std::string::npos);
 }
 
 TEST(WhisperxReader, ReadsSpeakersScoresAndInterpolatesUntimedWords) {
@@ -161,7 +161,7 @@ TEST(WhisperxReader, ReadsSpeakersScoresAndInterpolatesUntimedWords) {
   EXPECT_EQ(second.words[2].end_ms, 6'000);
   EXPECT_TRUE(second.words[2].interpolated);
   ASSERT_EQ(document.warnings.size(), 1u);
-  EXPECT_EQ(document.warnings[0].rfind("3 word(s) had no timing", 0), 0u);
+  EXPECT_EQ(document.warnings[0].message.rfind("3 word(s) had no timing", 0), 0u);
 }
 
 TEST(WhisperxReader, RunOfUntimedWordsSharesTheGapEvenly) {
