@@ -1,5 +1,6 @@
 // Whisper verbose_json and WhisperX share the segment list; WhisperX adds speakers, word scores,
 // and words without times, which are interpolated rather than dropped so no spoken word is lost.
+// whisper-timestamped is Whisper with its own names for a word's text and confidence.
 #include "formats/whisper_reader.hpp"
 
 #include <algorithm>
@@ -25,8 +26,11 @@ Status check_order(const JsonSource& src, const JsonPath& path, const Json& obje
 }
 
 // Reads a words[] array. For WhisperX a word may lack start/end: timed[i] says which have them.
+// whisper-timestamped names a word's text "text" and its probability "confidence"; each is read
+// when the engine's own name ("word"; "probability" or "score") is absent, and `timestamped` is
+// set when a word's text came from "text".
 Status read_words(const JsonSource& src, const Json& array, const JsonPath& path, bool whisperx,
-                  std::vector<Word>& words, std::vector<bool>& timed) {
+                  std::vector<Word>& words, std::vector<bool>& timed, bool& timestamped) {
   RETURN_IF_ERROR(check_count(array.size(), limits::words_max, "words", path.str()));
   words.reserve(array.size());
   timed.reserve(array.size());
@@ -34,7 +38,10 @@ Status read_words(const JsonSource& src, const Json& array, const JsonPath& path
     JsonPath word_path = path.at(j);
     ASSIGN_OR_RETURN(const Json* object, require_object(src, array[j], word_path));
     Word word;
-    ASSIGN_OR_RETURN(std::string text, string_member(src, *object, "word", word_path, true));
+    const bool text_named_text = find(*object, "word") == nullptr && find(*object, "text") != nullptr;
+    timestamped |= text_named_text;
+    ASSIGN_OR_RETURN(std::string text,
+                     string_member(src, *object, text_named_text ? "text" : "word", word_path, true));
     word.text = tidy_text(text);
     bool has_start = find(*object, "start") != nullptr;
     bool has_end = find(*object, "end") != nullptr;
@@ -46,9 +53,9 @@ Status read_words(const JsonSource& src, const Json& array, const JsonPath& path
     } else {
       timed.push_back(false);
     }
-    ASSIGN_OR_RETURN(
-        word.confidence,
-        confidence_member(src, *object, whisperx ? "score" : "probability", word_path));
+    const char* confidence_key = whisperx ? "score" : "probability";
+    if (find(*object, confidence_key) == nullptr) confidence_key = "confidence";
+    ASSIGN_OR_RETURN(word.confidence, confidence_member(src, *object, confidence_key, word_path));
     ASSIGN_OR_RETURN(word.speaker_label, string_member(src, *object, "speaker", word_path, false));
     word.speaker_label = clip_label(word.speaker_label);
     words.push_back(std::move(word));
@@ -75,6 +82,7 @@ Result<Document> read_whisper_value(const JsonSource& src, const Json& root, boo
   document.segments.reserve(segments->size());
   std::size_t untimed_words = 0;
   bool any_words = false;
+  bool timestamped = false;
   for (std::size_t i = 0; i < segments->size(); ++i) {
     JsonPath path = segments_path.at(i);
     ASSIGN_OR_RETURN(const Json* object, require_object(src, (*segments)[i], path));
@@ -93,11 +101,15 @@ Result<Document> read_whisper_value(const JsonSource& src, const Json& root, boo
       // comparable with the other engines' confidences.
       segment.confidence = std::clamp(std::exp(*avg_logprob), 0.0, 1.0);
     }
+    // whisper-timestamped's own segment confidence (0..1), when it gives one, is the better figure.
+    ASSIGN_OR_RETURN(std::optional<double> own_confidence,
+                     confidence_member(src, *object, "confidence", path));
+    if (own_confidence) segment.confidence = own_confidence;
     ASSIGN_OR_RETURN(const Json* words, array_member(src, *object, "words", path, false));
     if (words != nullptr) {
       std::vector<bool> timed;
       RETURN_IF_ERROR(
-          read_words(src, *words, path.member("words"), whisperx, segment.words, timed));
+          read_words(src, *words, path.member("words"), whisperx, segment.words, timed, timestamped));
       untimed_words += static_cast<std::size_t>(std::count(timed.begin(), timed.end(), false));
       interpolate_words(segment.words, timed, segment.start_ms, segment.end_ms);
       any_words |= !segment.words.empty();
@@ -112,8 +124,9 @@ Result<Document> read_whisper_value(const JsonSource& src, const Json& root, boo
   std::vector<Word> words;
   std::vector<bool> timed;
   if (!any_words && flat != nullptr && !flat->empty()) {
-    RETURN_IF_ERROR(read_words(src, *flat, root_path.member(flat_key), whisperx, words, timed));
+    RETURN_IF_ERROR(read_words(src, *flat, root_path.member(flat_key), whisperx, words, timed, timestamped));
   }
+  if (timestamped && !whisperx) document.engine = "whisper-timestamped";
   finish_whisper_words(document, std::move(words), timed, untimed_words);
   RETURN_IF_ERROR(finish_document(document, src.source));
   return document;

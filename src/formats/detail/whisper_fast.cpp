@@ -215,7 +215,9 @@ bool confidence(Cursor& in, std::optional<double>& out) {
 struct RawWord {
   Word word;
   bool has_start = false, has_end = false;
+  bool text_named_text = false;  // whisper-timestamped: the text came from "text", not "word"
   std::optional<double> score, probability;
+  std::optional<double> timestamped_confidence;  // whisper-timestamped's "confidence"
 };
 
 struct RawSegment {
@@ -223,6 +225,7 @@ struct RawSegment {
   bool has_start = false, has_end = false, has_text = false, has_speaker = false;
   bool has_words = false;         // a words array (null is refused)
   bool first_word_scored = false; // words[0] has "score" (detection)
+  std::optional<double> own_confidence;  // whisper-timestamped's segment "confidence"
   std::vector<RawWord> words;
 };
 
@@ -238,7 +241,8 @@ bool read_word(Cursor& in, RawWord& raw) {
   if (!in.consume('{')) return false;
   unsigned seen = 0;
   std::string text;
-  if (in.consume('}')) return false;  // "word" is required
+  std::optional<std::string> timestamped_text;  // "text", used when there is no "word"
+  if (in.consume('}')) return false;  // "word" (or "text") is required
   do {
     std::string_view key;
     if (!in.key(key)) return false;
@@ -260,11 +264,21 @@ bool read_word(Cursor& in, RawWord& raw) {
     } else if (key == "speaker") {
       if (!first_time(seen, 5) || !in.string(text)) return false;
       raw.word.speaker_label = clip_label(text);
+    } else if (key == "text") {
+      if (!first_time(seen, 6) || !in.string(text)) return false;
+      timestamped_text = std::move(text);
+    } else if (key == "confidence") {
+      if (!first_time(seen, 7) || !confidence(in, raw.timestamped_confidence)) return false;
     } else if (!in.skip_value(kSkipDepthMax)) {
       return false;
     }
   } while (in.consume(','));
-  return (seen & 1u) != 0 && in.consume('}');
+  if ((seen & 1u) == 0) {
+    if (!timestamped_text) return false;
+    raw.word.text = tidy_text(*timestamped_text);
+    raw.text_named_text = true;
+  }
+  return in.consume('}');
 }
 
 bool read_words(Cursor& in, std::vector<RawWord>& words) {
@@ -311,6 +325,8 @@ bool read_segment(Cursor& in, RawSegment& raw) {
       if (!first_time(seen, 5) || !read_words(in, raw.words)) return false;
       raw.has_words = true;
       raw.first_word_scored = !raw.words.empty() && raw.words.front().score.has_value();
+    } else if (key == "confidence") {
+      if (!first_time(seen, 6) || !confidence(in, raw.own_confidence)) return false;
     } else if (!in.skip_value(kSkipDepthMax)) {
       return false;
     }
@@ -320,8 +336,9 @@ bool read_segment(Cursor& in, RawSegment& raw) {
 }
 
 // The words of one list as read_words() in whisper_reader.cpp makes them; false where it would
-// refuse.
-bool finish_words(std::vector<RawWord>& raw, bool whisperx, std::vector<Word>& words, std::vector<bool>& timed) {
+// refuse. Sets `timestamped` when a word's text came from whisper-timestamped's "text".
+bool finish_words(std::vector<RawWord>& raw, bool whisperx, std::vector<Word>& words, std::vector<bool>& timed,
+                  bool& timestamped) {
   words.reserve(raw.size());
   timed.reserve(raw.size());
   for (RawWord& r : raw) {
@@ -333,7 +350,9 @@ bool finish_words(std::vector<RawWord>& raw, bool whisperx, std::vector<Word>& w
       r.word.end_ms = 0;
       timed.push_back(false);
     }
-    r.word.confidence = whisperx ? r.score : r.probability;
+    const std::optional<double>& own = whisperx ? r.score : r.probability;
+    r.word.confidence = own ? own : r.timestamped_confidence;
+    timestamped |= r.text_named_text;
     words.push_back(std::move(r.word));
   }
   return true;
@@ -411,11 +430,13 @@ std::optional<Document> read_whisper_fast(std::string_view content, std::string_
   document.segments.reserve(segments.size());
   std::size_t untimed_words = 0;
   bool any_words = false;
+  bool timestamped = false;
   for (RawSegment& raw : segments) {
     Segment segment = std::move(raw.segment);
+    if (raw.own_confidence) segment.confidence = raw.own_confidence;
     if (raw.has_words) {
       std::vector<bool> timed;
-      if (!finish_words(raw.words, whisperx, segment.words, timed)) return std::nullopt;
+      if (!finish_words(raw.words, whisperx, segment.words, timed, timestamped)) return std::nullopt;
       untimed_words += static_cast<std::size_t>(std::count(timed.begin(), timed.end(), false));
       interpolate_words(segment.words, timed, segment.start_ms, segment.end_ms);
       any_words |= !segment.words.empty();
@@ -426,7 +447,8 @@ std::optional<Document> read_whisper_fast(std::string_view content, std::string_
   std::vector<RawWord>& flat = whisperx ? flat_word_segments : flat_words;
   std::vector<Word> words;
   std::vector<bool> timed;
-  if (!any_words && !finish_words(flat, whisperx, words, timed)) return std::nullopt;
+  if (!any_words && !finish_words(flat, whisperx, words, timed, timestamped)) return std::nullopt;
+  if (timestamped && !whisperx) document.engine = "whisper-timestamped";
   finish_whisper_words(document, std::move(words), timed, untimed_words);
   if (!finish_document(document, source).ok()) return std::nullopt;
   return document;

@@ -1,7 +1,10 @@
 // Proves that Whisper verbose_json and WhisperX output become segments with exact millisecond
 // times, word timings and speakers; that WhisperX words without times are kept and interpolated;
+// that whisper-timestamped's words ("text", "confidence") read as the Whisper variant they are;
 // and that a wrong field is reported with its JSON path and line:column.
 #include "formats/whisper_reader.hpp"
+
+#include "formats/format.hpp"
 
 #include <gtest/gtest.h>
 
@@ -39,6 +42,34 @@ TEST(WhisperReader, ReadsVerboseJsonSegmentsAndWords) {
   EXPECT_EQ(document.segments[1].start_ms, 3'320);
   EXPECT_TRUE(document.segments[1].words.empty());
   EXPECT_TRUE(document.warnings.empty());
+}
+
+// whisper-timestamped was refused whole ("expected a string" at $.segments[0].words[0].word).
+TEST(WhisperReader, ReadsWhisperTimestampedWordsWithTextAndConfidence) {
+  const std::string content = read_data("whisper_timestamped.json");
+  EXPECT_EQ(detect_format(content).value(), Format::whisper_json);
+  // Both paths: read_document (the fast path for this usual shape) and the reader on its own.
+  for (const auto& result : {read_document(content, ReadOptions{.source_name = "t.json"}),
+                             read_whisper(content, ReadOptions{.source_name = "t.json"})}) {
+    ASSERT_TRUE(result.ok()) << result.error().describe();
+    const Document& document = *result;
+    EXPECT_EQ(document.format, "whisper");
+    EXPECT_EQ(document.engine, "whisper-timestamped");
+    EXPECT_EQ(document.language, "fr");
+    ASSERT_EQ(document.segments.size(), 2u);
+    EXPECT_EQ(document.segments[0].text, "Bonjour!");
+    EXPECT_EQ(document.segments[0].confidence, 0.51);  // its own figure, not exp(avg_logprob)
+    ASSERT_EQ(document.segments[1].words.size(), 5u);
+    EXPECT_EQ(document.segments[1].words[0].text, "Est-ce");
+    EXPECT_EQ(document.segments[1].words[0].start_ms, 2'020);
+    EXPECT_EQ(document.segments[1].words[0].end_ms, 3'780);
+    EXPECT_EQ(document.segments[1].words[0].confidence, 0.476);
+  }
+  // A word with neither "word" nor "text" is still refused at its path.
+  auto missing = read_whisper(R"({"segments":[{"start":0,"end":1,"text":"a","words":[{"start":0,"end":1}]}]})",
+                              ReadOptions{.source_name = "t.json"});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().field.find("$.segments[0].words[0].word"), std::string::npos) << missing.error().describe();
 }
 
 TEST(WhisperReader, SecondsBecomeMillisecondsWithoutDrift) {
