@@ -12,11 +12,15 @@
 #include "formats/narralytica_json.hpp"
 #include "formats/subtitle_writer.hpp"
 #include "store/media/attachment_repository.hpp"
+#include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::app {
 namespace {
 
 using namespace store;
+
+// The tenant configuration key (tenant_configs) naming the language of files that name none.
+constexpr const char* kDefaultLanguageKey = "default_language";
 
 const char* media_type_of(formats::Format format) {
   switch (format) {
@@ -122,20 +126,61 @@ Result<formats::Layer> read_layer(Transaction& tx, const TenantScope& scope, con
   return layer;
 }
 
-// Resolves the video the transcript belongs to: the one named, the one with this source URL, or a
-// new one.
-Result<Video> resolve_video(Transaction& tx, const TenantScope& scope, const ImportOptions& options,
-                            const formats::Document& document) {
-  if (options.video) return VideoRepository::get(tx, scope, *options.video);
-  if (options.source_url) {
-    ASSIGN_OR_RETURN(auto found, VideoRepository::find_by_source(tx, scope, "url", *options.source_url));
-    if (found) return std::move(*found);
+// The video a request names: by id, or by a source URL an existing video has. nullopt when the
+// import is to create its video. Errors: not_found for an id that is not the tenant's.
+Result<std::optional<Video>> named_video(Transaction& tx, const TenantScope& scope, const ImportOptions& options) {
+  if (options.video) {
+    ASSIGN_OR_RETURN(Video video, VideoRepository::get(tx, scope, *options.video));
+    return std::optional<Video>(std::move(video));
   }
+  if (options.source_url) return VideoRepository::find_by_source(tx, scope, "url", *options.source_url);
+  return std::optional<Video>();
+}
+
+// What the transcript says of the media's length: the duration the file declares, else the end
+// of its last segment; nullopt for a transcript without segments.
+std::optional<std::int64_t> transcript_duration(const formats::Document& document) {
+  if (document.duration_ms) return document.duration_ms;
+  std::optional<std::int64_t> end;
+  for (const formats::Segment& segment : document.segments) {
+    if (!end || segment.end_ms > *end) end = segment.end_ms;
+  }
+  return end;
+}
+
+// The language of a file that names none: the video's, else the tenant's `default_language`
+// configuration (a JSON string), else "und" (undetermined, BCP 47) with a warning.
+Result<std::string> fallback_language(Transaction& tx, const TenantScope& scope, const std::optional<Video>& video,
+                                      std::vector<formats::Warning>& warnings) {
+  if (video && video->language && !video->language->empty()) return *video->language;
+  ASSIGN_OR_RETURN(auto configured, TenantRepository::get_config(tx, scope, kDefaultLanguageKey));
+  if (configured) {
+    const auto value = nlohmann::json::parse(*configured, nullptr, /*allow_exceptions=*/false);
+    if (!value.is_string() || value.get<std::string>().empty()) {
+      return make_error(ErrorCode::precondition_failed,
+                        std::string("the tenant's ") + kDefaultLanguageKey +
+                            " setting is not a language: expected a JSON string such as \"en\", found " +
+                            configured->substr(0, 40),
+                        std::string("tenant_configs.") + kDefaultLanguageKey);
+    }
+    return value.get<std::string>();
+  }
+  warnings.push_back(formats::Warning{.message = std::string("the file names no language, and neither the video "
+                                                             "nor the tenant's ") +
+                                                 kDefaultLanguageKey + " setting gives one: stored as \"und\""});
+  return std::string("und");
+}
+
+// The named video, or a new one titled after the file.
+Result<Video> resolve_video(Transaction& tx, const TenantScope& scope, const ImportOptions& options,
+                            const formats::Document& document, const std::string& language,
+                            std::optional<Video> named) {
+  if (named) return std::move(*named);
   VideoDraft draft;
   draft.title = options.title.empty() ? file_stem(options.source_name) : options.title;
-  draft.language = options.language ? options.language : (document.language.empty() ? std::nullopt
-                                                                                       : std::optional(document.language));
-  draft.duration_ms = document.duration_ms;
+  // "und" says nobody knows: the video is better left without a language than with that one.
+  if (language != "und") draft.language = language;
+  draft.duration_ms = transcript_duration(document);
   if (options.source_url) {
     // A URL is also the source's external id, so the same URL finds this video again.
     draft.sources.push_back(VideoSourceDraft{"url", options.source_url, options.source_url, std::nullopt, true});
@@ -244,20 +289,28 @@ Result<ImportResult> TranscriptService::import_document(Transaction& tx, const T
   formats::Document& document = prepared.document;
   TranscriptDraft& draft = prepared.draft;
   // A named video that is not the caller's (or does not exist) is the first thing to report.
-  if (options.video) RETURN_IF_ERROR(VideoRepository::get(tx, scope, *options.video));
-  const std::string language = draft.language;
-  if (language.empty()) {
-    return make_error(ErrorCode::invalid_argument, "the file names no language: pass one (--language en)", "language");
+  ASSIGN_OR_RETURN(std::optional<Video> named, named_video(tx, scope, options));
+  if (draft.language.empty()) {
+    ASSIGN_OR_RETURN(draft.language, fallback_language(tx, scope, named, document.warnings));
   }
-  // The same file again: name what it made the first time.
-  ASSIGN_OR_RETURN(auto same_file, TranscriptRepository::find_by_attachment(tx, scope, prepared.file_sha256));
+  const std::string language = draft.language;
+  // The same file again: name what it made the first time. Only on the video the request names,
+  // so an upload to one video never answers with another's transcript; an import that is to
+  // create its video may still recognise a file it has seen anywhere in the tenant.
+  std::optional<Transcript> same_file;
+  if (named) {
+    ASSIGN_OR_RETURN(same_file, TranscriptRepository::find_by_attachment_on_video(tx, scope, *named,
+                                                                                  prepared.file_sha256));
+  } else {
+    ASSIGN_OR_RETURN(same_file, TranscriptRepository::find_by_attachment(tx, scope, prepared.file_sha256));
+  }
   if (same_file && same_file->language == language) {
     ASSIGN_OR_RETURN(Video video, VideoRepository::get(tx, scope, same_file->video_public_id));
     return ImportResult{std::move(video), std::move(*same_file), false, {}, std::move(document.warnings)};
   }
 
   if (!options.video) RETURN_IF_ERROR(Authorizer::authorize(tx, principal, tenant, {"write", "videos"}, request));
-  ASSIGN_OR_RETURN(Video video, resolve_video(tx, scope, options, document));
+  ASSIGN_OR_RETURN(Video video, resolve_video(tx, scope, options, document, language, std::move(named)));
   if (video.duration_ms) formats::warn_past_duration(document, *video.duration_ms);
 
   if (!options.new_revision) {
@@ -271,10 +324,11 @@ Result<ImportResult> TranscriptService::import_document(Transaction& tx, const T
     }
     for (const Transcript& t : existing) {
       if (t.language == language) {
+        // Neutral wording: the CLI (--revision) and the API (?revision=true) each name their own way.
         return make_error(ErrorCode::conflict,
                           "video " + video.public_id.to_string() + " already has a different " + language +
                               " transcript (revision " + std::to_string(t.revision) +
-                              "): pass --revision to store this file as the next revision",
+                              "): store this file as its next revision to keep both",
                           options.source_name);
       }
     }
@@ -317,6 +371,15 @@ Result<ImportResult> TranscriptService::import_document(Transaction& tx, const T
         return error;
       }
       runs.push_back(std::move(stored->run));
+    }
+  }
+  // A video that does not know its length learns it from its first transcript, in this
+  // transaction (audited like any update), so a failed import changes nothing.
+  if (written.created && !video.duration_ms) {
+    if (auto duration = transcript_duration(document)) {
+      VideoPatch patch;
+      patch.duration_ms = std::optional<std::int64_t>(*duration);
+      ASSIGN_OR_RETURN(video, VideoRepository::update(tx, scope, video.public_id, patch));
     }
   }
   RETURN_IF_ERROR(blob_written.get());

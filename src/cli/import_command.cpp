@@ -76,6 +76,8 @@ class Progress {
 // file name comes first so every failure line starts with the file.
 std::string failure_text(const std::string& file, const Error& error) {
   std::string text = error.describe();
+  // The use case words its conflict for every caller; this is how one asks for it here.
+  if (error.code == ErrorCode::conflict) text += " (--revision)";
   if (text.starts_with(file)) return text;
   return file + ": " + text;
 }

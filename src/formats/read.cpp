@@ -113,7 +113,7 @@ std::optional<Format> detect_text(std::string_view content, std::string_view fil
 Error unknown_format(std::string_view source) {
   return make_error(ErrorCode::invalid_argument,
                     "expected WebVTT, SRT or a JSON transcript from Whisper, WhisperX, AssemblyAI, "
-                    "Deepgram or Narralytica, found none of them (name one with --format: " +
+                    "Deepgram or Narralytica, found none of them (name the format, one of: " +
                         std::string(kKnownNames) + ")",
                     detail::source_or_default(source));
 }

@@ -43,6 +43,9 @@ constexpr const char* kSelectVideoTranscripts =
 constexpr const char* kSelectByAttachment =
     TRANSCRIPT_SELECT "JOIN attachments a ON a.tenant_id = t.tenant_id AND a.id = t.attachment_id "
                       "WHERE t.tenant_id = $1 AND a.sha256 = $2 ORDER BY t.id LIMIT 1";
+constexpr const char* kSelectByAttachmentOnVideo =
+    TRANSCRIPT_SELECT "JOIN attachments a ON a.tenant_id = t.tenant_id AND a.id = t.attachment_id "
+                      "WHERE t.tenant_id = $1 AND a.sha256 = $2 AND t.video_id = $3 ORDER BY t.id LIMIT 1";
 #undef TRANSCRIPT_SELECT
 
 constexpr const char* kHasNewerRevision =
@@ -129,6 +132,15 @@ Transcript read_transcript(const Statement& s) {
   t.segment_count = s.column_int64(11);
   t.created_at = s.column_int64(12);
   return t;
+}
+
+// The first row of a bound transcript query, if any; leaves the statement reset for reuse.
+Result<std::optional<Transcript>> first_transcript(Statement& s) {
+  ASSIGN_OR_RETURN(bool found, s.step());
+  std::optional<Transcript> transcript;
+  if (found) transcript = read_transcript(s);
+  s.reset();
+  return transcript;
 }
 
 Status validate(const TranscriptDraft& draft) {
@@ -376,11 +388,19 @@ Result<std::optional<Transcript>> TranscriptRepository::find_by_attachment(Trans
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectByAttachment));
   s->bind_int64(1, scope.tenant_id());
   s->bind_blob(2, sha256);
-  ASSIGN_OR_RETURN(bool found, s->step());
-  std::optional<Transcript> transcript;
-  if (found) transcript = read_transcript(*s);
-  s->reset();
-  return transcript;
+  return first_transcript(*s);
+}
+
+Result<std::optional<Transcript>> TranscriptRepository::find_by_attachment_on_video(Transaction& tx,
+                                                                                   const TenantScope& scope,
+                                                                                   const Video& video,
+                                                                                   std::string_view sha256) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectByAttachmentOnVideo));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_blob(2, sha256);
+  s->bind_int64(3, video.id);
+  return first_transcript(*s);
 }
 
 Result<std::vector<Transcript>> TranscriptRepository::list_for_video(Transaction& tx, const TenantScope& scope,

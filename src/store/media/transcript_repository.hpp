@@ -107,6 +107,10 @@ class TranscriptRepository {
   // import of the same file again finds it.
   static Result<std::optional<Transcript>> find_by_attachment(Transaction& tx, const TenantScope& scope,
                                                                std::string_view sha256);
+  // The same, among `video`'s transcripts only: an upload to one video never answers with
+  // another video's transcript.
+  static Result<std::optional<Transcript>> find_by_attachment_on_video(Transaction& tx, const TenantScope& scope,
+                                                                       const Video& video, std::string_view sha256);
   static Result<std::vector<Transcript>> list_for_video(Transaction& tx, const TenantScope& scope,
                                                         const Video& video);
   // Errors: not_found; conflict when a newer revision builds on this one.

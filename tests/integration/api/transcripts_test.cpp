@@ -1,7 +1,10 @@
 // Proves transcript upload and export over HTTP, on both backends: a file posted to a video is
 // imported in the request's transaction (201, then 200 naming the same transcript when posted
 // again), a block a browser would skip is skipped and reported in "warnings" with its line and
-// column (?strict=true refuses the file there and writes nothing), a viewer cannot upload,
+// column (?strict=true refuses the file there and writes nothing), a file without a language
+// takes the video's, the same content posted to another video is stored on that video (not
+// answered with the first one's transcript), no error text names a command-line flag, a viewer
+// cannot upload,
 // another tenant's video answers 404, and the stored transcript comes back as SRT and WebVTT.
 #include <gtest/gtest.h>
 
@@ -82,6 +85,40 @@ TEST_P(ApiTest, UploadSkipsWhatBrowsersSkipAndAnswersTheWarnings) {
   EXPECT_EQ(body["warnings"][1]["message"],
             "cue skipped: expected a timestamp like 00:01.000 or 01:00:01.000, found \"00:0x.000\"");
   EXPECT_EQ(count("segments"), segments_before + 1);
+}
+
+TEST_P(ApiTest, UploadToAnotherVideoIsStoredThereInTheVideosLanguage) {
+  if (!db_) return;
+  auto created = call("POST", "/v1/videos", editor_a_, R"({"title":"B","language":"fr"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string video_b = json_of(created)["id"];
+  const std::string to_a = "/v1/videos/" + video_a_.public_id.to_string() + "/transcripts?revision=true";
+  const std::string to_b = "/v1/videos/" + video_b + "/transcripts";
+  const auto transcripts_before = count("transcripts");
+
+  // No ?language and none in the file: the video's ("en" for A, "fr" for B).
+  auto on_a = call("POST", to_a, editor_a_, kTalk, {"Content-Type: text/vtt"});
+  ASSERT_EQ(on_a.status, 201) << on_a.body;
+  EXPECT_EQ(json_of(on_a)["language"], "en");
+  auto on_b = call("POST", to_b, editor_a_, kTalk, {"Content-Type: text/vtt"});
+  ASSERT_EQ(on_b.status, 201) << on_b.body;
+  EXPECT_EQ(json_of(on_b)["video_id"], video_b);
+  EXPECT_EQ(json_of(on_b)["language"], "fr");
+  EXPECT_NE(json_of(on_b)["id"], json_of(on_a)["id"]);
+  auto again = call("POST", to_b, editor_a_, kTalk, {"Content-Type: text/vtt"});
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(json_of(again)["id"], json_of(on_b)["id"]);
+  EXPECT_EQ(count("transcripts"), transcripts_before + 2);  // one on A, one on B
+
+  // Errors are worded for an API client: no command-line flag in them.
+  const std::string edited = std::string(kTalk) + "\n00:05.000 --> 00:06.000\nmore\n";
+  auto conflict = call("POST", to_b, editor_a_, edited, {"Content-Type: text/vtt"});
+  EXPECT_EQ(conflict.status, 409) << conflict.body;
+  auto unknown = call("POST", to_b, editor_a_, "no format at all", {"Content-Type: text/plain"});
+  EXPECT_EQ(unknown.status, 422) << unknown.body;
+  for (const auto* answer : {&conflict, &unknown}) {
+    EXPECT_EQ(json_of(*answer)["detail"].get<std::string>().find("--"), std::string::npos) << answer->body;
+  }
 }
 
 }  // namespace
