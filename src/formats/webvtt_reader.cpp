@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "formats/detail/finish.hpp"
+#include "formats/detail/subtitle_timing.hpp"
 #include "formats/detail/text.hpp"
 #include "formats/limits.hpp"
 
@@ -68,47 +69,10 @@ std::optional<int64_t> parse_timestamp(std::string_view text, std::size_t& pos) 
   return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
 }
 
-std::string_view token_at(std::string_view text, std::size_t pos) {
-  std::size_t end = pos;
-  while (end < text.size() && !detail::is_space(text[end])) ++end;
-  return text.substr(pos, end - pos);
-}
+using Timing = detail::SubtitleTiming;
 
-struct Timing {
-  int64_t start_ms = 0;
-  int64_t end_ms = 0;
-  std::string settings;
-};
-
-// "Collect WebVTT cue timings and settings": whitespace is optional around "-->" and before the
-// settings, which are kept verbatim. Returns why the line is not a timing when it is not one.
 std::optional<detail::LineProblem> parse_timing_line(std::string_view text, Timing& timing) {
-  auto problem = [&](std::size_t pos, std::string expected, std::string_view found) {
-    return detail::LineProblem{pos, "expected " + expected + ", found " + detail::quote_found(found)};
-  };
-  std::size_t pos = 0;
-  while (pos < text.size() && detail::is_space(text[pos])) ++pos;
-  std::size_t start_pos = pos;
-  auto start = parse_timestamp(text, pos);
-  if (!start) return problem(start_pos, kTimestampShape, token_at(text, start_pos));
-  while (pos < text.size() && detail::is_space(text[pos])) ++pos;
-  if (text.substr(pos, 3) != "-->") return problem(pos, "\"-->\"", token_at(text, pos));
-  pos += 3;
-  while (pos < text.size() && detail::is_space(text[pos])) ++pos;
-  std::size_t end_pos = pos;
-  auto end = parse_timestamp(text, pos);
-  if (!end) return problem(end_pos, kTimestampShape, token_at(text, end_pos));
-  if (*start > limits::timestamp_ms_max || *end > limits::timestamp_ms_max) {
-    std::size_t at = *start > limits::timestamp_ms_max ? start_pos : end_pos;
-    return problem(at, "a timestamp before " + detail::format_timestamp(limits::timestamp_ms_max, '.'),
-                   token_at(text, at));
-  }
-  if (*end < *start) {
-    return problem(end_pos, "an end time at or after the start " + detail::format_timestamp(*start, '.'),
-                   token_at(text, end_pos));
-  }
-  timing = Timing{*start, *end, std::string(detail::trim(text.substr(pos)))};
-  return std::nullopt;
+  return detail::parse_subtitle_timing(text, parse_timestamp, kTimestampShape, '.', timing);
 }
 
 struct CueText {
