@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
+# The web UI's end-to-end test drives Debian's chromium with playwright-core and axe-core from npm.
+(cd tests/e2e/ui && npm ci --no-audit --no-fund --loglevel=error)
 
 eval "$(scripts/pg-test-cluster.sh start)"
 trap 'scripts/pg-test-cluster.sh stop "$PG_TEST_DIR"' EXIT

@@ -5,6 +5,7 @@
 
 #include "api/detail/io.hpp"
 #include "api/detail/route.hpp"
+#include "api/detail/web_ui.hpp"
 #include "api/problem.hpp"
 #include "core/hashing.hpp"
 #include "core/json_writer.hpp"
@@ -391,6 +392,10 @@ Dispatched dispatch(ApiState& state, const HttpRequest& request) {
   Dispatched out;
   RouteMatch match = match_route(request.method, request.path);
   if (!match.route) {
+    if (auto page = web_ui_answer(request)) {
+      out.response = std::move(*page);
+      return out;
+    }
     if (match.path_exists) {
       out.response = problem(405, "method_not_allowed", "this path does not accept " + request.method, "", request);
     } else {

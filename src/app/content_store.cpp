@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -87,16 +88,40 @@ std::future<Status> ContentStore::write_async(const StoredBlob& blob, std::strin
   return std::async(std::launch::async, [this, blob, bytes] { return write(blob, bytes); });
 }
 
-Result<std::string> ContentStore::get(std::string_view storage_uri) const {
+Result<std::filesystem::path> ContentStore::path_of(std::string_view storage_uri) const {
   if (!storage_uri.starts_with(kUriPrefix)) {
     return make_error(ErrorCode::not_found, "not a file attachment", std::string(storage_uri));
   }
-  const std::filesystem::path path = data_dir_ / std::filesystem::path(storage_uri.substr(kUriPrefix.size()));
+  return data_dir_ / std::filesystem::path(storage_uri.substr(kUriPrefix.size()));
+}
+
+Result<std::string> ContentStore::get(std::string_view storage_uri) const {
+  ASSIGN_OR_RETURN(const std::filesystem::path path, path_of(storage_uri));
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorCode::not_found, "attachment file is missing", path.string());
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
+}
+
+Result<std::int64_t> ContentStore::size_of(std::string_view storage_uri) const {
+  ASSIGN_OR_RETURN(const std::filesystem::path path, path_of(storage_uri));
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return make_error(ErrorCode::not_found, "attachment file is missing", path.string());
+  return static_cast<std::int64_t>(size);
+}
+
+Result<std::string> ContentStore::read_range(std::string_view storage_uri, std::int64_t offset,
+                                             std::int64_t length) const {
+  ASSIGN_OR_RETURN(const std::filesystem::path path, path_of(storage_uri));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorCode::not_found, "attachment file is missing", path.string());
+  in.seekg(offset);
+  std::string bytes(static_cast<std::size_t>(std::max<std::int64_t>(length, 0)), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  return bytes;
 }
 
 std::filesystem::path default_data_dir(std::string_view database_url) {

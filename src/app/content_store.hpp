@@ -38,8 +38,16 @@ class ContentStore {
   std::future<Status> write_async(const StoredBlob& blob, std::string_view bytes) const;
   // The bytes behind a storage_uri from locate(). Errors: not_found.
   Result<std::string> get(std::string_view storage_uri) const;
+  // The size of the stored file. Errors: not_found.
+  Result<std::int64_t> size_of(std::string_view storage_uri) const;
+  // `length` bytes from `offset` (fewer at the end of the file): ranges of a media file, which may
+  // be far larger than what a request should hold in memory. Errors: not_found.
+  Result<std::string> read_range(std::string_view storage_uri, std::int64_t offset, std::int64_t length) const;
 
  private:
+  // The file behind a storage_uri from locate(). Errors: not_found for another kind of URI.
+  Result<std::filesystem::path> path_of(std::string_view storage_uri) const;
+
   std::filesystem::path data_dir_;
 };
 

@@ -1,10 +1,12 @@
 // `narralytica demo`: the quickest way to a working installation. Migrates the database, creates
 // a demo tenant with an owner and an API token (or reuses them), imports the sample transcripts
-// compiled into the binary (samples/), and prints what was made. Safe to run again: existing
-// rows are reused and re-imports are no-ops.
+// compiled into the binary (samples/), attaches the sample media file to its transcript's video (so
+// the web UI's player works with no network), and prints what was made. Safe to run again:
+// existing rows are reused and re-imports are no-ops.
 #include <CLI/CLI.hpp>
 
 #include "app/admin.hpp"
+#include "app/media_service.hpp"
 #include "app/transcript_service.hpp"
 #include "cli/cli_support.hpp"
 #include "core/embedded_file.hpp"
@@ -15,18 +17,38 @@ namespace {
 constexpr const char* kDemoTenant = "demo";
 constexpr const char* kDemoOwner = "owner@demo.example";
 
-// Imports every sample transcript; each file's URL finds its video again on a second run.
+// The sample media file whose name, up to its first dot, is the transcript's ("newsroom-briefing.ogg"
+// for "newsroom-briefing.whisperx.json"), or null.
+const EmbeddedFile* media_for(std::string_view transcript_name) {
+  const std::string_view stem = transcript_name.substr(0, transcript_name.find('.'));
+  for (const EmbeddedFile& file : demo_sample_files()) {
+    if (app::media_type_for_file(std::string(file.name)) && file.name.substr(0, file.name.find('.')) == stem) return &file;
+  }
+  return nullptr;
+}
+
+// Imports every sample transcript; each file's URL finds its video again on a second run. A
+// sample with a media file gets it attached (the same content again is a no-op in storage).
 Status import_samples(store::Database& database, const GlobalOptions& options) {
   app::TranscriptService transcripts(database, app::default_data_dir(options.db));
+  const app::MediaService media(app::default_data_dir(options.db));
   for (const EmbeddedFile& sample : demo_sample_files()) {
+    if (app::media_type_for_file(std::string(sample.name))) continue;  // attached below, with its transcript
     app::ImportOptions import;
     import.source_name = std::string(sample.name);
     import.source_url = "https://media.example.org/demo/" + std::string(sample.name);
     import.language = "en";
     ASSIGN_OR_RETURN(app::ImportResult imported,
                      transcripts.import(operator_principal(), kDemoTenant, sample.bytes, import));
-    std::printf("video     %s  %s (%lld segments)\n", imported.video.public_id.to_string().c_str(),
+    std::printf("video     %s  %s (%lld segments)", imported.video.public_id.to_string().c_str(),
                 imported.video.title.c_str(), static_cast<long long>(imported.transcript.segment_count));
+    if (const EmbeddedFile* file = media_for(sample.name)) {
+      ASSIGN_OR_RETURN(store::Attachment attached,
+                       media.attach(database, operator_principal(), kDemoTenant, imported.video.public_id, file->bytes,
+                                    *app::media_type_for_file(std::string(file->name))));
+      std::printf(" with media %s (%s)", std::string(file->name).c_str(), attached.media_type.c_str());
+    }
+    std::printf("\n");
   }
   return ok_status();
 }

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_serve_command(app, options, exit_code);
   add_import_command(app, options, exit_code);
   add_export_command(app, options, exit_code);
+  add_media_command(app, options, exit_code);
   add_layers_command(app, options, exit_code);
   add_search_commands(app, options, exit_code);
 

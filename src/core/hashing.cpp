@@ -1,9 +1,11 @@
 #include "core/hashing.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sodium.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 
@@ -93,6 +95,26 @@ bool from_hex(std::string_view hex, std::string& out) {
   return sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(),
                         hex.size(), nullptr, &bin_len, nullptr) == 0 &&
          bin_len == out.size();
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), out, &length);
+  return std::string(reinterpret_cast<const char*>(out), length);
+}
+
+bool equal_in_constant_time(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return a.empty() || sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string secure_random_bytes(std::size_t count) {
+  std::string out(count, '\0');
+  if (sodium_init() < 0) std::abort();  // idempotent; unseeded randomness must never sign anything
+  randombytes_buf(out.data(), count);
+  return out;
 }
 
 }  // namespace narralytica

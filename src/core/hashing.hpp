@@ -33,6 +33,13 @@ class Sha256 {
   std::size_t pending_size_ = 0;
 };
 
+// HMAC-SHA256(key, data): 32 raw bytes (signed media URLs, api/detail/media_url.hpp).
+std::string hmac_sha256(std::string_view key, std::string_view data);
+// Constant-time equality of two byte strings (false for different lengths).
+bool equal_in_constant_time(std::string_view a, std::string_view b);
+// `count` bytes from the operating system's cryptographic random source.
+std::string secure_random_bytes(std::size_t count);
+
 std::string to_hex(std::string_view bytes);
 // Empty optional-like failure: returns false when `hex` is not an even-length hex string.
 bool from_hex(std::string_view hex, std::string& out);

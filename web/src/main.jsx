@@ -103,8 +103,19 @@ function App() {
       />
     );
   }
-  return <Shell session={session} onSignOut={signOut} />;
+  // Signing out starts the next person at the library, not on the page this one left open.
+  return (
+    <Shell
+      session={session}
+      onSignOut={() => {
+        signOut();
+        navigate('/', { replace: true });
+      }}
+    />
+  );
 }
 
 document.addEventListener('click', linkHandler);
-render(<App />, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = '';  // the "Loading" note; Preact would keep a node it did not render
+render(<App />, root);

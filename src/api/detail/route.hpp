@@ -96,6 +96,7 @@ std::span<const Route> transcript_routes();
 std::span<const Route> speaker_routes();
 std::span<const Route> jobs_routes();
 std::span<const Route> layer_routes();
+std::span<const Route> media_routes();
 std::span<const Route> search_routes();
 
 }  // namespace narralytica::api

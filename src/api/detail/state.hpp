@@ -11,9 +11,11 @@
 
 #include "api/detail/metrics.hpp"
 #include "app/search_service.hpp"
+#include "app/media_service.hpp"
 #include "app/transcript_service.hpp"
 #include "api/http_message.hpp"
 #include "api/server.hpp"
+#include "core/hashing.hpp"
 #include "store/database.hpp"
 #include "store/transaction.hpp"
 
@@ -116,6 +118,9 @@ struct ApiState {
   ReadinessCache readiness;
   LoginThrottle login_throttle;
   ResponseCache responses;
+  app::MediaService media{options.data_dir};  // media files of videos (media_routes.cpp)
+  // Signs media URLs (api/detail/media_url.hpp). New at each start: a restart ends every link.
+  const std::string media_url_key = secure_random_bytes(32);
   // SQLite has one writer: this process's write transactions take turns here, in FIFO-ish mutex
   // order, instead of in SQLite's busy handler, which sleeps up to 100 ms between tries and
   // measured as a 1 s p99 for updates at 64 connections. Used with --no-group-commit only: with

@@ -9,6 +9,9 @@ namespace {
 constexpr const char* kSelectBySha =
     "SELECT id, public_id, kind, media_type, size_bytes, storage_uri FROM attachments "
     "WHERE tenant_id = $1 AND sha256 = $2";
+constexpr const char* kSelectById =
+    "SELECT id, public_id, kind, media_type, sha256, size_bytes, storage_uri FROM attachments "
+    "WHERE tenant_id = $1 AND public_id = $2";
 constexpr const char* kInsert =
     "INSERT INTO attachments (public_id, tenant_id, kind, media_type, sha256, size_bytes, storage_uri, "
     "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id";
@@ -45,6 +48,19 @@ Result<Attachment> AttachmentRepository::put(Transaction& tx, const TenantScope&
   tx.record_change(scope, "attachment.created", "attachment", attachment.public_id,
                    JsonObject().add("kind", attachment.kind).add("media_type", attachment.media_type)
                        .add("sha256", to_hex(attachment.sha256)).add("size_bytes", attachment.size_bytes).str());
+  return attachment;
+}
+
+Result<Attachment> AttachmentRepository::get(Transaction& tx, const TenantScope& scope, const Uuid& public_id) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * select, tx.prepare(kSelectById));
+  select->bind_int64(1, scope.tenant_id());
+  select->bind_uuid(2, public_id);
+  ASSIGN_OR_RETURN(bool found, select->step());
+  if (!found) return make_error(ErrorCode::not_found, "no attachment " + public_id.to_string(), "attachment");
+  Attachment attachment{select->column_int64(0), select->column_uuid(1), select->column_text(2), select->column_text(3),
+                        select->column_blob(4),  select->column_int64(5), select->column_text(6)};
+  select->reset();
   return attachment;
 }
 

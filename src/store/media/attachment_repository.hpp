@@ -24,6 +24,8 @@ class AttachmentRepository {
  public:
   // Records the attachment, or returns the tenant's existing record of the same content.
   static Result<Attachment> put(Transaction& tx, const TenantScope& scope, const Attachment& attachment);
+  // The tenant's attachment with this public id. Errors: not_found.
+  static Result<Attachment> get(Transaction& tx, const TenantScope& scope, const Uuid& public_id);
 };
 
 }  // namespace narralytica::store

@@ -1,11 +1,12 @@
 // The media player: a <video> element whose source is the video's attached media file (a signed,
 // expiring URL from GET /v1/videos/{id}/media: an element cannot send the API token) or else its
 // primary http(s) source. Reports the playback position in milliseconds, every frame while playing.
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { forwardRef } from 'preact/compat';
 
 export const Player = forwardRef(function Player({ src, title, onTime, onReady }, ref) {
   const media = useRef(null);
+  const [failed, setFailed] = useState(false);
   useEffect(() => {
     if (ref) ref.current = media.current;
   });
@@ -23,6 +24,9 @@ export const Player = forwardRef(function Player({ src, title, onTime, onReady }
       frame = requestAnimationFrame(tick);
     };
     const ready = () => onReady(el);
+    const failure = () => setFailed(true);
+    setFailed(false);
+    el.addEventListener('error', failure);
     el.addEventListener('play', play);
     el.addEventListener('seeked', report);
     el.addEventListener('timeupdate', report);
@@ -34,6 +38,7 @@ export const Player = forwardRef(function Player({ src, title, onTime, onReady }
       el.removeEventListener('seeked', report);
       el.removeEventListener('timeupdate', report);
       el.removeEventListener('loadedmetadata', ready);
+      el.removeEventListener('error', failure);
     };
   }, [src]);
   if (!src) {
@@ -44,5 +49,15 @@ export const Player = forwardRef(function Player({ src, title, onTime, onReady }
       </div>
     );
   }
-  return <video class="player" ref={media} src={src} controls preload="metadata" aria-label={`Media of ${title}`} />;
+  return (
+    <>
+      <video class="player" ref={media} src={src} controls preload="metadata" aria-label={`Media of ${title}`} />
+      {failed && (
+        <p class="error" role="alert">
+          The media could not be loaded from {new URL(src, location.href).origin === location.origin ? 'this server' : src}. The
+          transcript still works.
+        </p>
+      )}
+    </>
+  );
 });

@@ -2,7 +2,7 @@
 // with a progress bar, into a chosen video or a new one titled after the file. A refused file
 // shows the API's detail and, for a parse error, the line and column (field "body:LINE:COLUMN").
 import { useEffect, useState } from 'preact/hooks';
-import { get, getAll, post, upload } from '../api.js';
+import { del, getAll, post, upload } from '../api.js';
 
 const TYPES = { vtt: 'text/vtt', srt: 'application/x-subrip', json: 'application/json' };
 
@@ -21,6 +21,8 @@ export function where(field) {
 export function ImportPage() {
   const [videos, setVideos] = useState([]);
   const [target, setTarget] = useState('new');
+  // The transcripts' language (VTT and SRT files rarely name one), also a new video's.
+  const [language, setLanguage] = useState((navigator.language || 'en').split('-')[0]);
   const [files, setFiles] = useState([]);
   const [over, setOver] = useState(false);
 
@@ -31,13 +33,15 @@ export function ImportPage() {
   const update = (key, change) => setFiles((list) => list.map((f) => (f.key === key ? { ...f, ...change } : f)));
 
   async function importOne(entry) {
+    let created = '';  // a video made for this file, removed again if the file is refused
     try {
       let videoId = target;
       if (target === 'new') {
         const title = entry.file.name.replace(/\.[^.]+$/, '');
-        videoId = (await post('/v1/videos', { title })).id;
+        videoId = created = (await post('/v1/videos', { title, language: language.trim() || null })).id;
       }
-      const answer = await upload('POST', `/v1/videos/${videoId}/transcripts`, entry.file, contentType(entry.file.name), (p) =>
+      const lang = language.trim() ? `?language=${encodeURIComponent(language.trim())}` : '';
+      const answer = await upload('POST', `/v1/videos/${videoId}/transcripts${lang}`, entry.file, contentType(entry.file.name), (p) =>
         update(entry.key, { progress: p }),
       );
       update(entry.key, {
@@ -48,6 +52,7 @@ export function ImportPage() {
       });
     } catch (e) {
       update(entry.key, { state: 'failed', message: e.detail || e.message, where: where(e.field) });
+      if (created) del(`/v1/videos/${created}`).catch(() => {});
     }
   }
 
@@ -71,6 +76,10 @@ export function ImportPage() {
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          Language (BCP 47)
+          <input value={language} size={8} maxLength={35} placeholder="en" onInput={(e) => setLanguage(e.target.value)} />
         </label>
       </div>
       <div

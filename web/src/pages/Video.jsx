@@ -11,6 +11,8 @@ import { VirtualList } from '../components/VirtualList.jsx';
 import { LayerChart } from '../components/LayerChart.jsx';
 
 const SHOWN_KINDS = ['sentiment', 'topics', 'entities'];
+// Segments in the first request: enough to fill the screen, small enough to come back at once.
+const FIRST_PAGE = 60;
 
 // Index of the last item whose start is at or before t (-1 when none).
 function lastStarted(items, t, startOf) {
@@ -43,8 +45,29 @@ function layerBadges(kind, values) {
   return out;
 }
 
+// The word under a click in a row rendered as one text node (words joined by single spaces):
+// the caret offset at the point, mapped to the word it falls in. -1 when not over the words.
+function wordAtPoint(event, words) {
+  const caret = document.caretRangeFromPoint
+    ? document.caretRangeFromPoint(event.clientX, event.clientY)
+    : document.caretPositionFromPoint && document.caretPositionFromPoint(event.clientX, event.clientY);
+  if (!caret) return -1;
+  const node = caret.startContainer || caret.offsetNode;
+  const offset = caret.startOffset ?? caret.offset;
+  if (!node || node.nodeType !== Node.TEXT_NODE || !node.parentElement.classList.contains('text')) return -1;
+  let end = 0;
+  for (let i = 0; i < words.length; i++) {
+    end += words[i].w.length + 1;
+    if (offset < end) return i;
+  }
+  return words.length - 1;
+}
+
+// A segment row. Only the current row splits its words into elements (to highlight one); the
+// others are one text node each, which keeps a screen of rows cheap to lay out while scrolling.
 const Segment = memo(function Segment({ segment, index, current, word, speaker, colour, shown, onSeek }) {
   const name = speakerName(speaker);
+  const words = segment.words && segment.words.length ? segment.words : null;
   return (
     <div
       role="listitem"
@@ -53,8 +76,10 @@ const Segment = memo(function Segment({ segment, index, current, word, speaker, 
       style={{ '--spk': colour }}
       aria-current={current ? 'true' : undefined}
       onClick={(e) => {
-        const w = e.target.dataset && e.target.dataset.ms;
-        onSeek(w ? Number(w) : segment.start_ms);
+        const at = e.target.dataset && e.target.dataset.ms;
+        if (at) return onSeek(Number(at));
+        const i = words ? wordAtPoint(e, words) : -1;
+        onSeek(i >= 0 ? words[i].s : segment.start_ms);
       }}
     >
       <div class="seghead">
@@ -64,13 +89,15 @@ const Segment = memo(function Segment({ segment, index, current, word, speaker, 
         <span class="spk">{name}</span>
       </div>
       <p class="text">
-        {segment.words && segment.words.length
-          ? segment.words.map((w, i) => (
-              <span key={i} data-ms={w.s} class={current && i === word ? 'word now' : 'word'}>
-                {w.w}{' '}
+        {words && current
+          ? words.map((w, i) => (
+              <span key={i} data-ms={w.s} class={i === word ? 'word now' : 'word'}>
+                {w.w}{i + 1 < words.length ? ' ' : ''}
               </span>
             ))
-          : segment.text}
+          : words
+            ? words.map((w) => w.w).join(' ')
+            : segment.text}
       </p>
       {shown.length > 0 && segment.layers && (
         <ul class="badges" aria-label="Layers">
@@ -182,7 +209,10 @@ export function VideoPage({ id }) {
         try {
           url = (await get(`/v1/videos/${id}/media`)).url;
         } catch {
-          const primary = video.sources.find((s) => s.is_primary && /^https?:\/\//.test(s.uri || ''));
+          // A primary web address plays unless it names a transcript file (as the demo's do).
+          const primary = video.sources.find(
+            (s) => s.is_primary && /^https?:\/\//.test(s.uri || '') && !/\.(vtt|srt|json)$/i.test(s.uri),
+          );
           url = primary ? primary.uri : '';
         }
         if (!live) return;
@@ -201,14 +231,22 @@ export function VideoPage({ id }) {
     if (!transcriptId) return;
     let live = true;
     setStatus('Loading the transcript…');
-    Promise.all([getAll(`/v1/transcripts/${transcriptId}/segments?limit=1000`, 100_000), get(`/v1/transcripts/${transcriptId}/layers`).catch(() => ({ items: [] }))])
-      .then(([items, layers]) => {
-        if (!live) return;
-        setSegments(items);
-        setKinds([...new Set(layers.items.map((l) => l.kind))].sort());
-        setStatus('');
-      })
-      .catch((e) => live && setStatus(`Could not load the transcript: ${e.message}`));
+    get(`/v1/transcripts/${transcriptId}/layers`)
+      .then((layers) => live && setKinds([...new Set(layers.items.map((l) => l.kind))].sort()))
+      .catch(() => live && setKinds([]));
+    // The first page is shown at once; the rest of a long transcript follows in large pages.
+    (async () => {
+      let page = await get(`/v1/transcripts/${transcriptId}/segments?limit=${FIRST_PAGE}`);
+      let items = page.items;
+      if (!live) return;
+      setSegments(items);
+      while (page.next_cursor && live) {
+        page = await get(`/v1/transcripts/${transcriptId}/segments?limit=1000&cursor=${encodeURIComponent(page.next_cursor)}`);
+        items = items.concat(page.items);
+        if (live) setSegments(items);
+      }
+      if (live) setStatus('');
+    })().catch((e) => live && setStatus(`Could not load the transcript: ${e.message}`));
     return () => {
       live = false;
     };
@@ -360,7 +398,6 @@ export function VideoPage({ id }) {
             ref={list}
             count={segments.length}
             label="Transcript segments"
-            version={transcriptId}
             estimate={(i) => 56 + Math.ceil((segments[i].text.length || 1) / 60) * 22}
             renderRow={(i) => {
               const s = segments[i];

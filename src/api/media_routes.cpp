@@ -1,0 +1,175 @@
+// A video's media file: upload (PUT /v1/videos/{id}/media, stored under the data directory, never
+// in the database), a signed URL for the player (GET /v1/videos/{id}/media), and the file itself
+// at that URL with HTTP Range requests (GET /media/{tenant}/{sha256}). The URL is the capability:
+// see api/detail/media_url.hpp for why and what it grants.
+#include <charconv>
+
+#include "api/detail/io.hpp"
+#include "api/detail/media_url.hpp"
+#include "api/detail/route.hpp"
+#include "api/detail/state.hpp"
+#include "api/problem.hpp"
+#include "core/hashing.hpp"
+#include "core/json_writer.hpp"
+#include "store/tenancy/tenant_repository.hpp"
+
+namespace narralytica::api {
+namespace {
+
+// One answer holds at most this much of a media file: a player asks for the rest by Range.
+constexpr std::int64_t kRangeBytesMax = 4 * 1024 * 1024;
+// A request without Range gets the whole file only up to this size.
+constexpr std::int64_t kWholeBytesMax = 64 * 1024 * 1024;
+
+std::string attachment_json(const store::Attachment& a, const std::string& url, std::int64_t expires_s) {
+  return JsonObject()
+      .add("attachment_id", a.public_id.to_string())
+      .add("media_type", a.media_type)
+      .add("size_bytes", a.size_bytes)
+      .add("sha256", to_hex(a.sha256))
+      .add("url", url)
+      .add("expires_at", rfc3339(expires_s * 1'000'000))
+      .str();
+}
+
+Result<std::string> signed_url(Call& call, const store::Attachment& attachment, std::int64_t& expires_s) {
+  ASSIGN_OR_RETURN(store::Tenant tenant, store::TenantRepository::find_by_id(*call.tx, call.scope->tenant_id()));
+  expires_s = call.state.clock().now_us() / 1'000'000 + kMediaUrlLifetimeS;
+  return sign_media_url(call.state.media_url_key,
+                        MediaGrant{tenant.public_id, to_hex(attachment.sha256), attachment.media_type, expires_s});
+}
+
+Result<HttpResponse> put_media(Call& call) {
+  ASSIGN_OR_RETURN(Uuid video, path_id(call, "id", "video"));
+  // Another tenant's id answers 404 before anything about the body is said.
+  RETURN_IF_ERROR(store::VideoRepository::get(*call.tx, *call.scope, video));
+  ASSIGN_OR_RETURN(std::string media_type,
+                   app::normalized_media_type(call.request.header("content-type"), "Content-Type"));
+  ASSIGN_OR_RETURN(store::Attachment attachment,
+                   call.state.media.attach_in(*call.tx, *call.scope, video, call.request.body, media_type));
+  std::int64_t expires_s = 0;
+  ASSIGN_OR_RETURN(std::string url, signed_url(call, attachment, expires_s));
+  return json_response(201, attachment_json(attachment, url, expires_s));
+}
+
+Result<HttpResponse> get_media_url(Call& call) {
+  ASSIGN_OR_RETURN(Uuid video, path_id(call, "id", "video"));
+  ASSIGN_OR_RETURN(std::optional<store::Attachment> attachment, store::MediaRepository::find(*call.tx, *call.scope, video));
+  if (!attachment) return make_error(ErrorCode::not_found, "no media file is attached to this video", "media");
+  std::int64_t expires_s = 0;
+  ASSIGN_OR_RETURN(std::string url, signed_url(call, *attachment, expires_s));
+  HttpResponse response = json_response(200, attachment_json(*attachment, url, expires_s));
+  response.with_header("Cache-Control", "no-store");
+  return response;
+}
+
+struct ByteRange {
+  std::int64_t first = 0;
+  std::int64_t last = 0;  // inclusive
+};
+
+// "bytes=FIRST-[LAST]" or "bytes=-SUFFIX" against a file of `size` bytes. nullopt: no usable
+// single range (absent, several ranges, or not bytes), answered with the whole file. An empty
+// range (first past the end) is unsatisfiable: 416.
+std::optional<std::optional<ByteRange>> parse_range(std::string_view header, std::int64_t size) {
+  constexpr std::string_view kUnit = "bytes=";
+  if (!header.starts_with(kUnit) || header.find(',') != std::string_view::npos) return std::nullopt;
+  header.remove_prefix(kUnit.size());
+  const auto dash = header.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto number = [](std::string_view text, std::int64_t& out) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size() && out >= 0;
+  };
+  const std::string_view first_text = header.substr(0, dash);
+  const std::string_view last_text = header.substr(dash + 1);
+  ByteRange range;
+  if (first_text.empty()) {
+    std::int64_t suffix = 0;
+    if (!number(last_text, suffix)) return std::nullopt;
+    if (suffix == 0 || size == 0) return std::optional<ByteRange>();
+    range.first = std::max<std::int64_t>(0, size - suffix);
+    range.last = size - 1;
+    return std::optional<ByteRange>(range);
+  }
+  if (!number(first_text, range.first)) return std::nullopt;
+  range.last = size - 1;
+  if (!last_text.empty()) {
+    if (!number(last_text, range.last) || range.last < range.first) return std::nullopt;
+    range.last = std::min(range.last, size - 1);
+  }
+  if (range.first >= size) return std::optional<ByteRange>();
+  return std::optional<ByteRange>(range);
+}
+
+// GET /media/{tenant}/{sha256}?type=&expires=&sig=: open (the URL is the credential). Anything
+// wrong with the URL answers 404, like a file that does not exist.
+Result<HttpResponse> get_media_file(Call& call) {
+  const HttpRequest& request = call.request;
+  auto query = [&](std::string_view name) { return request.query_param(name).value_or(""); };
+  auto grant = verify_media_url(call.state.media_url_key, call.param("tenant"), call.param("sha256"), query("type"),
+                                query("expires"), query("sig"), call.state.clock().now_us());
+  if (!grant) return make_error(ErrorCode::not_found, "this media link is not valid or has expired", "sig");
+  std::string digest;
+  from_hex(grant->sha256_hex, digest);
+  const app::ContentStore& content = call.state.media.content();
+  const std::string storage_uri = content.locate(grant->tenant, 0, digest).storage_uri;
+  ASSIGN_OR_RETURN(std::int64_t size, content.size_of(storage_uri));
+
+  HttpResponse response;
+  response.content_type = grant->media_type;
+  response.with_header("Accept-Ranges", "bytes");
+  // Content-addressed: the bytes behind this URL never change.
+  response.with_header("Cache-Control", "private, max-age=" + std::to_string(kMediaUrlLifetimeS));
+  response.with_header("ETag", "\"" + grant->sha256_hex + "\"");
+  response.with_header("X-Content-Type-Options", "nosniff");
+  auto range = parse_range(request.header("range"), size);
+  if (range && !*range) {
+    HttpResponse refused = problem(416, "range_not_satisfiable",
+                                   "the range starts past the end of the file (" + std::to_string(size) + " bytes)",
+                                   "Range", request);
+    refused.with_header("Content-Range", "bytes */" + std::to_string(size));
+    return refused;
+  }
+  if (!range) {
+    if (size > kWholeBytesMax) {
+      HttpResponse refused = problem(416, "range_required", "this file is large: ask for it in ranges (Range: bytes=0-)",
+                                     "Range", request);
+      refused.with_header("Content-Range", "bytes */" + std::to_string(size));
+      return refused;
+    }
+    ASSIGN_OR_RETURN(response.body, content.read_range(storage_uri, 0, size));
+    return response;
+  }
+  const ByteRange r{(*range)->first, std::min((*range)->last, (*range)->first + kRangeBytesMax - 1)};
+  ASSIGN_OR_RETURN(response.body, content.read_range(storage_uri, r.first, r.last - r.first + 1));
+  response.status = 206;
+  response.with_header("Content-Range", "bytes " + std::to_string(r.first) + "-" +
+                                            std::to_string(r.first + static_cast<std::int64_t>(response.body.size()) - 1) +
+                                            "/" + std::to_string(size));
+  return response;
+}
+
+constexpr std::string_view kMediaFileQuery[] = {"type", "expires", "sig"};
+
+constexpr Route kRoutes[] = {
+    {.method = "PUT", .pattern = "/v1/videos/{id}/media", .operation_id = "video.media_attach",
+     .summary = "Attach a media file (the body; Content-Type audio/* or video/*, up to the server's body limit) to "
+                "the video, replacing any before; kept under the data directory, answered with a signed URL",
+     .permission = {"write", "videos"}, .body = BodyKind::upload, .handler = put_media, .resource_type = "video",
+     .status = 201},
+    {.method = "GET", .pattern = "/v1/videos/{id}/media", .operation_id = "video.media",
+     .summary = "The video's media file: type, size and a signed URL the player can fetch without a token "
+                "(valid six hours); 404 when none is attached",
+     .permission = {"read", "videos"}, .handler = get_media_url},
+    {.method = "GET", .pattern = "/media/{tenant}/{sha256}", .operation_id = "media.file",
+     .summary = "A media file through a signed URL from GET /v1/videos/{id}/media, with Range requests (206)",
+     .access = Access::open, .handler = get_media_file, .query = kMediaFileQuery,
+     .produces = "application/octet-stream"},
+};
+
+}  // namespace
+
+std::span<const Route> media_routes() { return kRoutes; }
+
+}  // namespace narralytica::api
