@@ -11,7 +11,7 @@ build_packages=(build-essential cmake ninja-build ccache pkg-config python3
 command -v node >/dev/null || build_packages+=(nodejs)
 command -v npm >/dev/null || build_packages+=(npm)
 test_packages=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15
-  clang libclang-rt-14-dev wrk chromium)
+  clang libclang-rt-14-dev wrk chromium nodejs)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-build}" = test ]; then wanted+=("${test_packages[@]}"); fi
