@@ -345,7 +345,8 @@ HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
   };
   if (auto refused = read_body(route, call)) return fail(std::move(*refused));
 
-  const std::string_view key = request.method == "POST" ? request.header("idempotency-key") : std::string_view{};
+  const std::string_view key =
+      request.method == "POST" && route.mutating() ? request.header("idempotency-key") : std::string_view{};
   std::string hash;
   if (!key.empty()) {
     if (key.size() > store::kIdempotencyKeyLengthMax) {

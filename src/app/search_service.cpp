@@ -85,6 +85,9 @@ void append_hit(JsonObject& object, const search::SearchHit& hit) {
     object.add_null("speaker");
   }
   object.add("text", d.text).add("snippet", hit.snippet_html).add("score", hit.score).add("link", hit_link(d));
+  if (hit.text_rank || hit.vector_rank) {
+    object.add_optional("text_rank", hit.text_rank).add_optional("vector_rank", hit.vector_rank);
+  }
 }
 
 }  // namespace
@@ -95,7 +98,13 @@ SearchService::SearchService(store::Database& database, std::filesystem::path da
 
 Result<search::SearchResult> SearchService::search_in(const store::TenantScope& scope, const SearchQuery& query) {
   search::SearchRequest request;
-  ASSIGN_OR_RETURN(request.query, search::parse_query(query.q));
+  if (!query.q.empty() || query.mode != search::SearchMode::vector) {
+    ASSIGN_OR_RETURN(request.query, search::parse_query(query.q));
+  }
+  request.mode = query.mode;
+  request.vector = query.vector;
+  request.rrf_k = query.rrf_k;
+  request.candidates = query.candidates;
   request.limit = query.limit;
   request.group_by_video = query.group_by_video;
   request.hits_per_video = query.hits_per_video;
@@ -136,6 +145,13 @@ Result<std::vector<search::VerifyReport>> SearchService::verify(const store::Pri
   ASSIGN_OR_RETURN(auto tenants, indexer_.tenants(tenant));
   return for_each_tenant<search::VerifyReport>(tenants, threads,
                                                [&](const search::TenantRef& t) { return indexer_.verify(t); });
+}
+
+Result<search::SearchMode> parse_search_mode(std::string_view name, std::string_view field) {
+  if (name == "text") return search::SearchMode::text;
+  if (name == "vector") return search::SearchMode::vector;
+  if (name == "hybrid") return search::SearchMode::hybrid;
+  return make_error(ErrorCode::invalid_argument, "mode is text, vector or hybrid", std::string(field));
 }
 
 std::string hit_link(const search::SegmentDocument& document) {

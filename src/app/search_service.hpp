@@ -23,7 +23,11 @@ inline constexpr std::string_view kSearchPipeline = "search.index";
 inline constexpr int kReindexThreadsMax = 64;
 
 struct SearchQuery {
-  std::string q;
+  std::string q;                    // may be empty in vector mode (filters only then)
+  search::SearchMode mode = search::SearchMode::text;
+  std::optional<search::VectorQuery> vector;
+  int rrf_k = search::kRrfKDefault;
+  int candidates = search::kFusionCandidatesDefault;
   int limit = search::kSearchLimitDefault;
   std::string cursor;  // from a previous answer's next_cursor; empty for the first page
   bool group_by_video = false;
@@ -62,6 +66,9 @@ class SearchService {
   search::IndexSearcher searcher_;
   search::SearchIndexer indexer_;
 };
+
+// "text", "vector" or "hybrid". Errors: invalid_argument naming `field`.
+Result<search::SearchMode> parse_search_mode(std::string_view name, std::string_view field);
 
 // The API's answer for a search, also what `narralytica search --json` prints.
 std::string search_result_json(const search::SearchResult& result);

@@ -22,6 +22,9 @@ struct SearchArgs {
   bool group = false;
   bool json = false;
   std::string data_dir;
+  std::string mode;
+  std::string vector;  // "[0.1, 0.2, ...]" or "0.1,0.2,..."
+  std::string producer;
 } search_args;
 
 struct ReindexArgs {
@@ -88,6 +91,27 @@ void print_hit(const search::SearchHit& hit, bool bold) {
               speaker.c_str(), terminal_snippet(hit.snippet_html, bold).c_str());
 }
 
+// "[0.1, -2, 3e-1]" (brackets optional) as numbers. Errors name the position of a bad number.
+Result<std::vector<float>> parse_vector(const std::string& text) {
+  std::vector<float> values;
+  std::size_t at = 0;
+  int index = 0;
+  while (at < text.size()) {
+    while (at < text.size() && (text[at] == '[' || text[at] == ']' || text[at] == ',' || text[at] == ' ')) ++at;
+    if (at >= text.size()) break;
+    char* end = nullptr;
+    const float value = std::strtof(text.c_str() + at, &end);
+    if (end == text.c_str() + at) {
+      return make_error(ErrorCode::invalid_argument, "expected a number", "--vector[" + std::to_string(index) + "]");
+    }
+    values.push_back(value);
+    at = static_cast<std::size_t>(end - text.c_str());
+    ++index;
+  }
+  if (values.empty()) return make_error(ErrorCode::invalid_argument, "expected numbers, e.g. [0.1, 0.2]", "--vector");
+  return values;
+}
+
 int run_search(const GlobalOptions& global) {
   auto database = open_database(global);
   if (!database.ok()) return report(database.error());
@@ -97,6 +121,17 @@ int run_search(const GlobalOptions& global) {
   query.limit = search_args.limit;
   query.cursor = search_args.cursor;
   query.group_by_video = search_args.group;
+  if (!search_args.vector.empty()) {
+    auto values = parse_vector(search_args.vector);
+    if (!values.ok()) return report(values.error());
+    query.vector = search::VectorQuery{std::move(*values), search_args.producer};
+    query.mode = query.q.empty() ? search::SearchMode::vector : search::SearchMode::hybrid;
+  }
+  if (!search_args.mode.empty()) {
+    auto mode = app::parse_search_mode(search_args.mode, "--mode");
+    if (!mode.ok()) return report(mode.error());
+    query.mode = *mode;
+  }
   auto result = service.search(operator_principal(), search_args.tenant, query);
   if (!result.ok()) return report(result.error());
   if (search_args.json) {
@@ -186,8 +221,11 @@ int run_reindex(const GlobalOptions& global) {
 void add_search_commands(CLI::App& app, GlobalOptions& options, int& exit_code) {
   auto* search = app.add_subcommand("search", "Search a tenant's transcripts (the query language of docs/search.md)");
   search->add_option("--tenant", search_args.tenant, "Tenant slug or id")->required();
-  search->add_option("query", search_args.words, "The query, e.g. '\"flood defences\" speaker:Ada after:2025'")
-      ->required();
+  search->add_option("query", search_args.words, "The query, e.g. '\"flood defences\" speaker:Ada after:2025'");
+  search->add_option("--vector", search_args.vector,
+                     "An embedding to search by, e.g. '[0.1,0.2,...]': vector search, or hybrid with a query");
+  search->add_option("--producer", search_args.producer, "The embedding layer's producer, name@version");
+  search->add_option("--mode", search_args.mode, "text, vector or hybrid (default: from what is given)");
   search->add_option("--limit", search_args.limit, "Hits (videos with --group-by-video) per page")
       ->check(CLI::Range(1, search::kSearchLimitMax));
   search->add_option("--cursor", search_args.cursor, "Continue from a previous page");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -147,11 +148,38 @@ struct TenantPool {
 
 }  // namespace
 
+struct TenantVectors {
+  std::mutex load_mutex;  // one load per generation, not one per concurrent first query
+  std::filesystem::path generation;
+  std::shared_ptr<VectorIndexSet> set;
+};
+
 struct IndexSearcher::Impl {
   explicit Impl(IndexDirectory d) : directory(std::move(d)) {}
   IndexDirectory directory;
   std::mutex mutex;
   std::unordered_map<std::string, TenantPool> pools;  // by tenant id
+  std::unordered_map<std::string, std::shared_ptr<TenantVectors>> vectors;  // by tenant id
+
+  // The generation's vector indexes, loaded once and brought up to date with its log.
+  Result<std::shared_ptr<VectorIndexSet>> vectors_of(const Uuid& tenant, const std::filesystem::path& generation) {
+    std::shared_ptr<TenantVectors> entry;
+    {
+      std::lock_guard lock(mutex);
+      auto& slot = vectors[tenant.to_string()];
+      if (!slot) slot = std::make_shared<TenantVectors>();
+      entry = slot;
+    }
+    std::lock_guard load(entry->load_mutex);
+    if (!entry->set || entry->generation != generation) {
+      ASSIGN_OR_RETURN(auto loaded, VectorIndexSet::load(generation));
+      entry->set = std::move(loaded);
+      entry->generation = generation;
+    } else {
+      RETURN_IF_ERROR(entry->set->refresh());
+    }
+    return entry->set;
+  }
 
   // A database on the tenant's current generation (nullptr: no index yet), and that generation.
   Result<std::pair<std::unique_ptr<Xapian::Database>, std::filesystem::path>> acquire(const Uuid& tenant) {
@@ -201,23 +229,44 @@ IndexSearcher::~IndexSearcher() = default;
 
 namespace {
 
-Result<SearchResult> run_search(Xapian::Database& db, const SearchRequest& request) {
+// What every mode shares: the index's position, its languages' stemmers, the words to mark.
+struct Prepared {
   SearchResult result;
+  Stemmers stemmers;
+  Highlight highlight;
+  std::optional<Xapian::Query> text;  // the words, when the query has any
+  Xapian::Query filters;              // empty when none
+};
+
+Prepared prepare(Xapian::Database& db, const SearchRequest& request) {
+  Prepared p;
   const std::string position = db.get_metadata(kPositionKey);
-  result.indexed_through = position.empty() ? 0 : std::stoll(position);
+  p.result.indexed_through = position.empty() ? 0 : std::stoll(position);
   std::vector<std::string> languages;
   std::istringstream stored(db.get_metadata(kLanguagesKey));
   for (std::string language; stored >> language;) languages.push_back(language);
-  Stemmers stemmers;
-  Highlight highlight;
-  Xapian::Query query = Xapian::Query::MatchAll;
-  if (request.query.text) query = QueryBuilder(languages, stemmers).build(*request.query.text, highlight);
-  const Xapian::Query filters = filter_query(request.query.filters);
-  if (!filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filters);
+  if (request.query.text) p.text = QueryBuilder(languages, p.stemmers).build(*request.query.text, p.highlight);
+  p.filters = filter_query(request.query.filters);
+  return p;
+}
 
+Result<SearchHit> make_hit(Prepared& p, const Xapian::Document& document, double score) {
+  auto decoded = deserialize(document.get_data());
+  if (!decoded.ok()) return decoded.error();
+  SearchHit hit;
+  hit.score = score;
+  hit.snippet_html = make_snippet(decoded->text, p.highlight,
+                                  p.stemmers.for_language(primary_language(decoded->language)), kSnippetBytesMax);
+  hit.document = std::move(*decoded);
+  return hit;
+}
+
+Result<SearchResult> text_search(Xapian::Database& db, const SearchRequest& request, Prepared p) {
+  Xapian::Query query = p.text.value_or(Xapian::Query::MatchAll);
+  if (!p.filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, p.filters);
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
-  if (request.query.text) {
+  if (p.text) {
     enquire.set_weighting_scheme(Xapian::BM25Weight());
   } else {
     enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -232,6 +281,7 @@ Result<SearchResult> run_search(Xapian::Database& db, const SearchRequest& reque
   }
   const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
                                              static_cast<Xapian::doccount>(wanted), kExactTotalBound);
+  SearchResult& result = p.result;
   if (request.group_by_video) {
     result.total = mset.get_uncollapsed_matches_estimated();
     result.total_exact = mset.get_uncollapsed_matches_lower_bound() == mset.get_uncollapsed_matches_upper_bound();
@@ -245,13 +295,7 @@ Result<SearchResult> run_search(Xapian::Database& db, const SearchRequest& reque
   }
   std::map<std::string, std::size_t> group_of;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    auto document = deserialize(it.get_document().get_data());
-    if (!document.ok()) return document.error();
-    SearchHit hit;
-    hit.score = it.get_weight();
-    hit.snippet_html = make_snippet(document->text, highlight,
-                                    stemmers.for_language(primary_language(document->language)), kSnippetBytesMax);
-    hit.document = std::move(*document);
+    ASSIGN_OR_RETURN(SearchHit hit, make_hit(p, it.get_document(), it.get_weight()));
     if (!request.group_by_video) {
       result.hits.push_back(std::move(hit));
       continue;
@@ -273,12 +317,133 @@ Result<SearchResult> run_search(Xapian::Database& db, const SearchRequest& reque
       request.offset + returned <= kSearchOffsetMax) {
     result.next_offset = request.offset + returned;
   }
-  return result;
+  return std::move(result);
 }
 
-}  // namespace
+// The BM25 leg of a hybrid search: the best `candidates` documents.
+std::vector<Xapian::docid> text_leg(Xapian::Database& db, const Prepared& p, int candidates) {
+  Xapian::Query query = *p.text;
+  if (!p.filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, p.filters);
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BM25Weight());
+  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(candidates));
+  std::vector<Xapian::docid> ranked;
+  for (auto it = mset.begin(); it != mset.end(); ++it) ranked.push_back(*it);
+  return ranked;
+}
 
-Result<SearchResult> IndexSearcher::search(const Uuid& tenant, const SearchRequest& request) {
+std::string unique_term(const Uuid& transcript, std::int64_t ordinal) {
+  return id_term(kUniquePrefix, transcript) + ":" + std::to_string(ordinal);
+}
+
+Result<std::string> resolve_producer(const VectorIndexSet& vectors, const VectorQuery& query) {
+  if (!query.producer.empty()) return query.producer;
+  std::vector<std::string> matching;
+  std::string known;
+  for (const auto& [producer, dims] : vectors.producers()) {
+    if (dims == query.values.size()) matching.push_back(producer);
+    known += (known.empty() ? "" : ", ") + producer + " (" + std::to_string(dims) + " dimensions)";
+  }
+  if (matching.size() == 1) return matching[0];
+  if (matching.empty()) {
+    return make_error(ErrorCode::invalid_argument,
+                      "no indexed embeddings have " + std::to_string(query.values.size()) + " dimensions" +
+                          (known.empty() ? " (this tenant has no embedding layers indexed)" : "; indexed: " + known),
+                      "vector");
+  }
+  return make_error(ErrorCode::invalid_argument, "several producers have embeddings of this size; name one: " + known,
+                    "producer");
+}
+
+// The vector leg: the `candidates` nearest segments that pass the query's filters, with their
+// similarity. Too few passing widens the search (4x at a time) until enough pass or none are left.
+Result<std::vector<std::pair<Xapian::docid, float>>> vector_leg(Xapian::Database& db, const Prepared& p,
+                                                                const VectorIndexSet& vectors,
+                                                                const VectorQuery& query, int candidates) {
+  ASSIGN_OR_RETURN(std::string producer, resolve_producer(vectors, query));
+  const std::size_t available = vectors.size(producer);
+  std::size_t fetch = static_cast<std::size_t>(candidates) * (p.filters.empty() ? 1 : 4);
+  while (true) {
+    ASSIGN_OR_RETURN(auto hits, vectors.search(producer, query.values, fetch));
+    std::vector<std::pair<Xapian::docid, float>> ranked;
+    std::vector<std::string> terms;
+    for (const auto& hit : hits) {
+      const std::string term = unique_term(hit.transcript, hit.ordinal);
+      auto posting = db.postlist_begin(term);
+      if (posting == db.postlist_end(term)) continue;  // not (yet) in the text index
+      ranked.emplace_back(*posting, hit.similarity);
+      terms.push_back(term);
+    }
+    if (!p.filters.empty() && !ranked.empty()) {
+      // One boolean query decides which candidates pass the filters.
+      Xapian::Enquire enquire(db);
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+                                      Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), p.filters));
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      const Xapian::MSet passing = enquire.get_mset(0, static_cast<Xapian::doccount>(ranked.size()));
+      std::set<Xapian::docid> allowed(passing.begin(), passing.end());
+      std::erase_if(ranked, [&](const auto& entry) { return !allowed.count(entry.first); });
+    }
+    if (static_cast<int>(ranked.size()) >= candidates || fetch >= available ||
+        fetch >= static_cast<std::size_t>(kFusionCandidatesMax) * 16) {
+      if (static_cast<int>(ranked.size()) > candidates) ranked.resize(static_cast<std::size_t>(candidates));
+      return ranked;
+    }
+    fetch *= 4;
+  }
+}
+
+Result<SearchResult> fused_search(Xapian::Database& db, const SearchRequest& request, Prepared p,
+                                  const VectorIndexSet& vectors) {
+  const int candidates = std::max(request.candidates, request.offset + request.limit);
+  ASSIGN_OR_RETURN(auto nearest, vector_leg(db, p, vectors, *request.vector, candidates));
+  struct Fused {
+    Xapian::docid docid = 0;
+    double score = 0;
+    std::optional<int> text_rank, vector_rank;
+  };
+  std::vector<Fused> fused;
+  if (request.mode == SearchMode::vector) {
+    for (std::size_t i = 0; i < nearest.size(); ++i) {
+      fused.push_back(Fused{nearest[i].first, nearest[i].second, std::nullopt, static_cast<int>(i) + 1});
+    }
+  } else {
+    std::map<Xapian::docid, Fused> by_doc;
+    const auto text = text_leg(db, p, candidates);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      auto& entry = by_doc[text[i]];
+      entry.docid = text[i];
+      entry.text_rank = static_cast<int>(i) + 1;
+      entry.score += 1.0 / (request.rrf_k + static_cast<double>(i + 1));
+    }
+    for (std::size_t i = 0; i < nearest.size(); ++i) {
+      auto& entry = by_doc[nearest[i].first];
+      entry.docid = nearest[i].first;
+      entry.vector_rank = static_cast<int>(i) + 1;
+      entry.score += 1.0 / (request.rrf_k + static_cast<double>(i + 1));
+    }
+    for (auto& [docid, entry] : by_doc) fused.push_back(entry);
+    std::stable_sort(fused.begin(), fused.end(), [](const Fused& a, const Fused& b) {
+      return a.score != b.score ? a.score > b.score : a.docid < b.docid;
+    });
+  }
+  SearchResult& result = p.result;
+  result.total = static_cast<std::int64_t>(fused.size());
+  result.total_exact = false;
+  const std::size_t first = static_cast<std::size_t>(request.offset);
+  const std::size_t last = std::min(fused.size(), first + static_cast<std::size_t>(request.limit));
+  for (std::size_t i = first; i < last; ++i) {
+    ASSIGN_OR_RETURN(SearchHit hit, make_hit(p, db.get_document(fused[i].docid), fused[i].score));
+    hit.text_rank = fused[i].text_rank;
+    hit.vector_rank = fused[i].vector_rank;
+    result.hits.push_back(std::move(hit));
+  }
+  if (last < fused.size()) result.next_offset = static_cast<int>(last);
+  return std::move(result);
+}
+
+Status check_request(const SearchRequest& request) {
   if (request.limit < 1 || request.limit > kSearchLimitMax) {
     return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kSearchLimitMax), "limit");
   }
@@ -289,15 +454,56 @@ Result<SearchResult> IndexSearcher::search(const Uuid& tenant, const SearchReque
     return make_error(ErrorCode::invalid_argument,
                       "hits_per_video must be between 1 and " + std::to_string(kHitsPerVideoMax), "hits_per_video");
   }
+  if (request.mode == SearchMode::text) return ok_status();
+  if (!request.vector || request.vector->values.empty()) {
+    return make_error(ErrorCode::invalid_argument, "vector and hybrid search need a vector", "vector");
+  }
+  if (request.vector->values.size() > kVectorDimsMax) {
+    return make_error(ErrorCode::invalid_argument, "a vector has at most " + std::to_string(kVectorDimsMax) + " dimensions",
+                      "vector");
+  }
+  if (request.mode == SearchMode::hybrid && !request.query.text) {
+    return make_error(ErrorCode::invalid_argument, "hybrid search needs words in q as well as a vector", "q");
+  }
+  if (request.group_by_video) {
+    return make_error(ErrorCode::invalid_argument, "grouping by video works with text search only", "group");
+  }
+  if (request.rrf_k < 1 || request.rrf_k > 1000) {
+    return make_error(ErrorCode::invalid_argument, "rrf_k must be between 1 and 1000", "rrf_k");
+  }
+  if (request.candidates < kFusionCandidatesDefault || request.candidates > kFusionCandidatesMax) {
+    return make_error(ErrorCode::invalid_argument,
+                      "candidates must be between " + std::to_string(kFusionCandidatesDefault) + " and " +
+                          std::to_string(kFusionCandidatesMax),
+                      "candidates");
+  }
+  if (request.offset + request.limit > kFusionCandidatesMax) {
+    return make_error(ErrorCode::invalid_argument, "vector and hybrid results page through the first " +
+                                                       std::to_string(kFusionCandidatesMax) + " candidates only",
+                      "cursor");
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<SearchResult> IndexSearcher::search(const Uuid& tenant, const SearchRequest& request) {
+  RETURN_IF_ERROR(check_request(request));
   ASSIGN_OR_RETURN(auto acquired, impl_->acquire(tenant));
   auto& [db, generation] = acquired;
   if (!db) return SearchResult{};
+  std::shared_ptr<VectorIndexSet> vectors;
+  if (request.mode != SearchMode::text) {
+    ASSIGN_OR_RETURN(vectors, impl_->vectors_of(tenant, generation));
+  }
   // A commit by the indexer since this database was opened is picked up here; a search that
   // races a commit that recycles the blocks it reads is retried once on the new revision.
   for (int attempt = 0;; ++attempt) {
     try {
       db->reopen();
-      auto result = run_search(*db, request);
+      Prepared prepared = prepare(*db, request);
+      auto result = request.mode == SearchMode::text ? text_search(*db, request, std::move(prepared))
+                                                     : fused_search(*db, request, std::move(prepared), *vectors);
       if (result.ok()) impl_->release(tenant, std::move(db), generation);
       return result;
     } catch (const Xapian::DatabaseModifiedError&) {

@@ -31,6 +31,8 @@ struct IndexWriter::Impl {
   std::set<std::string> languages;  // as stored in metadata
   bool languages_changed = false;
   std::vector<Token> tokens;        // reused between documents
+  std::unique_ptr<VectorLog> vectors;
+  bool wrote_vectors = false;
 
   Xapian::Document make_document(const SegmentDocument& d) {
     Xapian::Document doc;
@@ -73,6 +75,7 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::open(const std::filesystem::pa
     auto impl = std::make_unique<Impl>();
     impl->path = generation;
     impl->db = Xapian::WritableDatabase(generation.string(), Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+    ASSIGN_OR_RETURN(impl->vectors, VectorLog::open(generation));
     std::istringstream languages(impl->db.get_metadata(kLanguagesKey));
     for (std::string language; languages >> language;) impl->languages.insert(language);
     return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
@@ -92,7 +95,10 @@ std::int64_t IndexWriter::position() const {
   }
 }
 
-Status IndexWriter::replace_video(const Uuid& video, const std::vector<SegmentDocument>& documents) {
+Status IndexWriter::replace_video(const Uuid& video, const std::vector<SegmentDocument>& documents,
+                                  const std::vector<SegmentVector>& vectors) {
+  impl_->vectors->replace_video(video, vectors);
+  impl_->wrote_vectors = impl_->wrote_vectors || !vectors.empty();
   try {
     impl_->db.delete_document(id_term(kVideoPrefix, video));
     for (const auto& d : documents) impl_->db.add_document(impl_->make_document(d));
@@ -105,6 +111,7 @@ Status IndexWriter::replace_video(const Uuid& video, const std::vector<SegmentDo
 Status IndexWriter::remove_video(const Uuid& video) { return replace_video(video, {}); }
 
 Status IndexWriter::commit(std::int64_t position) {
+  RETURN_IF_ERROR(impl_->vectors->commit(position));
   try {
     impl_->db.set_metadata(kPositionKey, std::to_string(position));
     if (impl_->languages_changed) {
@@ -118,6 +125,12 @@ Status IndexWriter::commit(std::int64_t position) {
   } catch (const Xapian::Error& e) {
     return xapian_error(e, impl_->path);
   }
+}
+
+Status IndexWriter::snapshot_vectors() {
+  if (!impl_->wrote_vectors) return ok_status();
+  ASSIGN_OR_RETURN(auto set, VectorIndexSet::load(impl_->path));
+  return set->save_snapshot();
 }
 
 void add_to_digest(IndexDigest& digest, const std::vector<SegmentDocument>& documents) {

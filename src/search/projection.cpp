@@ -88,6 +88,30 @@ Status attach_labels(store::Transaction& tx, const store::TenantScope& scope, co
   return ok_status();
 }
 
+// The vectors of the transcript's current embedding run (payload {"dims": n, "vector": [...]}).
+Status collect_vectors(store::Transaction& tx, const store::TenantScope& scope, const Transcript& transcript,
+                       const Uuid& video, std::vector<SegmentVector>& out) {
+  ASSIGN_OR_RETURN(auto runs, store::LayerRepository::list_for_transcript(tx, scope, transcript));
+  for (const auto& run : runs) {
+    if (!run.current || run.kind != "embedding") continue;
+    const std::string producer = run.producer_name + "@" + run.producer_version;
+    ASSIGN_OR_RETURN(auto items, store::LayerRepository::all_items(tx, scope, run));
+    for (const auto& item : items) {
+      if (!item.segment_ordinal_first) continue;
+      const auto payload = nlohmann::json::parse(item.payload_json, nullptr, false);
+      if (!payload.is_object() || !payload.contains("vector") || !payload["vector"].is_array()) continue;
+      std::vector<float> values;
+      values.reserve(payload["vector"].size());
+      for (const auto& number : payload["vector"]) values.push_back(number.is_number() ? number.get<float>() : 0.0f);
+      const std::int64_t last = item.segment_ordinal_last.value_or(*item.segment_ordinal_first);
+      for (std::int64_t ordinal = *item.segment_ordinal_first; ordinal <= last; ++ordinal) {
+        out.push_back(SegmentVector{producer, video, transcript.public_id, ordinal, values});
+      }
+    }
+  }
+  return ok_status();
+}
+
 std::optional<Uuid> payload_uuid(const std::string& payload_json, const char* key) {
   const auto payload = nlohmann::json::parse(payload_json, nullptr, false);
   if (!payload.is_object() || !payload.contains(key) || !payload[key].is_string()) return std::nullopt;
@@ -145,6 +169,7 @@ Result<std::optional<VideoProjection>> project_video(store::Transaction& tx, con
     }
     // Ordinals are dense from 0 (segments are written whole), so index = first + ordinal.
     RETURN_IF_ERROR(attach_labels(tx, scope, transcript, projection.documents, first_document));
+    RETURN_IF_ERROR(collect_vectors(tx, scope, transcript, video->public_id, projection.vectors));
   }
   return std::optional<VideoProjection>(std::move(projection));
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "search/segment_document.hpp"
+#include "search/vector_index.hpp"
 #include "store/ops/event_feed.hpp"
 #include "store/scope.hpp"
 #include "store/transaction.hpp"
@@ -22,6 +23,8 @@ namespace narralytica::search {
 struct VideoProjection {
   Uuid video_id;
   std::vector<SegmentDocument> documents;  // by transcript, then ordinal
+  // The vectors of each transcript's current `embedding` layer, one per segment an item covers.
+  std::vector<SegmentVector> vectors;
 };
 
 // The video's documents; nullopt when the video no longer exists (its documents must go).

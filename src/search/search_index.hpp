@@ -18,6 +18,7 @@
 #include "search/index_directory.hpp"
 #include "search/query_parser.hpp"
 #include "search/segment_document.hpp"
+#include "search/vector_index.hpp"
 
 namespace narralytica::search {
 
@@ -30,8 +31,29 @@ inline constexpr int kExactTotalBound = 10'000;    // totals up to this are coun
 inline constexpr int kPrefixExpansionMax = 200;    // words a prefix* expands to, most frequent first
 inline constexpr std::size_t kSnippetBytesMax = 320;
 
+inline constexpr int kRrfKDefault = 60;               // reciprocal rank fusion's k
+inline constexpr int kFusionCandidatesDefault = 100;  // hits taken from each leg before fusing
+inline constexpr int kFusionCandidatesMax = 1000;
+
+enum class SearchMode {
+  text,    // BM25 over the query's words (the default)
+  vector,  // the segments nearest a vector (the query's filters still apply; its words do not)
+  hybrid,  // both lists fused by reciprocal rank: score = sum over the lists of 1 / (rrf_k + rank)
+};
+
+struct VectorQuery {
+  std::vector<float> values;
+  // The embedding layer's producer, "name@version"; empty: the tenant's only producer whose
+  // vectors have these dimensions.
+  std::string producer;
+};
+
 struct SearchRequest {
   ParsedQuery query;
+  SearchMode mode = SearchMode::text;
+  std::optional<VectorQuery> vector;          // vector and hybrid modes
+  int rrf_k = kRrfKDefault;                   // 1..1000
+  int candidates = kFusionCandidatesDefault;  // per leg, 100..kFusionCandidatesMax
   int limit = kSearchLimitDefault;  // hits, or videos when grouping; 1..kSearchLimitMax
   int offset = 0;                   // from a cursor; 0..kSearchOffsetMax
   bool group_by_video = false;
@@ -41,7 +63,9 @@ struct SearchRequest {
 struct SearchHit {
   SegmentDocument document;
   std::string snippet_html;  // the segment's text, HTML-escaped, matched words in <mark>…</mark>
-  double score = 0;
+  double score = 0;          // BM25 (text), cosine similarity (vector) or the fused score (hybrid)
+  std::optional<int> text_rank;    // 1-based rank in the BM25 list (hybrid)
+  std::optional<int> vector_rank;  // 1-based rank in the vector list (hybrid)
 };
 
 struct VideoGroup {
@@ -56,7 +80,8 @@ struct SearchResult {
   std::vector<SearchHit> hits;     // without grouping
   std::vector<VideoGroup> groups;  // with grouping, best video first
   std::int64_t total = 0;          // matching segments
-  bool total_exact = true;         // false: an estimate (past kExactTotalBound)
+  bool total_exact = true;         // false: an estimate (past kExactTotalBound), or the candidates
+                                   // of a vector or hybrid search (their lists are cut at `candidates`)
   std::optional<int> next_offset;  // where the next page starts, when there is one
   std::int64_t indexed_through = 0;  // the event feed position the index reflects
 };
@@ -73,13 +98,18 @@ class IndexWriter {
 
   // The feed position of the last commit (0 for a new index).
   std::int64_t position() const;
-  // Replaces every document of `video` by `documents` (none: the video is gone or has no
-  // transcript). Visible to searches after commit().
-  Status replace_video(const Uuid& video, const std::vector<SegmentDocument>& documents);
+  // Replaces every document and vector of `video` by `documents` and `vectors` (none: the video
+  // is gone or has no transcript). Visible to searches after commit().
+  Status replace_video(const Uuid& video, const std::vector<SegmentDocument>& documents,
+                       const std::vector<SegmentVector>& vectors = {});
   // Removes every document of `video`.
   Status remove_video(const Uuid& video);
-  // Makes everything written so far durable and visible, together with `position`.
+  // Makes everything written so far durable and visible, together with `position`. The vector
+  // log is synced first: after a crash between the two, the feed replays the batch, and
+  // replacing a video's vectors again is harmless.
   Status commit(std::int64_t position);
+  // Builds and saves the vector snapshot of this generation (reindex, once complete).
+  Status snapshot_vectors();
 
  private:
   struct Impl;

@@ -39,7 +39,7 @@ Status project_into(store::Transaction& tx, const store::TenantScope& scope, Ind
   for (const auto& video : videos) {
     ASSIGN_OR_RETURN(auto projection, project_video(tx, scope, video));
     if (projection) {
-      RETURN_IF_ERROR(writer.replace_video(video, projection->documents));
+      RETURN_IF_ERROR(writer.replace_video(video, projection->documents, projection->vectors));
     } else {
       RETURN_IF_ERROR(writer.remove_video(video));
     }
@@ -204,7 +204,7 @@ Result<RebuildReport> SearchIndexer::rebuild(const TenantRef& tenant, const Prog
       for (std::size_t i = first; i < last; ++i) {
         ASSIGN_OR_RETURN(auto projection, project_video(read.tx, read.scope, videos[i]));
         if (!projection) continue;
-        RETURN_IF_ERROR(writer->replace_video(videos[i], projection->documents));
+        RETURN_IF_ERROR(writer->replace_video(videos[i], projection->documents, projection->vectors));
         state.documents += static_cast<std::int64_t>(projection->documents.size());
         ++state.videos_done;
       }
@@ -212,6 +212,9 @@ Result<RebuildReport> SearchIndexer::rebuild(const TenantRef& tenant, const Prog
       if (progress) progress(state);
     }
     RETURN_IF_ERROR(writer->commit(report.position));
+    // A reader then loads the vector graph instead of building it from the log. Before the lock:
+    // building it takes a while, and what the catch-up appends is replayed on top.
+    RETURN_IF_ERROR(writer->snapshot_vectors());
     report.videos = state.videos_done;
     report.documents = state.documents;
     // Swap it in under the lock, after catching up with what changed during the build.

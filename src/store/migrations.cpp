@@ -97,8 +97,10 @@ Status MigrationRunner::ensure_ledger() {
 Status MigrationRunner::verify_applied(Connection& connection) {
   ASSIGN_OR_RETURN(auto applied, read_applied(connection));
   for (const auto& [version, row] : applied) {
+    // A copy: clang 14 (the fuzz build) cannot capture a structured binding in a lambda.
+    const auto applied_version = version;
     auto known = std::find_if(migrations_.begin(), migrations_.end(),
-                              [&](const Migration& m) { return m.version == version; });
+                              [&](const Migration& m) { return m.version == applied_version; });
     if (known == migrations_.end()) {
       return make_error(ErrorCode::precondition_failed,
                         "the database has migration " + std::to_string(version) + " (" + row.name +

@@ -74,7 +74,11 @@ struct Route {
   int status = 200;                           // the status of a successful answer (documented)
   std::string_view produces = "application/json";
 
-  bool mutating() const { return method != "GET" && method != "HEAD"; }
+  // A POST that only reads (a search whose query is too large for a URL): a read transaction, no
+  // audit record, no idempotency key.
+  bool reads_only = false;
+
+  bool mutating() const { return !reads_only && method != "GET" && method != "HEAD"; }
 };
 
 // Every route, in documentation order.
