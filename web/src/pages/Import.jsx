@@ -24,6 +24,9 @@ export function ImportPage() {
   // The transcripts' language (VTT and SRT files rarely name one), also a new video's.
   const [language, setLanguage] = useState((navigator.language || 'en').split('-')[0]);
   const [files, setFiles] = useState([]);
+  // Strict: a subtitle block a player would skip refuses the file (with its line and column)
+  // instead of being skipped with a warning.
+  const [strict, setStrict] = useState(true);
   const [over, setOver] = useState(false);
 
   useEffect(() => {
@@ -40,14 +43,17 @@ export function ImportPage() {
         const title = entry.file.name.replace(/\.[^.]+$/, '');
         videoId = created = (await post('/v1/videos', { title, language: language.trim() || null })).id;
       }
-      const lang = language.trim() ? `?language=${encodeURIComponent(language.trim())}` : '';
-      const answer = await upload('POST', `/v1/videos/${videoId}/transcripts${lang}`, entry.file, contentType(entry.file.name), (p) =>
+      const query = new URLSearchParams();
+      if (language.trim()) query.set('language', language.trim());
+      if (strict) query.set('strict', 'true');
+      const answer = await upload('POST', `/v1/videos/${videoId}/transcripts?${query}`, entry.file, contentType(entry.file.name), (p) =>
         update(entry.key, { progress: p }),
       );
       update(entry.key, {
         progress: 1,
         state: 'done',
         message: `${answer.status === 201 ? 'Imported' : 'Already imported'}: ${answer.body.segment_count} segments`,
+        warnings: answer.body.warnings || [],
         videoId,
       });
     } catch (e) {
@@ -76,6 +82,10 @@ export function ImportPage() {
               </option>
             ))}
           </select>
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={strict} onChange={(e) => setStrict(e.target.checked)} />
+          Refuse a file with any problem
         </label>
         <label>
           Language (BCP 47)
@@ -111,6 +121,17 @@ export function ImportPage() {
               {f.state === 'done' && (
                 <>
                   {f.message} · <a href={`/videos/${f.videoId}`}>open</a>
+                  {f.warnings.length > 0 && (
+                    <ul class="warnings" aria-label={`Warnings for ${f.file.name}`}>
+                      {f.warnings.slice(0, 5).map((w, i) => (
+                        <li key={i}>
+                          {w.line ? `line ${w.line}, column ${w.column}: ` : ''}
+                          {w.message}
+                        </li>
+                      ))}
+                      {f.warnings.length > 5 && <li>and {f.warnings.length - 5} more</li>}
+                    </ul>
+                  )}
                 </>
               )}
               {f.state === 'failed' && (

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { clock } from '../format.js';
 import { navigate, useLocation } from '../router.js';
+import { secondsText } from './Video.jsx';
 
 const HINTS = 'Words match anywhere; "quoted phrase" matches in order; speaker:NAME, -word excludes.';
 
@@ -87,7 +88,7 @@ export function SearchPage() {
           <ol class="hits">
             {g.items.map((h) => (
               <li key={`${h.transcript_id}:${h.ordinal}`}>
-                <a href={`/videos/${h.video_id}#t=${Math.floor(h.start_ms / 1000)}`} class="hit">
+                <a href={`/videos/${h.video_id}#t=${secondsText(h.start_ms)}`} class="hit">
                   <span class="ts">{clock(h.start_ms)}</span>
                   {h.speaker && <span class="spk">{h.speaker.name || h.speaker.label}</span>}
                   <Snippet html={h.snippet} />

@@ -29,9 +29,14 @@ function lastStarted(items, t, startOf) {
   return found;
 }
 
+// "95" or "95.25": seconds as short as they can be while still landing on the same millisecond.
+export function secondsText(ms) {
+  return String(Number((ms / 1000).toFixed(3)));
+}
+
 function hashTimeMs() {
   const m = location.hash.match(/(?:^#|&)t=(\d+(?:\.\d+)?)/);
-  return m ? Number(m[1]) * 1000 : null;
+  return m ? Math.round(Number(m[1]) * 1000) : null;
 }
 
 function layerBadges(kind, values) {
@@ -287,7 +292,7 @@ export function VideoPage({ id }) {
     const el = player.current;
     if (el) el.currentTime = ms / 1000;
     setTimeMs(ms);
-    history.replaceState(null, '', `${location.pathname}${location.search}#t=${Math.floor(ms / 1000)}`);
+    history.replaceState(null, '', `${location.pathname}${location.search}#t=${secondsText(ms)}`);
   }, []);
 
   // #t= opens at that moment once both the media and the segments are there.
