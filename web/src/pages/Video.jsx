@@ -120,6 +120,15 @@ const Segment = memo(function Segment({ segment, index, current, word, speaker, 
   );
 });
 
+// Focuses a field when it appears (not again on every keystroke's render).
+function focusOnce(el) {
+  if (el && !el.dataset.focused) {
+    el.dataset.focused = '1';
+    el.focus();
+    el.select();
+  }
+}
+
 function Speakers({ speakers, colourOf, onRenamed }) {
   const [editing, setEditing] = useState(null);
   const [name, setName] = useState('');
@@ -144,10 +153,10 @@ function Speakers({ speakers, colourOf, onRenamed }) {
           <li key={s.id} style={{ '--spk': colourOf(s.id) }}>
             <span class="chip" aria-hidden="true" />
             {editing === s.id ? (
-              <form onSubmit={(e) => save(e, s)} class="rename">
+              <form onSubmit={(e) => save(e, s)} class="rename" onKeyDown={(e) => e.key === 'Escape' && setEditing(null)}>
                 <label>
                   <span class="visually-hidden">New name for {speakerName(s)}</span>
-                  <input value={name} required maxLength={200} onInput={(e) => setName(e.target.value)} ref={(el) => el && el.focus()} />
+                  <input value={name} required maxLength={200} onInput={(e) => setName(e.target.value)} ref={focusOnce} />
                 </label>
                 <button type="submit">Save</button>
                 <button type="button" onClick={() => setEditing(null)}>
