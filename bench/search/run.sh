@@ -27,6 +27,7 @@
 # commit-to-searchable against `narralytica serve --workers 1` (commit_probe.py); then the report
 # (report.py). Any failing step stops the run with a non-zero status.
 set -euo pipefail
+export PGOPTIONS="-c client_min_messages=warning"
 
 usage() { sed -n '4,5p' "$0" >&2; exit 2; }
 SEGMENTS=1000000 TENANTS=10 QUERIES=1000 FILTERED=100 SEED=20261124 DURATION=30 PROBES=50
@@ -111,7 +112,7 @@ else
   echo "reusing $CORPUS" >&2
 fi
 figure segments "$(wc -l <"$CORPUS/segments.tsv")"
-figure text_bytes "$(cut -f7 "$CORPUS/segments.tsv" | wc -c)"
+figure text_bytes "$(LC_ALL=C awk -F'\t' '{ n += length($7) } END { print n }' "$CORPUS/segments.tsv")"
 mapfile -t SLUGS < <(cut -f1 "$CORPUS/tenants.tsv")
 
 step "product: import into SQLite"
@@ -166,10 +167,16 @@ for line in open(sys.argv[1], encoding="utf-8"):
     print(f"{tokens[f[2]]}\t/v1/search?limit=20&q={urllib.parse.quote(f[3], safe='')}")
 PY
 start_server
-wrk -t2 -c16 -d5s -s "$HERE/search.lua" "http://127.0.0.1:$PORT" -- "$WORK/requests.tsv" >"$WORK/wrk-warmup.out"
-wrk -t2 -c16 -d"${DURATION}s" -s "$HERE/search.lua" "http://127.0.0.1:$PORT" -- "$WORK/requests.tsv" >"$WORK/wrk.out"
+load() {  # load SECONDS OUT: wrk at 16 connections; fails on any failed request or a dead server
+  wrk -t2 -c16 -d"$1s" -s "$HERE/search.lua" "http://127.0.0.1:$PORT" -- "$WORK/requests.tsv" >"$WORK/$2"
+  if ! grep -q '^http_errors=0$' "$WORK/$2" || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "failed requests under load ($WORK/$2, $WORK/server.log):" >&2
+    cat "$WORK/$2" >&2; tail -5 "$WORK/server.log" >&2; exit 1
+  fi
+}
+load 5 wrk-warmup.out
+load "$DURATION" wrk.out
 grep -E '^http_[a-z0-9_]+=' "$WORK/wrk.out" >>"$FIGURES"
-grep -q '^http_errors=0$' "$WORK/wrk.out" || { echo "wrk saw failed requests:" >&2; cat "$WORK/wrk.out" >&2; exit 1; }
 figure server_rss_kib "$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status")"
 figure server_hwm_kib "$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status")"
 stop_server
