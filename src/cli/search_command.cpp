@@ -192,8 +192,9 @@ int run_reindex(const GlobalOptions& global) {
     bool drift = false;
     for (const auto& r : *reports) {
       if (r.index_missing) {
-        std::printf("%-20s no index yet (run `narralytica reindex --tenant %s`)\n", r.slug.c_str(), r.slug.c_str());
-        drift = drift || r.transcripts > 0;
+        std::printf("%-20s no index yet, %lld transcripts to index (run `narralytica reindex --tenant %s`)\n",
+                    r.slug.c_str(), static_cast<long long>(r.transcripts), r.slug.c_str());
+        drift = drift || !r.drift.empty();
         continue;
       }
       std::printf("%-20s %lld transcripts, %lld segments: %s\n", r.slug.c_str(), static_cast<long long>(r.transcripts),

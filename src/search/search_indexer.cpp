@@ -146,7 +146,11 @@ Status SearchIndexer::apply(std::int64_t after, std::span<const store::FeedEvent
   for (const auto& event : events) {
     if (event.tenant_id) by_tenant[*event.tenant_id].push_back(event);
   }
-  for (const auto& [tenant_id, tenant_events] : by_tenant) {
+  for (const auto& entry : by_tenant) {
+    // Named copies, not a structured binding: the lambda below captures them (clang 14 cannot
+    // capture a binding).
+    const std::int64_t tenant_id = entry.first;
+    const std::vector<store::FeedEvent>& tenant_events = entry.second;
     auto tenant = tenant_by_id(tenant_id);
     if (!tenant.ok()) {
       if (tenant.error().code == ErrorCode::not_found) continue;  // the tenant is gone
@@ -239,20 +243,9 @@ Result<VerifyReport> SearchIndexer::verify(const TenantRef& tenant) {
   report.slug = tenant.slug;
   ASSIGN_OR_RETURN(auto lock, directory_.lock(tenant.public_id));
   ASSIGN_OR_RETURN(auto current, directory_.current(tenant.public_id));
-  if (!current) {
-    report.index_missing = true;
-    return report;
-  }
-  {
+  if (current) {
     ASSIGN_OR_RETURN(auto writer, IndexWriter::open(*current));
     RETURN_IF_ERROR(catch_up(tenant, *writer, {}, 0, std::nullopt));
-  }
-  IndexDigest indexed;
-  if (auto digest = digest_generation(*current); digest.ok()) {
-    indexed = std::move(*digest);
-  } else {
-    report.drift.push_back(Drift{Uuid(), digest.error().message});
-    return report;
   }
   IndexDigest canonical;
   {
@@ -262,6 +255,23 @@ Result<VerifyReport> SearchIndexer::verify(const TenantRef& tenant) {
       ASSIGN_OR_RETURN(auto projection, project_video(read.tx, read.scope, video));
       if (projection) add_to_digest(canonical, projection->documents);
     }
+  }
+  report.transcripts = static_cast<std::int64_t>(canonical.size());
+  if (!current) {
+    // No index at all: drift only when there is something to index.
+    report.index_missing = true;
+    for (const auto& [transcript, expected] : canonical) {
+      report.documents += expected.documents;
+      report.drift.push_back(Drift{transcript, "missing from the index (the tenant has no index yet)"});
+    }
+    return report;
+  }
+  IndexDigest indexed;
+  if (auto digest = digest_generation(*current); digest.ok()) {
+    indexed = std::move(*digest);
+  } else {
+    report.drift.push_back(Drift{Uuid(), digest.error().message});
+    return report;
   }
   for (const auto& [transcript, expected] : canonical) {
     report.documents += expected.documents;
@@ -281,7 +291,6 @@ Result<VerifyReport> SearchIndexer::verify(const TenantRef& tenant) {
                                                    " documents of a transcript that is not current in canonical data"});
     }
   }
-  report.transcripts = static_cast<std::int64_t>(canonical.size());
   return report;
 }
 
