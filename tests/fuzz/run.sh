@@ -9,7 +9,7 @@ set -euo pipefail
 seconds="${1:-60}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$root/build/fuzz"
-readers=(webvtt srt whisper whisperx assemblyai deepgram narralytica_json read_document)
+readers=(webvtt srt whisper whisperx assemblyai deepgram narralytica_json read_document search_query)
 
 command -v clang++ >/dev/null || { echo "clang++ not found: apt-get install -y clang libclang-rt-14-dev" >&2; exit 2; }
 
@@ -29,6 +29,7 @@ for reader in "${readers[@]}"; do
     webvtt) dict=(-dict="$root/tests/fuzz/webvtt.dict") ;;
     srt) dict=(-dict="$root/tests/fuzz/srt.dict") ;;
     read_document) ;;
+    search_query) dict=(-dict="$root/tests/fuzz/search_query.dict") ;;
     *) dict=(-dict="$root/tests/fuzz/json.dict") ;;
   esac
   log="$build/logs/$reader.log"
