@@ -62,11 +62,11 @@ def main():
         row = f"{c:9} {n:5d}  " + "  ".join(cell(ms[e, c]) for e, _ in ENGINES)
         if ms["product", c] and ms["fts5", c]:
             ratio = percentile(ms["fts5", c], 99) / max(percentile(ms["product", c], 99), 1e-6)
-            row += f"  {ratio:23.1f}x"
+            row += f"  {ratio:23.2f}x"
         else:
             row += f"  {'-':>24}"
-        mean_hits = [sum(hits[e, c]) / len(hits[e, c]) if hits[e, c] else float("nan") for e, _ in ENGINES]
-        print(row + "  " + " / ".join(f"{h:.1f}" for h in mean_hits))
+        mean_hits = [f"{sum(hits[e, c]) / len(hits[e, c]):.1f}" if hits[e, c] else "-" for e, _ in ENGINES]
+        print(row + "  " + " / ".join(mean_hits))
 
     print("\nIndex build (full rebuild from the same rows) and size on disk")
     rows = []
