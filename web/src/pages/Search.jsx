@@ -8,7 +8,7 @@ import { clock } from '../format.js';
 import { navigate, useLocation } from '../router.js';
 import { secondsText } from './Video.jsx';
 
-const HINTS = 'Words match anywhere; "quoted phrase" matches in order; speaker:NAME, -word excludes.';
+const HINTS = 'Words match anywhere; "a phrase" in order; prefix*; -word excludes; filters such as speaker:"Ada", from:12m, after:2025 (docs/search.md).';
 
 // Snippets are HTML-escaped by the server with <mark> around matched terms; only <mark> is kept.
 function Snippet({ html }) {
@@ -77,13 +77,13 @@ export function SearchPage() {
       {state.total && (
         <p role="status">
           {state.total.exact ? '' : 'about '}
-          {state.total.value} matching segments
+          {state.total.value} matching {state.total.value === 1 ? 'segment' : 'segments'}
         </p>
       )}
       {state.groups.map((g) => (
         <section key={g.video_id} class="hitgroup" aria-label={g.video_title}>
           <h2>
-            <a href={`/videos/${g.video_id}`}>{g.video_title}</a> <span class="hint">{g.hits} hits</span>
+            <a href={`/videos/${g.video_id}`}>{g.video_title}</a> <span class="hint">{g.hits === 1 ? '1 hit' : `${g.hits} hits`}</span>
           </h2>
           <ol class="hits">
             {g.items.map((h) => (
