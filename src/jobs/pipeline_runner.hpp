@@ -41,8 +41,8 @@ using DerivedBatchFn = std::function<Status(const DerivedBatch& batch)>;
 struct PipelineDefinition {
   std::string name;       // the checkpoint's name, 1..store::kPipelineNameLengthMax bytes
   PipelineBatchFn process;  // either this (output in the database) ...
-  DerivedBatchFn derived;   // ... or this (output outside it, with its own cursor)
   int batch = 100;        // events per run, 1..kPipelineBatchMax
+  DerivedBatchFn derived;   // ... or this (output outside it, with its own cursor)
 };
 
 struct PipelineRun {
