@@ -42,7 +42,7 @@ struct PipelineDefinition {
   std::string name;       // the checkpoint's name, 1..store::kPipelineNameLengthMax bytes
   PipelineBatchFn process;  // either this (output in the database) ...
   int batch = 100;        // events per run, 1..kPipelineBatchMax
-  DerivedBatchFn derived;   // ... or this (output outside it, with its own cursor)
+  DerivedBatchFn derived = nullptr;  // ... or this (output outside it, with its own cursor)
 };
 
 struct PipelineRun {
