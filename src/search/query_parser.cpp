@@ -342,22 +342,18 @@ class Parser {
       if (folded.empty()) return error_at(query_, value_at, "expected a value after \"" + std::string(name) + ":\"");
       return folded;
     };
-    if (name == "speaker") {
+    // Filters whose value is a name or a label, compared folded.
+    static constexpr std::pair<std::string_view, std::vector<std::string> SearchFilters::*> kFoldedFilters[] = {
+        {"speaker", &SearchFilters::speakers},     {"topic", &SearchFilters::topics},
+        {"sentiment", &SearchFilters::sentiments}, {"entity", &SearchFilters::entities},
+        {"keyword", &SearchFilters::keywords}};
+    for (const auto& [filter, member] : kFoldedFilters) {
+      if (name != filter) continue;
       ASSIGN_OR_RETURN(auto folded, folded_value());
-      filters.speakers.push_back(std::move(folded));
-    } else if (name == "topic") {
-      ASSIGN_OR_RETURN(auto folded, folded_value());
-      filters.topics.push_back(std::move(folded));
-    } else if (name == "sentiment") {
-      ASSIGN_OR_RETURN(auto folded, folded_value());
-      filters.sentiments.push_back(std::move(folded));
-    } else if (name == "entity") {
-      ASSIGN_OR_RETURN(auto folded, folded_value());
-      filters.entities.push_back(std::move(folded));
-    } else if (name == "keyword") {
-      ASSIGN_OR_RETURN(auto folded, folded_value());
-      filters.keywords.push_back(std::move(folded));
-    } else if (name == "video") {
+      (filters.*member).push_back(std::move(folded));
+      return ok_status();
+    }
+    if (name == "video") {
       auto id = Uuid::parse(value);
       if (!id) return error_at(query_, value_at, "expected a video id (a UUID) after \"video:\"");
       filters.videos.push_back(*id);
