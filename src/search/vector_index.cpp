@@ -32,6 +32,7 @@ constexpr std::size_t kInitialCapacity = 1024;
 
 fs::path vectors_dir(const fs::path& generation) { return generation / "vectors"; }
 fs::path log_path(const fs::path& generation) { return vectors_dir(generation) / "log"; }
+fs::path committed_note_path(const fs::path& generation) { return vectors_dir(generation) / "log.committed"; }
 
 Error io_error(const std::string& what, const fs::path& path, int error_number) {
   return make_error(ErrorCode::unavailable, what + ": " + std::strerror(error_number), path.string());
@@ -183,13 +184,22 @@ Result<std::unique_ptr<VectorLog>> VectorLog::open(const fs::path& generation) {
   if (ec) return make_error(ErrorCode::unavailable, "cannot create the vector index directory: " + ec.message(),
                             vectors_dir(generation).string());
   const fs::path path = log_path(generation);
-  ASSIGN_OR_RETURN(std::string bytes, read_from(path, 0));
-  ASSIGN_OR_RETURN(auto parsed, parse_committed(bytes, path));
+  // The size the last commit left, noted beside the log after its sync: when the log still has
+  // it, nothing needs reading (the pipeline opens the log at every batch, and a log of 200,000
+  // vectors is hundreds of MiB). Otherwise a batch died mid-write, or the note was lost: find
+  // the last commit record and drop what follows it.
+  std::uint64_t committed = 0;
+  std::error_code size_error;
+  const auto size = fs::exists(path) ? fs::file_size(path, size_error) : 0;
+  std::ifstream note(committed_note_path(generation));
+  if (!(note >> committed) || size_error || committed != size) {
+    ASSIGN_OR_RETURN(std::string bytes, read_from(path, 0));
+    ASSIGN_OR_RETURN(auto parsed, parse_committed(bytes, path));
+    committed = parsed.second;
+  }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return io_error("cannot open the vector log", path, errno);
-  // A tail no commit record closes belongs to a batch that never committed: drop it.
-  if (::ftruncate(fd, static_cast<off_t>(parsed.second)) != 0 ||
-      ::lseek(fd, static_cast<off_t>(parsed.second), SEEK_SET) < 0) {
+  if (::ftruncate(fd, static_cast<off_t>(committed)) != 0 || ::lseek(fd, static_cast<off_t>(committed), SEEK_SET) < 0) {
     const int error_number = errno;
     ::close(fd);
     return io_error("cannot trim the vector log", path, error_number);
@@ -230,6 +240,10 @@ Status VectorLog::commit(std::int64_t position) {
   }
   if (::fdatasync(fd_) != 0) return io_error("cannot sync the vector log", path_, errno);
   pending_.clear();
+  // Not synced: a lost note only costs the next open a scan of the log.
+  const off_t end = ::lseek(fd_, 0, SEEK_CUR);
+  std::ofstream note(committed_note_path(path_.parent_path().parent_path()), std::ios::trunc);
+  note << end << "\n";
   return ok_status();
 }
 

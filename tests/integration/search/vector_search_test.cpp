@@ -4,9 +4,11 @@
 // the query's filters apply to vector hits; a dimension mismatch is refused naming both sizes;
 // the pipeline keeps vectors current (a new embedding version replaces the old), and reindex's
 // snapshot answers the same as the log it was built from.
+#include <fstream>
 #include <random>
 
 #include "integration/search/search_fixture.hpp"
+#include "search/index_directory.hpp"
 #include "search/vector_index.hpp"
 #include "store/layers/layer_repository.hpp"
 
@@ -198,6 +200,41 @@ TEST_P(VectorSearchTest, ThePipelineKeepsVectorsCurrentAndReindexSnapshotsThem) 
   ASSERT_TRUE(rebuilt.ok()) << rebuilt.error().describe();
   EXPECT_EQ(rebuilt->hits[0].document.ordinal, 1);
   EXPECT_EQ(rebuilt->hits.size(), 2u);
+}
+
+TEST_P(VectorSearchTest, ATailWrittenByABatchThatNeverCommittedIsDropped) {
+  auto video = create_video(tenant_a_, "Crash");
+  auto transcript = add_transcript(tenant_a_, video, {{"first"}, {"second"}});
+  std::vector<float> x(kDims, 0.0f), y(kDims, 0.0f);
+  x[0] = 1.0f;
+  y[1] = 1.0f;
+  add_embeddings(transcript, {x, y}, "1");
+  sync();
+  // A batch that died mid-append: a record cut short, no commit record after it.
+  search::IndexDirectory directory(data_dir_.path());
+  auto current = directory.current(tenant_a_.public_id);
+  ASSERT_TRUE(current.ok() && current->has_value());
+  const auto log = **current / "vectors" / "log";
+  const auto committed = std::filesystem::file_size(log);
+  {
+    std::ofstream out(log, std::ios::binary | std::ios::app);
+    out.write("\x01\x40\x00\x00\x00partial", 12);
+  }
+  // The next batch drops the tail before appending, and every reader sees whole batches only.
+  add_embeddings(transcript, {y, x}, "2");
+  sync();
+  EXPECT_GT(std::filesystem::file_size(log), committed);
+  app::SearchQuery query;
+  query.mode = search::SearchMode::vector;
+  query.vector = search::VectorQuery{x, "minilm@2"};
+  auto after = service_->search(test_operator(), "acme", query);
+  ASSERT_TRUE(after.ok()) << after.error().describe();
+  EXPECT_EQ(after->hits[0].document.ordinal, 1);
+  // A fresh load of the whole log agrees.
+  auto reloaded = search::VectorIndexSet::load(**current);
+  ASSERT_TRUE(reloaded.ok()) << reloaded.error().describe();
+  EXPECT_EQ((*reloaded)->size("minilm@2"), 2u);
+  EXPECT_EQ((*reloaded)->size("minilm@1"), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, VectorSearchTest,
