@@ -198,7 +198,9 @@ Result<RebuildReport> SearchIndexer::rebuild(const TenantRef& tenant, const Prog
       // The head first, then the data: a change committed in between is in the data and is
       // applied again by the catch-up below, which is harmless (projection is idempotent).
       ASSIGN_OR_RETURN(auto head, store::EventFeed::read(read.tx, read.scope, 0, 1));
-      report.position = head.head;
+      // Past the pruned horizon too: a tenant whose newest event was pruned away must not leave
+      // the new index behind the horizon, where its catch-up would find events missing.
+      report.position = std::max(head.head, head.pruned_through);
       ASSIGN_OR_RETURN(videos, all_videos(read.tx, read.scope));
     }
     RebuildProgress state{tenant.public_id, 0, static_cast<std::int64_t>(videos.size()), 0};
