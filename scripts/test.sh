@@ -11,6 +11,9 @@ scripts/install-deps.sh test
 eval "$(scripts/pg-test-cluster.sh start)"
 trap 'scripts/pg-test-cluster.sh stop "$PG_TEST_DIR"' EXIT
 export NARRALYTICA_TEST_REQUIRE_PG=1  # a missing PostgreSQL fails the run instead of skipping
+# ccache keys on paths relative to the checkout, so a fresh clone in another folder (as CI makes)
+# reuses what an earlier build of the same sources compiled.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
 cmake --preset ci >/dev/null
 cmake --build --preset ci
