@@ -5,7 +5,7 @@
 // Ranking: BM25 (Xapian's defaults) over stemmed terms; when a query is two or more plain words
 // and they also appear as typed (in order, adjacent), the segment gets the phrase's weight once
 // more, so an exact phrase outranks the same words scattered. A query of filters only lists the
-// matching segments in index order (by video, then time).
+// matching segments in the order they were indexed (a video's segments together, in time order).
 #pragma once
 
 #include <filesystem>
