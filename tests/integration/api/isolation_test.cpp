@@ -6,6 +6,7 @@
 
 #include "api/openapi.hpp"
 #include "api_fixture.hpp"
+#include "app/search_service.hpp"
 
 namespace narralytica::testing {
 namespace {
@@ -170,6 +171,15 @@ TEST_P(IsolationMatrix, ListsShowOnlyTheCallersTenant) {
     EXPECT_EQ(answer.status, 200) << target << answer.body;
     EXPECT_FALSE(mentions_a(answer.body)) << target << answer.body;
   }
+  // The search index is derived data: built for every tenant, B's token still finds nothing of A's
+  // (and A's finds it, so the check can fail).
+  app::SearchService search(db_->app(), data_dir_.path());
+  ASSERT_TRUE(search.reindex(store::Principal::operator_cli("cli:test"), "", 1).ok());
+  EXPECT_TRUE(mentions_a(call("GET", "/v1/search?q=secret", owner_a_).body));
+  auto searched = call("GET", "/v1/search?q=secret", owner_b_);
+  EXPECT_EQ(searched.status, 200) << searched.body;
+  EXPECT_FALSE(mentions_a(searched.body)) << searched.body;
+  EXPECT_FALSE(mentions_a(call("POST", "/v1/search", owner_b_, R"({"q":"secret words"})").body));
   // A's own feed has A's changes, in order.
   auto feed = json_of(call("GET", "/v1/events?after=0&limit=1000", viewer_a_));
   ASSERT_FALSE(feed["items"].empty());
