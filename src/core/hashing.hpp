@@ -40,6 +40,11 @@ bool equal_in_constant_time(std::string_view a, std::string_view b);
 // `count` bytes from the operating system's cryptographic random source.
 std::string secure_random_bytes(std::size_t count);
 
+// Standard base64 (RFC 4648 section 4, with padding): webhook secrets and signatures.
+std::string base64_encode(std::string_view bytes);
+// False when `text` is not padded standard base64.
+bool base64_decode(std::string_view text, std::string& out);
+
 std::string to_hex(std::string_view bytes);
 // Empty optional-like failure: returns false when `hex` is not an even-length hex string.
 bool from_hex(std::string_view hex, std::string& out);

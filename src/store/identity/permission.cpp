@@ -27,7 +27,8 @@ constexpr Permission kAdmin[] = {
     {"read", "transcripts"}, {"write", "transcripts"}, {"delete", "transcripts"},
     {"read", "layers"},      {"write", "layers"},      {"delete", "layers"},
     {"read", "jobs"},        {"write", "jobs"},        {"read", "events"},
-    {"read", "audit"},
+    {"read", "audit"},       {"read", "webhooks"},     {"write", "webhooks"},
+    {"delete", "webhooks"},
 };
 
 constexpr Permission kOwner[] = {
@@ -39,7 +40,8 @@ constexpr Permission kOwner[] = {
     {"delete", "videos"},    {"read", "transcripts"},  {"write", "transcripts"},
     {"delete", "transcripts"}, {"read", "layers"},     {"write", "layers"},
     {"delete", "layers"},    {"read", "jobs"},         {"write", "jobs"},
-    {"read", "events"},      {"read", "audit"},
+    {"read", "events"},      {"read", "audit"},        {"read", "webhooks"},
+    {"write", "webhooks"},   {"delete", "webhooks"},
 };
 
 constexpr std::array<BuiltinRole, 4> kRoles = {{
