@@ -79,7 +79,9 @@ int run_serve(const GlobalOptions& options) {
   std::unique_ptr<BuiltinPipelines> pipelines;  // outlives the pool that runs them
   std::unique_ptr<jobs::WorkerPool> pool;
   if (args.workers > 0) {
-    auto made = make_builtin_pipelines(**database, server_options.data_dir);
+    auto webhooks = webhook_options();
+    if (!webhooks.ok()) return report(webhooks.error());
+    auto made = make_builtin_pipelines(**database, server_options.data_dir, std::move(*webhooks));
     if (!made.ok()) return report(made.error());
     pipelines = std::move(*made);
     if (auto s = jobs::register_builtin_handlers(handlers); !s.ok()) return report(s.error());
@@ -87,6 +89,7 @@ int run_serve(const GlobalOptions& options) {
     worker_options.concurrency = args.workers;
     pool = std::make_unique<jobs::WorkerPool>(**database, handlers, worker_options, &pipelines->runner);
     if (auto s = pool->start(); !s.ok()) return report(s.error());
+    if (auto s = pipelines->webhooks.start(); !s.ok()) return report(s.error());
   }
   auto server = api::Server::start(**database, server_options);
   if (!server.ok()) return report(server.error());
@@ -97,6 +100,7 @@ int run_serve(const GlobalOptions& options) {
   std::fprintf(stderr, "narralytica: signal %d: finishing requests in flight\n", signal_number);
   (*server)->stop();
   (*server)->wait();
+  if (pipelines) pipelines->webhooks.stop();
   if (pool) pool->stop();
   std::fprintf(stderr, "narralytica: stopped\n");
   return 0;
@@ -121,6 +125,7 @@ void add_serve_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
   serve->add_flag("--no-group-commit", args.no_group_commit,
                   "SQLite: sync the log once per commit instead of once per group of concurrent commits "
                   "(both wait for durability before answering)");
+  add_webhook_options(*serve);  // used with --workers
   serve->callback([&options, &exit_code] { exit_code = run_serve(options); });
 }
 

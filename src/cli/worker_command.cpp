@@ -39,15 +39,22 @@ int run_worker(const GlobalOptions& options) {
   worker_options.heartbeat_us = worker_options.lease_us / 3;
   worker_options.reclaim_every_us = std::max<std::int64_t>(worker_options.lease_us / 6, 100'000);
   worker_options.event_retention_us = static_cast<std::int64_t>(args.retention_days * 86'400e6);
+  auto webhooks = webhook_options();
+  if (!webhooks.ok()) return report(webhooks.error());
+  // A killed worker's webhook endpoints are posted to again once this lease expires.
+  webhooks->lease_us = worker_options.lease_us;
   auto pipelines = make_builtin_pipelines(
-      **database, args.data_dir.empty() ? app::default_data_dir(options.db) : std::filesystem::path(args.data_dir));
+      **database, args.data_dir.empty() ? app::default_data_dir(options.db) : std::filesystem::path(args.data_dir),
+      std::move(*webhooks));
   if (!pipelines.ok()) return report(pipelines.error());
   jobs::WorkerPool pool(**database, handlers, worker_options, &(*pipelines)->runner);
   if (auto s = pool.start(); !s.ok()) return report(s.error());
+  if (auto s = (*pipelines)->webhooks.start(); !s.ok()) return report(s.error());
   std::fprintf(stderr, "worker: %d loops running (kinds: %s); SIGTERM stops gracefully\n", args.concurrency,
                args.kinds.empty() ? "all registered" : CLI::detail::join(args.kinds, ",").c_str());
   const int signal_number = jobs::wait_for_stop_signal();
   std::fprintf(stderr, "worker: signal %d: finishing running jobs, releasing the rest\n", signal_number);
+  (*pipelines)->webhooks.stop();
   pool.stop();
   const auto m = pool.metrics();
   std::fprintf(stderr,
@@ -75,6 +82,7 @@ void add_worker_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
                      "Prune event_logs older than this (0: keep forever)")->check(CLI::NonNegativeNumber);
   worker->add_option("--data-dir", args.data_dir,
                      "Where derived data (search indexes) lives (default: beside a SQLite file)");
+  add_webhook_options(*worker);
   worker->callback([&] { exit_code = run_worker(options); });
 }
 

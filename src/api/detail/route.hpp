@@ -102,5 +102,6 @@ std::span<const Route> jobs_routes();
 std::span<const Route> layer_routes();
 std::span<const Route> media_routes();
 std::span<const Route> search_routes();
+std::span<const Route> webhook_routes();
 
 }  // namespace narralytica::api

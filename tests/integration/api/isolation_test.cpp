@@ -59,6 +59,14 @@ class IsolationMatrix : public ApiTest {
         {{"PUT", "/v1/tenant/config/{key}"}, {"/v1/tenant/config/a-secret", R"({"value":"hijacked"})"}},
         {{"GET", "/v1/videos/{id}/media"}, {"/v1/videos/" + video + "/media", ""}},
         {{"PUT", "/v1/videos/{id}/media"}, {"/v1/videos/" + video + "/media", "hijacked media"}},
+        {{"GET", "/v1/webhooks/{id}"}, {"/v1/webhooks/" + webhook_a_id_, ""}},
+        {{"PATCH", "/v1/webhooks/{id}"}, {"/v1/webhooks/" + webhook_a_id_, R"({"description":"hijacked"})"}},
+        {{"DELETE", "/v1/webhooks/{id}"}, {"/v1/webhooks/" + webhook_a_id_, ""}},
+        {{"POST", "/v1/webhooks/{id}/rotate-secret"}, {"/v1/webhooks/" + webhook_a_id_ + "/rotate-secret", ""}},
+        {{"GET", "/v1/webhooks/{id}/deliveries"}, {"/v1/webhooks/" + webhook_a_id_ + "/deliveries", ""}},
+        {{"POST", "/v1/webhooks/{id}/replay"}, {"/v1/webhooks/" + webhook_a_id_ + "/replay", R"({"from_position":0})"}},
+        {{"GET", "/v1/webhook-deliveries/{id}"}, {"/v1/webhook-deliveries/" + delivery_a_id_, ""}},
+        {{"POST", "/v1/webhook-deliveries/{id}/retry"}, {"/v1/webhook-deliveries/" + delivery_a_id_ + "/retry", ""}},
     };
   }
 
@@ -88,6 +96,15 @@ class IsolationMatrix : public ApiTest {
     ASSERT_FALSE(member_a_id_.empty());
     const std::string media = "/v1/videos/" + video_a_.public_id.to_string() + "/media";
     ASSERT_EQ(call("PUT", media, owner_a_, secret_text_, {"Content-Type: audio/wav"}).status, 201);
+    auto webhook = call("POST", "/v1/webhooks", owner_a_,
+                        R"({"url":"https://hooks.example.com/in","description":")" + secret_text_ + "\"}");
+    ASSERT_EQ(webhook.status, 201) << webhook.body;
+    webhook_a_id_ = json_of(webhook)["id"];
+    const std::string hook = "/v1/webhooks/" + webhook_a_id_;
+    ASSERT_EQ(call("POST", hook + "/replay", owner_a_, R"({"from_position":0})").status, 202);
+    const auto deliveries = json_of(call("GET", hook + "/deliveries", owner_a_));
+    ASSERT_FALSE(deliveries.at("items").empty());
+    delivery_a_id_ = deliveries["items"][0]["id"];
   }
 
   bool mentions_a(const std::string& body) const {
@@ -98,6 +115,8 @@ class IsolationMatrix : public ApiTest {
   std::string token_a_id_;
   std::string job_a_id_;
   std::string member_a_id_;  // the viewer's membership in A
+  std::string webhook_a_id_;
+  std::string delivery_a_id_;
 };
 
 TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
@@ -158,6 +177,8 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
   EXPECT_EQ(count("jobs", "status = 'queued'"), 1);
   EXPECT_EQ(count("layers"), 2);
   EXPECT_EQ(count("layers", "pinned"), 0);
+  EXPECT_EQ(count("webhook_endpoints"), 1);
+  EXPECT_EQ(count("webhook_endpoints", "description = 'hijacked' OR previous_secret IS NOT NULL"), 0);
   EXPECT_NE(call("GET", "/v1/tenant/config/a-secret", owner_a_).body.find(secret_text_), std::string::npos);
   // Each viewer write was refused and audited as denied.
   EXPECT_GE(count("audit_logs", "outcome = 'denied'"), 1);
@@ -166,11 +187,12 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
 TEST_P(IsolationMatrix, ListsShowOnlyTheCallersTenant) {
   NARRALYTICA_API_TEST();
   for (const char* target : {"/v1/videos", "/v1/members", "/v1/roles", "/v1/tokens", "/v1/audit", "/v1/tenant",
-                             "/v1/jobs", "/v1/events"}) {
+                             "/v1/jobs", "/v1/events", "/v1/webhooks"}) {
     auto answer = call("GET", target, owner_b_);
     EXPECT_EQ(answer.status, 200) << target << answer.body;
     EXPECT_FALSE(mentions_a(answer.body)) << target << answer.body;
   }
+  EXPECT_TRUE(mentions_a(call("GET", "/v1/webhooks", owner_a_).body)) << "A's own list shows A's webhook";
   // The search index is derived data: built for every tenant, B's token still finds nothing of A's
   // (and A's finds it, so the check can fail).
   app::SearchService search(db_->app(), data_dir_.path());
