@@ -90,8 +90,8 @@ constexpr const char* kSettle =
     "WHERE tenant_id = $1 AND id = $2";
 constexpr const char* kRelease =
     "UPDATE webhook_endpoints SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = " HEAD_DUE ", "
-    "enabled = CASE WHEN $3 IS NULL THEN enabled ELSE $4 END, "
-    "disabled_reason = coalesce($3, disabled_reason), updated_at = $5 WHERE id = $1 AND lease_owner = $2";
+    "enabled = CASE WHEN CAST($3 AS TEXT) IS NULL THEN enabled ELSE $4 END, "
+    "disabled_reason = coalesce(CAST($3 AS TEXT), disabled_reason), updated_at = $5 WHERE id = $1 AND lease_owner = $2";
 
 #undef ENDPOINT_COLUMNS
 #undef DELIVERY_COLUMNS
