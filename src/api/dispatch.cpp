@@ -1,5 +1,6 @@
 #include "api/detail/dispatch.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 
@@ -38,6 +39,7 @@ const char* expected(FieldType type) {
     case FieldType::boolean: return "a boolean";
     case FieldType::object: return "an object";
     case FieldType::object_array: return "an array of objects";
+    case FieldType::string_array: return "an array of strings";
     case FieldType::any: return "any JSON value";
   }
   return "a value";
@@ -51,6 +53,8 @@ bool has_type(const nlohmann::json& value, FieldType type) {
     case FieldType::boolean: return value.is_boolean();
     case FieldType::object: return value.is_object();
     case FieldType::object_array: return value.is_array();
+    case FieldType::string_array:
+      return value.is_array() && std::all_of(value.begin(), value.end(), [](const auto& item) { return item.is_string(); });
     case FieldType::any: return true;
   }
   return false;
@@ -88,6 +92,16 @@ std::optional<Invalid> validate(const nlohmann::json& object, std::span<const Fi
       }
       for (std::size_t i = 0; i < value.size(); ++i) {
         if (auto bad = validate(value[i], field->items, where + "[" + std::to_string(i) + "]")) return bad;
+      }
+    } else if (field->type == FieldType::string_array) {
+      if (field->length_max && value.size() > field->length_max) {
+        return Invalid{"too_long", "at most " + std::to_string(field->length_max) + " items", where};
+      }
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        if (value[i].get_ref<const std::string&>().size() > kStringArrayItemLengthMax) {
+          return Invalid{"too_long", "at most " + std::to_string(kStringArrayItemLengthMax) + " bytes",
+                         where + "[" + std::to_string(i) + "]"};
+        }
       }
     } else if (field->type == FieldType::object && !field->items.empty()) {
       if (auto bad = validate(value, field->items, where)) return bad;

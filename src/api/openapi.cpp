@@ -33,13 +33,19 @@ json field_schema(const Field& field) {
     case FieldType::boolean: type = "boolean"; break;
     case FieldType::object: schema = field.items.empty() ? json{{"type", "object"}} : object_schema(field.items); break;
     case FieldType::object_array: schema = {{"type", "array"}, {"items", object_schema(field.items)}}; break;
+    case FieldType::string_array:
+      schema = {{"type", "array"}, {"items", {{"type", "string"}, {"maxLength", kStringArrayItemLengthMax}}}};
+      break;
     case FieldType::any: schema = json::object(); break;
   }
-  if (field.type != FieldType::object && field.type != FieldType::object_array && field.type != FieldType::any) {
+  if (field.type != FieldType::object && field.type != FieldType::object_array &&
+      field.type != FieldType::string_array && field.type != FieldType::any) {
     schema["type"] = field.nullable ? json::array({type, "null"}) : json(type);
   }
   if (field.type == FieldType::string && field.length_max) schema["maxLength"] = field.length_max;
-  if (field.type == FieldType::object_array && field.length_max) schema["maxItems"] = field.length_max;
+  if ((field.type == FieldType::object_array || field.type == FieldType::string_array) && field.length_max) {
+    schema["maxItems"] = field.length_max;
+  }
   if (field.read_only) schema["readOnly"] = true;
   if (!field.description.empty()) schema["description"] = field.description;
   return schema;

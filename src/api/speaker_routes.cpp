@@ -1,4 +1,4 @@
-// Speakers: a video's speakers, renaming, linking to a cross-video person, merging two.
+// Speakers: a video's speakers, renaming, merging two. Linking to a person is in people_routes.cpp.
 #include "api/detail/io.hpp"
 #include "core/json_writer.hpp"
 #include "api/detail/route.hpp"
@@ -32,19 +32,6 @@ Result<HttpResponse> rename_speaker(Call& call) {
   return json_response(200, speaker_json(speaker));
 }
 
-Result<HttpResponse> link_speaker(Call& call) {
-  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "speaker"));
-  ASSIGN_OR_RETURN(auto speaker,
-                   SpeakerRepository::link(*call.tx, *call.scope, id, call.body.at("person").get<std::string>()));
-  return json_response(200, speaker_json(speaker));
-}
-
-Result<HttpResponse> unlink_speaker(Call& call) {
-  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "speaker"));
-  ASSIGN_OR_RETURN(auto speaker, SpeakerRepository::unlink(*call.tx, *call.scope, id));
-  return json_response(200, speaker_json(speaker));
-}
-
 Result<HttpResponse> merge_speaker(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "speaker"));
   auto into = Uuid::parse(call.body.at("into").get<std::string>());
@@ -58,10 +45,6 @@ constexpr Field kRenameFields[] = {
     {.name = "display_name", .required = true, .length_max = 200},
     {.name = "label", .read_only = true},
 };
-constexpr Field kLinkFields[] = {
-    {.name = "person", .required = true, .length_max = 200,
-     .description = "The person's label; the person is created when the tenant has none by that label"},
-};
 constexpr Field kMergeFields[] = {
     {.name = "into", .required = true, .length_max = 36, .description = "The speaker that keeps the segments"},
 };
@@ -74,12 +57,6 @@ constexpr Route kRoutes[] = {
     {.method = "PATCH", .pattern = "/v1/speakers/{id}", .operation_id = "speaker.rename",
      .summary = "Set a speaker's display name", .permission = {"write", "transcripts"}, .body = BodyKind::json,
      .fields = kRenameFields, .handler = rename_speaker, .resource_type = "speaker"},
-    {.method = "POST", .pattern = "/v1/speakers/{id}/link", .operation_id = "speaker.link",
-     .summary = "Link a speaker to a cross-video person", .permission = {"write", "transcripts"},
-     .body = BodyKind::json, .fields = kLinkFields, .handler = link_speaker, .resource_type = "speaker"},
-    {.method = "DELETE", .pattern = "/v1/speakers/{id}/link", .operation_id = "speaker.unlink",
-     .summary = "Remove a speaker's link to a person", .permission = {"write", "transcripts"},
-     .handler = unlink_speaker, .resource_type = "speaker"},
     {.method = "POST", .pattern = "/v1/speakers/{id}/merge", .operation_id = "speaker.merge",
      .summary = "Move this speaker's segments to another speaker of the same video and delete it",
      .permission = {"write", "transcripts"}, .body = BodyKind::json, .fields = kMergeFields,

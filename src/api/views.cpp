@@ -177,10 +177,57 @@ std::string segment_json(const store::Segment& segment) {
 std::string speaker_json(const store::Speaker& s) {
   return JsonObject()
       .add("id", s.public_id.to_string())
-      .add_optional("video_id", id_text(s.video_public_id))
+      .add("video_id", s.video_public_id.to_string())
       .add("label", s.label)
       .add_optional("display_name", s.display_name)
-      .add_optional("person_id", id_text(s.identity_public_id))
+      .add_optional("person_id", id_text(s.person_public_id))
+      .add_optional("person_name", s.person_name)
+      .str();
+}
+
+std::string person_json(const store::Person& p) {
+  return JsonObject()
+      .add("id", p.public_id.to_string())
+      .add("name", p.name)
+      .add_raw("external_ids", p.external_ids_json)
+      .add_optional("notes", p.notes)
+      .add_optional("merged_into", id_text(p.merged_into))
+      .add("speaker_count", p.speaker_count)
+      .add("created_at", rfc3339(p.created_at))
+      .add("updated_at", rfc3339(p.updated_at))
+      .str();
+}
+
+std::string appearance_json(const store::Appearance& a) {
+  std::string labels = "[";
+  for (const auto& label : a.speaker_labels) {
+    if (labels.size() > 1) labels += ',';
+    append_json_text(labels, label);
+  }
+  labels += ']';
+  JsonObject video;
+  video.add("id", a.video_public_id.to_string()).add("title", a.video_title);
+  if (a.video_published_at) video.add("published_at", rfc3339(*a.video_published_at));
+  else video.add_null("published_at");
+  return JsonObject()
+      .add_raw("video", video.str())
+      .add("transcript_id", a.transcript_public_id.to_string())
+      .add("language", a.language)
+      .add_raw("speakers", labels)
+      .add("segment_count", a.segment_count)
+      .add("speaking_ms", a.speaking_ms)
+      .add("first_ms", a.first_ms)
+      .add("last_ms", a.last_ms)
+      .str();
+}
+
+std::string person_segment_json(const store::PersonSegment& s) {
+  std::string segment;
+  append_segment_json(segment, s.segment);
+  return JsonObject()
+      .add("video_id", s.video_public_id.to_string())
+      .add("transcript_id", s.transcript_public_id.to_string())
+      .add_raw("segment", segment)
       .str();
 }
 

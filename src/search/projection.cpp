@@ -6,6 +6,7 @@
 #include <map>
 
 #include "store/layers/layer_repository.hpp"
+#include "store/media/people_repository.hpp"
 #include "store/media/speaker_repository.hpp"
 #include "store/media/transcript_repository.hpp"
 #include "store/media/video_repository.hpp"
@@ -40,22 +41,13 @@ struct SpeakerInfo {
 Result<std::map<Uuid, SpeakerInfo>> speaker_infos(store::Transaction& tx, const store::TenantScope& scope,
                                                   const store::Video& video) {
   ASSIGN_OR_RETURN(std::vector<Speaker> speakers, store::TranscriptRepository::speakers(tx, scope, video));
-  std::map<Uuid, std::string> person_names;
   std::map<Uuid, SpeakerInfo> infos;
   for (const auto& speaker : speakers) {
     SpeakerInfo info;
     info.label = speaker.label;
     info.name = speaker.display_name.value_or("");
-    if (speaker.identity_public_id) {
-      const Uuid& person = *speaker.identity_public_id;
-      auto known = person_names.find(person);
-      if (known == person_names.end()) {
-        ASSIGN_OR_RETURN(Speaker identity, store::SpeakerRepository::get(tx, scope, person));
-        known = person_names.emplace(person, identity.display_name.value_or(identity.label)).first;
-      }
-      info.person_id = person;
-      info.person_name = known->second;
-    }
+    info.person_id = speaker.person_public_id;
+    info.person_name = speaker.person_name.value_or("");
     infos.emplace(speaker.public_id, std::move(info));
   }
   return infos;
@@ -116,6 +108,18 @@ std::optional<Uuid> payload_uuid(const std::string& payload_json, const char* ke
   const auto payload = nlohmann::json::parse(payload_json, nullptr, false);
   if (!payload.is_object() || !payload.contains(key) || !payload[key].is_string()) return std::nullopt;
   return Uuid::parse(payload[key].get<std::string>());
+}
+
+// The ids of an array of strings in the payload; none when absent.
+std::vector<Uuid> payload_uuids(const std::string& payload_json, const char* key) {
+  std::vector<Uuid> ids;
+  const auto payload = nlohmann::json::parse(payload_json, nullptr, false);
+  if (!payload.is_object() || !payload.contains(key) || !payload[key].is_array()) return ids;
+  for (const auto& item : payload[key]) {
+    if (!item.is_string()) continue;
+    if (auto id = Uuid::parse(item.get<std::string>())) ids.push_back(*id);
+  }
+  return ids;
 }
 
 }  // namespace
@@ -188,7 +192,7 @@ Result<std::vector<Uuid>> list_videos(store::Transaction& tx, const store::Tenan
 
 bool affects_search(std::string_view type) {
   return type.starts_with("transcript.") || type.starts_with("video.") || type.starts_with("speaker.") ||
-         type.starts_with("layer.");
+         type.starts_with("layer.") || type.starts_with("person.");
 }
 
 Result<std::set<Uuid>> videos_touched(store::Transaction& tx, const store::TenantScope& scope,
@@ -218,15 +222,14 @@ Result<std::set<Uuid>> videos_touched(store::Transaction& tx, const store::Tenan
     }
   } else if (type.starts_with("speaker.")) {
     auto speaker = store::SpeakerRepository::get(tx, scope, entity);
-    if (!speaker.ok()) {
-      RETURN_IF_ERROR(ignore_missing(speaker.error()));
-    } else if (speaker->video_public_id) {
-      videos.insert(*speaker->video_public_id);
-    } else {
-      // A person: every video with a speaker linked to it shows the person's name.
-      ASSIGN_OR_RETURN(auto linked, store::SpeakerRepository::videos_of_person(tx, scope, entity));
-      videos.insert(linked.begin(), linked.end());
-    }
+    if (speaker.ok()) videos.insert(speaker->video_public_id);
+    else RETURN_IF_ERROR(ignore_missing(speaker.error()));
+  } else if (type.starts_with("person.")) {
+    // Every video with a speaker linked to the person shows its name; a deleted person's event
+    // lists the videos it was linked in, since the links are gone by now.
+    ASSIGN_OR_RETURN(auto linked, store::PeopleRepository::videos_of(tx, scope, entity));
+    videos.insert(linked.begin(), linked.end());
+    for (const Uuid& video : payload_uuids(event.payload_json, "videos")) videos.insert(video);
   }
   return videos;
 }

@@ -15,10 +15,10 @@ class Database;
 namespace narralytica::api {
 
 // Routes the table can count; index kRoutesMax - 1 counts requests that matched no route.
-inline constexpr std::size_t kRoutesMax = 64;
+inline constexpr std::size_t kRoutesMax = 256;  // about 70 KiB of counters
 // Statuses counted one by one; any other status is counted under "other".
 inline constexpr std::array<int, 20> kCountedStatuses = {200, 201, 204, 304, 400, 401, 403, 404, 405, 409,
-                                                         412, 413, 415, 422, 429, 431, 500, 503, 0, 0};
+                                                         412, 413, 415, 422, 429, 431, 500, 503, 308, 0};
 // Latency bucket upper bounds in microseconds.
 inline constexpr std::array<std::int64_t, 12> kLatencyBucketsUs = {250,    500,     1000,    2500,
                                                                    5000,   10000,   25000,   50000,

@@ -98,6 +98,7 @@ std::span<const Route> tenant_routes();
 std::span<const Route> video_routes();
 std::span<const Route> transcript_routes();
 std::span<const Route> speaker_routes();
+std::span<const Route> people_routes();
 std::span<const Route> jobs_routes();
 std::span<const Route> layer_routes();
 std::span<const Route> media_routes();

@@ -9,7 +9,7 @@
 
 namespace narralytica::api {
 
-enum class FieldType { string, integer, number, boolean, object, object_array, any };
+enum class FieldType { string, integer, number, boolean, object, object_array, string_array, any };
 
 struct Field {
   std::string_view name{};
@@ -17,11 +17,13 @@ struct Field {
   bool required = false;
   bool nullable = false;
   bool read_only = false;       // shown in responses; refused in requests
-  std::size_t length_max = 0;   // strings: most bytes (0: no limit); arrays: most items
+  std::size_t length_max = 0;   // strings: most bytes (0: no limit); arrays: most items (string_array: of
+                                // at most 200 bytes each)
   std::span<const Field> items{};  // object_array / object: the members' fields
   std::string_view description{};
 };
 
 inline constexpr std::size_t kJsonDepthMax = 32;
+inline constexpr std::size_t kStringArrayItemLengthMax = 200;
 
 }  // namespace narralytica::api

@@ -8,6 +8,7 @@
 #include "formats/document.hpp"
 #include "store/identity/membership_repository.hpp"
 #include "store/identity/token_repository.hpp"
+#include "store/media/people_repository.hpp"
 #include "store/media/transcript_repository.hpp"
 #include "store/ops/audit_log.hpp"
 #include "store/tenancy/tenant_repository.hpp"
@@ -26,6 +27,10 @@ void append_segment_json(std::string& out, const store::Segment& segment);
 // Appends `value` as a JSON string literal, escaping as RFC 8259 requires.
 void append_json_text(std::string& out, std::string_view value);
 std::string speaker_json(const store::Speaker& speaker);
+std::string person_json(const store::Person& person);
+std::string appearance_json(const store::Appearance& appearance);
+// A segment of a person with its video and transcript ids.
+std::string person_segment_json(const store::PersonSegment& segment);
 std::string tenant_json(const store::Tenant& tenant);
 std::string membership_json(const store::Membership& membership);
 std::string role_json(const store::Role& role);

@@ -6,6 +6,8 @@
 
 #include "core/hashing.hpp"
 #include "core/json_writer.hpp"
+#include "store/media/detail/speaker_row.hpp"
+#include "store/media/speaker_repository.hpp"
 
 namespace narralytica::store {
 namespace {
@@ -65,14 +67,7 @@ constexpr const char* kSelectSpeakerSegments =
 #undef SEGMENT_SELECT
 
 constexpr const char* kSelectSpeakers =
-    "SELECT s.id, s.public_id, s.label, s.display_name, i.public_id FROM speakers s "
-    "LEFT JOIN speakers i ON i.tenant_id = s.tenant_id AND i.id = s.identity_speaker_id "
-    "WHERE s.tenant_id = $1 AND s.video_id = $2 ORDER BY s.id";
-constexpr const char* kSelectSpeaker =
-    "SELECT s.id, s.public_id, v.public_id, s.label, s.display_name, i.public_id FROM speakers s "
-    "LEFT JOIN videos v ON v.tenant_id = s.tenant_id AND v.id = s.video_id "
-    "LEFT JOIN speakers i ON i.tenant_id = s.tenant_id AND i.id = s.identity_speaker_id "
-    "WHERE s.tenant_id = $1 AND s.public_id = $2";
+    NARRALYTICA_SPEAKER_SELECT "WHERE s.tenant_id = $1 AND s.video_id = $2 ORDER BY s.id";
 constexpr const char* kTenantOfTranscript =
     "SELECT n.public_id FROM transcripts t JOIN tenants n ON n.id = t.tenant_id WHERE t.public_id = $1";
 constexpr const char* kRenameSpeaker =
@@ -462,10 +457,7 @@ Result<std::vector<Speaker>> TranscriptRepository::speakers(Transaction& tx, con
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectSpeakers));
   s->bind_int64(1, scope.tenant_id());
   s->bind_int64(2, video.id);
-  return s->collect([&video](const Statement& row) {
-    return Speaker{row.column_int64(0), row.column_uuid(1), video.public_id, row.column_text(2),
-                   row.column_optional_text(3), row.column_optional_uuid(4)};
-  });
+  return s->collect(detail::read_speaker);
 }
 
 Result<Uuid> TranscriptRepository::tenant_of(Transaction& tx, const SystemScope& scope, const Uuid& transcript) {
@@ -484,15 +476,7 @@ Result<Speaker> TranscriptRepository::rename_speaker(Transaction& tx, const Tena
   if (display_name.find_first_not_of(" \t\r\n") == std::string_view::npos || display_name.size() > 200) {
     return make_error(ErrorCode::invalid_argument, "a display name is 1 to 200 characters, not blank", "display_name");
   }
-  RETURN_IF_ERROR(tx.enter(scope));
-  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectSpeaker));
-  s->bind_int64(1, scope.tenant_id());
-  s->bind_uuid(2, speaker_id);
-  ASSIGN_OR_RETURN(bool found, s->step());
-  if (!found) return make_error(ErrorCode::not_found, "no speaker " + speaker_id.to_string(), "speaker");
-  Speaker speaker{s->column_int64(0), s->column_uuid(1), s->column_optional_uuid(2), s->column_text(3),
-                  s->column_optional_text(4), s->column_optional_uuid(5)};
-  s->reset();
+  ASSIGN_OR_RETURN(Speaker speaker, SpeakerRepository::get(tx, scope, speaker_id));
   ASSIGN_OR_RETURN(Statement * update, tx.prepare(kRenameSpeaker));
   update->bind_int64(1, scope.tenant_id());
   update->bind_int64(2, speaker.id);

@@ -57,13 +57,16 @@ struct TranscriptWrite {
   bool created = false;  // false: the same content was already stored, nothing was written
 };
 
+// A speaker of one video (a diarization label or a named voice), optionally linked to a person
+// (store/media/people_repository.hpp) who may speak in other videos too.
 struct Speaker {
   std::int64_t id = 0;
   Uuid public_id;
-  std::optional<Uuid> video_public_id;  // nullopt for a cross-video person
+  Uuid video_public_id;
   std::string label;
   std::optional<std::string> display_name;
-  std::optional<Uuid> identity_public_id;
+  std::optional<Uuid> person_public_id;
+  std::optional<std::string> person_name;
 };
 
 // A segment is identified by its transcript and ordinal (0-based, in time order as imported).

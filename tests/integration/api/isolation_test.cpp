@@ -58,6 +58,20 @@ class IsolationMatrix : public ApiTest {
          {"/v1/transcripts/" + transcript + "/layers/x-notes/diff?from=1&to=2", ""}},
         {{"PUT", "/v1/tenant/config/{key}"}, {"/v1/tenant/config/a-secret", R"({"value":"hijacked"})"}},
         {{"GET", "/v1/videos/{id}/media"}, {"/v1/videos/" + video + "/media", ""}},
+        {{"GET", "/v1/people/{id}"}, {"/v1/people/" + person_a_id_, ""}},
+        {{"PATCH", "/v1/people/{id}"}, {"/v1/people/" + person_a_id_, R"({"name":"hijacked"})"}},
+        {{"DELETE", "/v1/people/{id}"}, {"/v1/people/" + person_a_id_, ""}},
+        {{"GET", "/v1/people/{id}/speakers"}, {"/v1/people/" + person_a_id_ + "/speakers", ""}},
+        {{"POST", "/v1/people/{id}/speakers"},
+         {"/v1/people/" + person_a_id_ + "/speakers", R"({"speaker":")" + other_speaker + "\"}"}},
+        {{"DELETE", "/v1/people/{id}/speakers/{speaker_id}"},
+         {"/v1/people/" + person_a_id_ + "/speakers/" + speaker, ""}},
+        {{"POST", "/v1/people/{id}/merge"},
+         {"/v1/people/" + person_a_id_ + "/merge", R"({"into":")" + other_person_a_id_ + "\"}"}},
+        {{"POST", "/v1/people/{id}/split"},
+         {"/v1/people/" + person_a_id_ + "/split", R"({"speakers":[")" + speaker + R"("],"name":"hijacked"})"}},
+        {{"GET", "/v1/people/{id}/appearances"}, {"/v1/people/" + person_a_id_ + "/appearances", ""}},
+        {{"GET", "/v1/people/{id}/segments"}, {"/v1/people/" + person_a_id_ + "/segments", ""}},
         {{"PUT", "/v1/videos/{id}/media"}, {"/v1/videos/" + video + "/media", "hijacked media"}},
         {{"GET", "/v1/webhooks/{id}"}, {"/v1/webhooks/" + webhook_a_id_, ""}},
         {{"PATCH", "/v1/webhooks/{id}"}, {"/v1/webhooks/" + webhook_a_id_, R"({"description":"hijacked"})"}},
@@ -94,6 +108,16 @@ class IsolationMatrix : public ApiTest {
       if (m["email"] == "viewer@a.example") member_a_id_ = m["id"];
     }
     ASSERT_FALSE(member_a_id_.empty());
+    auto person = call("POST", "/v1/people", owner_a_, R"({"name":")" + secret_text_ + "\"}");
+    ASSERT_EQ(person.status, 201) << person.body;
+    person_a_id_ = json_of(person)["id"];
+    auto other_person = call("POST", "/v1/people", owner_a_, R"({"name":"another of A"})");
+    ASSERT_EQ(other_person.status, 201) << other_person.body;
+    other_person_a_id_ = json_of(other_person)["id"];
+    ASSERT_EQ(call("POST", "/v1/people/" + person_a_id_ + "/speakers", owner_a_,
+                   R"({"speaker":")" + speakers_a_[0].public_id.to_string() + "\"}")
+                  .status,
+              200);
     const std::string media = "/v1/videos/" + video_a_.public_id.to_string() + "/media";
     ASSERT_EQ(call("PUT", media, owner_a_, secret_text_, {"Content-Type: audio/wav"}).status, 201);
     auto webhook = call("POST", "/v1/webhooks", owner_a_,
@@ -117,6 +141,8 @@ class IsolationMatrix : public ApiTest {
   std::string member_a_id_;  // the viewer's membership in A
   std::string webhook_a_id_;
   std::string delivery_a_id_;
+  std::string person_a_id_;  // named with A's secret, linked to A's first speaker
+  std::string other_person_a_id_;
 };
 
 TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
@@ -125,6 +151,7 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
   const auto segments_before = count("segments");
   const auto videos_before = count("videos");
   const auto memberships_before = count("memberships", "status = 'active'");
+  const auto links_before = count("person_speakers");
   int covered = 0;
   for (const auto& [method, pattern] : api::route_list()) {
     if (pattern.find('{') == std::string::npos) continue;
@@ -172,6 +199,8 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
   EXPECT_EQ(count("videos"), videos_before);
   EXPECT_EQ(count("videos", "title LIKE '%hijacked%'"), 0);
   EXPECT_EQ(count("speakers", "display_name = 'hijacked' OR label = 'hijacked'"), 0);
+  EXPECT_EQ(count("people", "name = 'hijacked' OR merged_into_id IS NOT NULL"), 0);
+  EXPECT_EQ(count("person_speakers"), links_before);
   EXPECT_EQ(count("api_tokens", "revoked_at IS NOT NULL"), 0);
   EXPECT_EQ(count("memberships", "status = 'active'"), memberships_before);
   EXPECT_EQ(count("jobs", "status = 'queued'"), 1);
@@ -187,7 +216,7 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
 TEST_P(IsolationMatrix, ListsShowOnlyTheCallersTenant) {
   NARRALYTICA_API_TEST();
   for (const char* target : {"/v1/videos", "/v1/members", "/v1/roles", "/v1/tokens", "/v1/audit", "/v1/tenant",
-                             "/v1/jobs", "/v1/events", "/v1/webhooks"}) {
+                             "/v1/jobs", "/v1/events", "/v1/webhooks", "/v1/people"}) {
     auto answer = call("GET", target, owner_b_);
     EXPECT_EQ(answer.status, 200) << target << answer.body;
     EXPECT_FALSE(mentions_a(answer.body)) << target << answer.body;

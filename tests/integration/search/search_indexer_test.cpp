@@ -11,6 +11,8 @@
 #include "integration/search/search_fixture.hpp"
 #include "search/search_index.hpp"
 #include "store/layers/layer_repository.hpp"
+#include "store/media/people_repository.hpp"
+#include "store/media/speaker_repository.hpp"
 
 namespace narralytica {
 namespace {
@@ -69,22 +71,46 @@ TEST_P(SearchIndexerTest, FollowsEveryChangeThatAffectsSearch) {
   EXPECT_EQ(texts(tenant_a_, "speaker:\"ada lovelace\""), std::vector<std::string>{"the flood defences failed"});
   EXPECT_EQ(texts(tenant_a_, "speaker:SPEAKER_00"), std::vector<std::string>{"the flood defences failed"});
 
+  std::optional<Uuid> person;
   {  // speaker linked to a person
     auto tx = store::Transaction::begin(db_->app(), store::TxMode::write);
-    ASSERT_TRUE(store::SpeakerRepository::link(*tx, scope_a(*tx), *speaker_01, "Charles Babbage").ok());
+    auto created = store::PeopleRepository::create(*tx, scope_a(*tx), store::PersonDraft{"Charles Babbage", "{}", std::nullopt});
+    ASSERT_TRUE(created.ok()) << created.error().describe();
+    person = created->public_id;
+    ASSERT_TRUE(store::PeopleRepository::link(*tx, scope_a(*tx), *person, *speaker_01).ok());
     ASSERT_TRUE(tx->commit().ok());
   }
   sync();
   EXPECT_EQ(texts(tenant_a_, "speaker:\"Charles Babbage\""), std::vector<std::string>{"we need a new budget"});
 
-  {  // speakers merged
+  {  // the person renamed: the speaker filter follows the person's name
+    auto tx = store::Transaction::begin(db_->app(), store::TxMode::write);
+    store::PersonChange change;
+    change.name = "Charles B.";
+    ASSERT_TRUE(store::PeopleRepository::update(*tx, scope_a(*tx), *person, change).ok());
+    ASSERT_TRUE(tx->commit().ok());
+  }
+  sync();
+  EXPECT_EQ(texts(tenant_a_, "speaker:\"Charles B.\""), std::vector<std::string>{"we need a new budget"});
+  EXPECT_TRUE(texts(tenant_a_, "speaker:\"Charles Babbage\"").empty());
+
+  {  // speakers merged: the merged speaker's person passes to the one that keeps the segments
     auto tx = store::Transaction::begin(db_->app(), store::TxMode::write);
     ASSERT_TRUE(store::SpeakerRepository::merge(*tx, scope_a(*tx), *speaker_01, *speaker_00).ok());
     ASSERT_TRUE(tx->commit().ok());
   }
   sync();
   EXPECT_EQ(texts(tenant_a_, "speaker:\"ada lovelace\"").size(), 2u);
-  EXPECT_TRUE(texts(tenant_a_, "speaker:\"Charles Babbage\"").empty());
+  EXPECT_EQ(texts(tenant_a_, "speaker:\"Charles B.\"").size(), 2u);
+
+  {  // the person deleted: its name leaves every video it was linked in
+    auto tx = store::Transaction::begin(db_->app(), store::TxMode::write);
+    ASSERT_TRUE(store::PeopleRepository::remove(*tx, scope_a(*tx), *person).ok());
+    ASSERT_TRUE(tx->commit().ok());
+  }
+  sync();
+  EXPECT_TRUE(texts(tenant_a_, "speaker:\"Charles B.\"").empty());
+  EXPECT_EQ(texts(tenant_a_, "speaker:\"ada lovelace\"").size(), 2u);
 
   {  // two topic versions; the newest is current, then version 1 is pinned
     auto tx = store::Transaction::begin(db_->app(), store::TxMode::write);

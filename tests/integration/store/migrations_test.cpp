@@ -224,6 +224,52 @@ INSERT INTO segments (tenant_id, transcript_id, ordinal, start_ms, end_ms, speak
                    .ok());
 }
 
+// 0012 (people) over a database with persons in the old form (speakers rows without a video,
+// linked through identity_speaker_id): each becomes a person with the same public id and its
+// display name, every link survives as a person_speakers row, and no speaker without a video is
+// left.
+TEST_P(MigrationsTest, IdentitySpeakersBecomePeopleKeepingTheirIdsAndLinks) {
+  NARRALYTICA_TEST_DB(db, GetParam(), /*migrate=*/false);
+  const auto migrations = load(store::embedded_migrations(GetParam()));
+  ASSERT_TRUE(MigrationRunner(db->owner(), before(migrations, 12)).apply().ok());
+  const char* setup = R"(
+INSERT INTO tenants (public_id, slug, name, created_at, updated_at) VALUES ({uuid}, 'm12', 'M12', 1, 1);
+INSERT INTO videos (public_id, tenant_id, title, created_at, updated_at)
+  SELECT {uuid}, id, 'v1', 1, 1 FROM tenants WHERE slug = 'm12';
+INSERT INTO videos (public_id, tenant_id, title, created_at, updated_at)
+  SELECT {uuid}, id, 'v2', 1, 1 FROM tenants WHERE slug = 'm12';
+INSERT INTO speakers (public_id, tenant_id, video_id, label, display_name, created_at, updated_at)
+  SELECT {uuid}, id, NULL, 'Ada', 'Ada L.', 1, 1 FROM tenants WHERE slug = 'm12';
+INSERT INTO speakers (public_id, tenant_id, video_id, label, created_at, updated_at)
+  SELECT {uuid}, id, NULL, 'Bob', 1, 1 FROM tenants WHERE slug = 'm12';
+INSERT INTO speakers (public_id, tenant_id, video_id, label, identity_speaker_id, created_at, updated_at)
+  SELECT {uuid}, v.tenant_id, v.id, 'S0', p.id, 1, 1 FROM videos v
+  JOIN speakers p ON p.tenant_id = v.tenant_id AND p.video_id IS NULL AND p.label = 'Ada';
+INSERT INTO speakers (public_id, tenant_id, video_id, label, created_at, updated_at)
+  SELECT {uuid}, tenant_id, id, 'S1', 1, 1 FROM videos;
+CREATE TABLE m12_old_ids AS SELECT public_id, label FROM speakers WHERE video_id IS NULL;
+)";
+  const auto filled = run_raw(db->owner(), setup);
+  ASSERT_TRUE(filled.ok()) << filled.error().describe();
+
+  auto applied = MigrationRunner(db->owner(), migrations).apply();
+  ASSERT_TRUE(applied.ok()) << applied.error().describe();
+  EXPECT_EQ(count_where(db->owner(), "SELECT count(*) FROM people"), 2);
+  EXPECT_EQ(count_where(db->owner(), "SELECT count(*) FROM people WHERE name = 'Ada L.'"), 1);
+  EXPECT_EQ(count_where(db->owner(), "SELECT count(*) FROM people WHERE name = 'Bob'"), 1);
+  EXPECT_EQ(count_where(db->owner(), "SELECT count(*) FROM speakers WHERE video_id IS NULL"), 0);
+  EXPECT_EQ(count_where(db->owner(), "SELECT count(*) FROM speakers"), 4);  // S0 and S1 of both videos
+  // Both S0s are Ada's, by the same public id as before.
+  EXPECT_EQ(count_where(db->owner(),
+                        "SELECT count(*) FROM person_speakers ps JOIN people p ON p.id = ps.person_id "
+                        "JOIN speakers s ON s.id = ps.speaker_id WHERE p.name = 'Ada L.' AND s.label = 'S0'"),
+            2);
+  EXPECT_EQ(count_where(db->owner(), "SELECT count(*) FROM person_speakers"), 2);
+  EXPECT_EQ(count_where(db->owner(), "SELECT count(*) FROM people p JOIN m12_old_ids o ON o.public_id = p.public_id "
+                                     "AND (o.label = p.name OR o.label = 'Ada')"),
+            2);
+}
+
 // 0009 repairs layers.item_span_max where 0006's backfill left 0 (row-level security hid the runs
 // from an owner that is not a superuser): a run whose items span segments 0-3 and 1-2 gets 3, a
 // run that was right keeps its value, and the immutability trigger is back in force after.
