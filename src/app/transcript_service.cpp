@@ -210,7 +210,9 @@ std::string encode_words(const std::vector<formats::Word>& words) {
       out += ",\"c\":";
       append_json_double(out, *w.confidence);
     }
-    if (w.interpolated) out += ",\"i\":true";
+    // Flags, not a name, for the timing source: rows stored before "a" existed hash the same.
+    if (w.timing == formats::WordTiming::interpolated) out += ",\"i\":true";
+    if (w.timing == formats::WordTiming::aligned) out += ",\"a\":true";
     if (!w.speaker_label.empty()) {
       out += ",\"sp\":";
       append_json_string(out, w.speaker_label);
@@ -231,7 +233,8 @@ Result<std::vector<formats::Word>> decode_words(std::string_view json) {
     w.start_ms = item.value("s", std::int64_t{0});
     w.end_ms = item.value("e", std::int64_t{0});
     if (item.contains("c") && item["c"].is_number()) w.confidence = item["c"].get<double>();
-    w.interpolated = item.value("i", false);
+    if (item.value("i", false)) w.timing = formats::WordTiming::interpolated;
+    if (item.value("a", false)) w.timing = formats::WordTiming::aligned;
     w.speaker_label = item.value("sp", "");
     words.push_back(std::move(w));
   }

@@ -19,6 +19,18 @@
 
 namespace narralytica::formats {
 
+// Where a word's times came from. Stored with each word (segments.words) and kept by the
+// Narralytica JSON export, so a reader can tell the engine's timing from an estimate.
+enum class WordTiming : std::uint8_t {
+  asr,           // the engine's own timing, as read
+  // Spread between the word's timed neighbours: the engine gave it no time (WhisperX numbers and
+  // symbols), or an edit changed or inserted it (app/word_alignment.hpp).
+  interpolated,
+  aligned,  // set by a forced aligner run over the media (none ships yet; stored data may say so)
+};
+// "asr", "interpolated", "aligned".
+const char* to_string(WordTiming timing) noexcept;
+
 // One recognised word with its own timing, when the source has word-level timestamps.
 struct Word {
   std::string text;      // the word as written, trimmed, punctuation kept if the engine gave it
@@ -26,9 +38,7 @@ struct Word {
   int64_t end_ms = 0;    // end of the word, >= start_ms
   // 0..1 as reported by the engine (probability, score); absent if none.
   std::optional<double> confidence;
-  // True when the source had no timing for this word (WhisperX does this for numbers and
-  // symbols) and the times were interpolated from its neighbours.
-  bool interpolated = false;
+  WordTiming timing = WordTiming::asr;  // where start_ms and end_ms came from
   std::string speaker_label;  // diarization label of this word, empty when unknown
 };
 
@@ -97,6 +107,13 @@ struct Document {
   // What was kept or repaired but deserves a look; at most limits::warnings_max + 1 entries.
   std::vector<Warning> warnings;
 };
+
+// Gives every word with timed[i] == false times spread evenly between its timed neighbours (or
+// the segment bounds `start_ms`/`end_ms` at the edges; a zero-length slot at the left neighbour's
+// end when the neighbours overlap), and sets their timing to WordTiming::interpolated. The
+// readers use it for words the engine left untimed, edits for words they change or insert.
+void interpolate_words(std::vector<Word>& words, const std::vector<bool>& timed, int64_t start_ms,
+                       int64_t end_ms);
 
 // Distinct non-empty speaker labels in order of first appearance (segments, then words).
 std::vector<std::string> speaker_labels(const Document& document);

@@ -79,7 +79,9 @@ Result<std::string> write_narralytica_json(const Document& document,
         w["start_ms"] = word.start_ms;
         w["end_ms"] = word.end_ms;
         if (word.confidence) w["confidence"] = *word.confidence;
-        if (word.interpolated) w["interpolated"] = true;
+        // Only a word whose time is not the engine's is marked, so an ASR word costs nothing.
+        if (word.timing == WordTiming::interpolated) w["interpolated"] = true;
+        if (word.timing == WordTiming::aligned) w["aligned"] = true;
         if (!word.speaker_label.empty()) w["speaker"] = word.speaker_label;
         words.push_back(std::move(w));
       }
@@ -233,11 +235,12 @@ Result<Document> read_narralytica_value(const JsonSource& src, const Json& root)
         ASSIGN_OR_RETURN(word.end_ms, ms_member(src, *w, "end_ms", word_path));
         RETURN_IF_ERROR(check_order(src, word_path, *w, word.start_ms, word.end_ms));
         ASSIGN_OR_RETURN(word.confidence, confidence_member(src, *w, "confidence", word_path));
-        if (const Json* interpolated = find(*w, "interpolated"); interpolated != nullptr) {
-          if (!interpolated->is_boolean()) {
-            return json_error(src, word_path.member("interpolated"), "true or false", interpolated);
-          }
-          word.interpolated = interpolated->get<bool>();
+        for (const auto& [member, timing] : {std::pair{"interpolated", WordTiming::interpolated},
+                                             std::pair{"aligned", WordTiming::aligned}}) {
+          const Json* flag = find(*w, member);
+          if (flag == nullptr) continue;
+          if (!flag->is_boolean()) return json_error(src, word_path.member(member), "true or false", flag);
+          if (flag->get<bool>()) word.timing = timing;
         }
         ASSIGN_OR_RETURN(word.speaker_label, string_member(src, *w, "speaker", word_path, false));
         segment.words.push_back(std::move(word));

@@ -1,5 +1,5 @@
 // Narralytica's own transcript JSON: lossless, so export then import gives back exactly the same
-// Document (segments, speakers, word timings with the interpolated flag, confidences, cue ids and
+// Document (segments, speakers, word timings with their source (interpolated, aligned), confidences, cue ids and
 // settings, layers). The schema is documented in docs/formats.md.
 #pragma once
 

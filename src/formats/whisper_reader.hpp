@@ -19,7 +19,7 @@ Result<Document> read_whisper(std::string_view content, const ReadOptions& optio
 
 // WhisperX: segments[] {start, end, text, speaker, words[] {word, start, end, score, speaker}},
 // word_segments[] (ignored when segments carry words). Words without start/end are kept with
-// times interpolated between their timed neighbours and Word::interpolated set.
+// times interpolated between their timed neighbours and their timing WordTiming::interpolated.
 Result<Document> read_whisperx(std::string_view content, const ReadOptions& options = {});
 
 }  // namespace narralytica::formats

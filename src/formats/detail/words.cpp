@@ -5,7 +5,16 @@
 #include "formats/detail/text.hpp"
 #include "formats/limits.hpp"
 
-namespace narralytica::formats::detail {
+namespace narralytica::formats {
+
+const char* to_string(WordTiming timing) noexcept {
+  switch (timing) {
+    case WordTiming::asr: return "asr";
+    case WordTiming::interpolated: return "interpolated";
+    case WordTiming::aligned: return "aligned";
+  }
+  return "asr";
+}
 
 void interpolate_words(std::vector<Word>& words, const std::vector<bool>& timed, int64_t start_ms,
                        int64_t end_ms) {
@@ -25,11 +34,15 @@ void interpolate_words(std::vector<Word>& words, const std::vector<bool>& timed,
       const auto slot = static_cast<int64_t>(k - i);
       words[k].start_ms = left + (right - left) * slot / count;
       words[k].end_ms = left + (right - left) * (slot + 1) / count;
-      words[k].interpolated = true;
+      words[k].timing = WordTiming::interpolated;
     }
     i = run_end;
   }
 }
+
+}  // namespace narralytica::formats
+
+namespace narralytica::formats::detail {
 
 namespace {
 
@@ -98,7 +111,7 @@ void finish_whisper_words(Document& document, std::vector<Word> flat, const std:
   if (untimed_words > 0) {
     add_warning(document, std::to_string(untimed_words) +
                               " word(s) had no timing; their times were interpolated from their "
-                              "neighbours (Word::interpolated)");
+                              "neighbours (WordTiming::interpolated)");
   }
 }
 

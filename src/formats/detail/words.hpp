@@ -9,10 +9,8 @@
 
 namespace narralytica::formats::detail {
 
-// Gives every word with timed[i] == false times spread evenly between its timed neighbours (or
-// the segment bounds `start_ms`/`end_ms` when it has none), and sets Word::interpolated.
-void interpolate_words(std::vector<Word>& words, const std::vector<bool>& timed, int64_t start_ms,
-                       int64_t end_ms);
+// Declared in document.hpp: edits (app/word_alignment.hpp) interpolate the same way.
+using formats::interpolate_words;
 
 // Groups words (in time order) into segments: a new segment starts at a speaker change, after a
 // pause longer than limits::turn_gap_ms_max, or when the segment would pass

@@ -514,7 +514,7 @@ TEST(EncodeWords, SameBytesAsAJsonObjectPerWord) {
   plain.text = "42";
   plain.start_ms = 9'000'000'000;
   plain.end_ms = 9'000'000'001;
-  plain.interpolated = true;
+  plain.timing = formats::WordTiming::interpolated;
   plain.speaker_label = "SPEAKER_01";
   words.push_back(plain);
   for (int i = 0; i < 2000; ++i) {  // a sweep of three-decimal scores, as WhisperX writes them
@@ -530,7 +530,7 @@ TEST(EncodeWords, SameBytesAsAJsonObjectPerWord) {
     JsonObject o;
     o.add("w", w.text).add("s", w.start_ms).add("e", w.end_ms);
     if (w.confidence) o.add("c", *w.confidence);
-    if (w.interpolated) o.add("i", true);
+    if (w.timing == formats::WordTiming::interpolated) o.add("i", true);
     if (!w.speaker_label.empty()) o.add("sp", w.speaker_label);
     expected += o.str();
   }
@@ -540,7 +540,7 @@ TEST(EncodeWords, SameBytesAsAJsonObjectPerWord) {
   ASSERT_TRUE(decoded.ok());
   ASSERT_EQ(decoded->size(), words.size());
   EXPECT_EQ((*decoded)[1].confidence, words[1].confidence);
-  EXPECT_TRUE((*decoded)[std::size(confidences)].interpolated);
+  EXPECT_EQ((*decoded)[std::size(confidences)].timing, formats::WordTiming::interpolated);
 }
 
 }  // namespace

@@ -67,7 +67,7 @@ void expect_same(const Document& a, const Document& b) {
       EXPECT_EQ(x.words[j].start_ms, y.words[j].start_ms);
       EXPECT_EQ(x.words[j].end_ms, y.words[j].end_ms);
       EXPECT_EQ(x.words[j].confidence, y.words[j].confidence);
-      EXPECT_EQ(x.words[j].interpolated, y.words[j].interpolated);
+      EXPECT_EQ(x.words[j].timing, y.words[j].timing);
       EXPECT_EQ(x.words[j].speaker_label, y.words[j].speaker_label);
     }
   }

@@ -90,7 +90,7 @@ TEST(RoundTrip, NarralyticaJsonIsByteStableForEverySample) {
       for (std::size_t j = 0; j < x.size(); ++j) {
         EXPECT_EQ(x[j].start_ms, y[j].start_ms);
         EXPECT_EQ(x[j].end_ms, y[j].end_ms);
-        EXPECT_EQ(x[j].interpolated, y[j].interpolated);
+        EXPECT_EQ(x[j].timing, y[j].timing);
         EXPECT_EQ(x[j].confidence, y[j].confidence);
       }
     }

@@ -25,7 +25,7 @@ void expect_same_words(const std::vector<Word>& a, const std::vector<Word>& b, c
     EXPECT_EQ(a[i].start_ms, b[i].start_ms) << where << " word " << i;
     EXPECT_EQ(a[i].end_ms, b[i].end_ms) << where << " word " << i;
     EXPECT_EQ(a[i].confidence, b[i].confidence) << where << " word " << i;
-    EXPECT_EQ(a[i].interpolated, b[i].interpolated) << where << " word " << i;
+    EXPECT_EQ(a[i].timing, b[i].timing) << where << " word " << i;
     EXPECT_EQ(a[i].speaker_label, b[i].speaker_label) << where << " word " << i;
   }
 }

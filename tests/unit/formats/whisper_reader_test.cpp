@@ -38,7 +38,7 @@ TEST(WhisperReader, ReadsVerboseJsonSegmentsAndWords) {
   EXPECT_EQ(first.words[1].start_ms, 240);
   EXPECT_EQ(first.words[1].end_ms, 600);
   EXPECT_EQ(first.words[1].confidence, 0.99);
-  EXPECT_FALSE(first.words[1].interpolated);
+  EXPECT_EQ(first.words[1].timing, WordTiming::asr);
   EXPECT_EQ(document.segments[1].start_ms, 3'320);
   EXPECT_TRUE(document.segments[1].words.empty());
   EXPECT_TRUE(document.warnings.empty());
@@ -179,7 +179,7 @@ TEST(WhisperxReader, ReadsSpeakersScoresAndInterpolatesUntimedWords) {
   // "100" had no times: it fills the gap between "paid" (ends 512) and "dollars" (starts 1493).
   const Word& hundred = first.words[2];
   EXPECT_EQ(hundred.text, "100");
-  EXPECT_TRUE(hundred.interpolated);
+  EXPECT_EQ(hundred.timing, WordTiming::interpolated);
   EXPECT_EQ(hundred.start_ms, 512);
   EXPECT_EQ(hundred.end_ms, 1'493);
   EXPECT_FALSE(hundred.confidence.has_value());
@@ -190,7 +190,7 @@ TEST(WhisperxReader, ReadsSpeakersScoresAndInterpolatesUntimedWords) {
   EXPECT_EQ(second.words[0].end_ms, 5'200);
   EXPECT_EQ(second.words[2].start_ms, 5'400);
   EXPECT_EQ(second.words[2].end_ms, 6'000);
-  EXPECT_TRUE(second.words[2].interpolated);
+  EXPECT_EQ(second.words[2].timing, WordTiming::interpolated);
   ASSERT_EQ(document.warnings.size(), 1u);
   EXPECT_EQ(document.warnings[0].message.rfind("3 word(s) had no timing", 0), 0u);
 }
