@@ -8,6 +8,7 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::not_found: return 404;
     case ErrorCode::conflict: return 409;
     case ErrorCode::precondition_failed: return 412;
+    case ErrorCode::precondition_required: return 428;
     case ErrorCode::permission_denied: return 403;
     case ErrorCode::unauthenticated: return 401;
     case ErrorCode::resource_exhausted: return 429;
@@ -23,6 +24,7 @@ const char* problem_code(ErrorCode code) noexcept {
     case ErrorCode::not_found: return "not_found";
     case ErrorCode::conflict: return "conflict";
     case ErrorCode::precondition_failed: return "precondition_failed";
+    case ErrorCode::precondition_required: return "precondition_required";
     case ErrorCode::permission_denied: return "forbidden";
     case ErrorCode::unauthenticated: return "unauthenticated";
     case ErrorCode::resource_exhausted: return "too_many_requests";
@@ -48,6 +50,7 @@ const char* status_title(int status) noexcept {
     case 413: return "Content Too Large";
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
+    case 428: return "Precondition Required";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";

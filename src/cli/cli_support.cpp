@@ -61,7 +61,8 @@ int exit_status(ErrorCode code) {
     case ErrorCode::resource_exhausted: return 2;
     case ErrorCode::not_found: return 3;
     case ErrorCode::conflict: return 4;
-    case ErrorCode::precondition_failed: return 5;
+    case ErrorCode::precondition_failed:
+    case ErrorCode::precondition_required: return 5;
     case ErrorCode::unavailable: return 6;
     case ErrorCode::permission_denied:
     case ErrorCode::unauthenticated: return 7;

@@ -8,6 +8,7 @@ const char* to_string(ErrorCode code) noexcept {
     case ErrorCode::not_found: return "not_found";
     case ErrorCode::conflict: return "conflict";
     case ErrorCode::precondition_failed: return "precondition_failed";
+    case ErrorCode::precondition_required: return "precondition_required";
     case ErrorCode::permission_denied: return "permission_denied";
     case ErrorCode::unauthenticated: return "unauthenticated";
     case ErrorCode::resource_exhausted: return "resource_exhausted";

@@ -17,6 +17,7 @@ enum class ErrorCode {
   not_found,            // no such entity (or it belongs to another tenant: same answer)
   conflict,             // uniqueness or state conflict, e.g. a duplicate slug
   precondition_failed,  // a version/ETag check failed, or a checksum changed
+  precondition_required,  // a change that must name the version it builds on (If-Match) did not
   permission_denied,    // authenticated but not allowed
   unauthenticated,      // no or bad credentials
   resource_exhausted,   // a limit was hit (body size, page size, queue size)
