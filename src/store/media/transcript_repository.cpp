@@ -355,13 +355,22 @@ Result<TranscriptWrite> TranscriptRepository::create(Transaction& tx, const Tena
   insert->reset();
   RETURN_IF_ERROR(insert_transcript_speakers(tx, scope, t.id, speakers));
   RETURN_IF_ERROR(insert_segments(tx, scope, t.id, draft, speakers));
-  tx.record_change(scope, "transcript.created", "transcript", t.public_id,
-                   JsonObject().add("video", video.public_id.to_string()).add("language", t.language)
-                       .add("revision", t.revision).add("segment_count", t.segment_count).str());
   if (has_previous) {
     ASSIGN_OR_RETURN(Transcript stored, get(tx, scope, t.public_id));
     t.previous_public_id = stored.previous_public_id;
   }
+  JsonObject payload;
+  payload.add("video", video.public_id.to_string()).add("language", t.language).add("revision", t.revision)
+      .add("segment_count", t.segment_count);
+  // An edit is a change of its own kind for the feed's readers; search re-projects the video on
+  // any "transcript." event (search/projection.cpp), so it follows edits as it follows imports.
+  const bool edited = t.origin == "edit";
+  if (edited) {
+    if (t.previous_public_id) payload.add("previous", t.previous_public_id->to_string());
+    payload.add_optional("operations", draft.edit_operations);
+  }
+  tx.record_change(scope, edited ? "transcript.edited" : "transcript.created", "transcript", t.public_id,
+                   payload.str());
   return TranscriptWrite{std::move(t), true};
 }
 

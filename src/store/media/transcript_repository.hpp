@@ -34,6 +34,8 @@ struct TranscriptDraft {
   // Speaker display names by label, for labels the source names (e.g. WebVTT voices).
   std::vector<std::pair<std::string, std::string>> speaker_names;
   std::vector<SegmentDraft> segments;
+  // origin "edit": how many operations made this revision, for its event payload and audit details.
+  std::optional<std::int64_t> edit_operations;
 };
 
 struct Transcript {
@@ -99,7 +101,9 @@ std::string transcript_content_hash(const TranscriptDraft& draft);
 
 class TranscriptRepository {
  public:
-  // Stores the draft as the next revision of (video, language). Errors: invalid_argument
+  // Stores the draft as the next revision of (video, language), with one event and audit record:
+  // "transcript.created", or "transcript.edited" for origin "edit" (its payload also names the
+  // previous revision). Errors: invalid_argument
   // naming the segment and field (e.g. "segments[12].end_ms"); nothing is written on error
   // (the caller's transaction rolls back).
   static Result<TranscriptWrite> create(Transaction& tx, const TenantScope& scope, const Video& video,
