@@ -8,7 +8,8 @@ namespace {
 std::vector<Route> collect() {
   std::vector<Route> routes;
   for (auto group : {ops_routes(), auth_routes(), tenant_routes(), video_routes(), transcript_routes(),
-                     speaker_routes(), people_routes(), layer_routes(), jobs_routes(), media_routes(),
+                     transcript_edit_routes(), speaker_routes(), people_routes(), layer_routes(), jobs_routes(),
+                     media_routes(),
                      search_routes(), webhook_routes()}) {
     routes.insert(routes.end(), group.begin(), group.end());
   }

@@ -39,7 +39,10 @@ Result<HttpResponse> get_transcript(Call& call) {
     return response;
   }
   ASSIGN_OR_RETURN(auto transcript, TranscriptRepository::get(*call.tx, *call.scope, id));
-  return json_response(200, transcript_json(transcript));
+  // A revision never changes; its number is what PATCH's If-Match names (transcript_edit_routes.cpp).
+  HttpResponse response = json_response(200, transcript_json(transcript));
+  response.with_header("ETag", etag_of(transcript.revision));
+  return response;
 }
 
 // The upload's format: ?format= wins, then the Content-Type, then detection from the bytes.

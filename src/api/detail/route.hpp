@@ -97,6 +97,7 @@ std::span<const Route> auth_routes();
 std::span<const Route> tenant_routes();
 std::span<const Route> video_routes();
 std::span<const Route> transcript_routes();
+std::span<const Route> transcript_edit_routes();
 std::span<const Route> speaker_routes();
 std::span<const Route> people_routes();
 std::span<const Route> jobs_routes();

@@ -36,6 +36,10 @@ class IsolationMatrix : public ApiTest {
         {{"GET", "/v1/transcripts/{id}"}, {"/v1/transcripts/" + transcript, ""}},
         {{"DELETE", "/v1/transcripts/{id}"}, {"/v1/transcripts/" + transcript, ""}},
         {{"GET", "/v1/transcripts/{id}/segments"}, {"/v1/transcripts/" + transcript + "/segments", ""}},
+        {{"PATCH", "/v1/transcripts/{id}"},
+         {"/v1/transcripts/" + transcript, R"({"operations":[{"op":"set_text","segment":0,"text":"hijacked"}]})"}},
+        {{"GET", "/v1/transcripts/{id}/revisions"}, {"/v1/transcripts/" + transcript + "/revisions", ""}},
+        {{"GET", "/v1/transcripts/{id}/diff"}, {"/v1/transcripts/" + transcript + "/diff?from=1&to=1", ""}},
         {{"GET", "/v1/speakers/{id}"}, {"/v1/speakers/" + speaker, ""}},
         {{"PATCH", "/v1/speakers/{id}"}, {"/v1/speakers/" + speaker, R"({"display_name":"hijacked"})"}},
         {{"POST", "/v1/speakers/{id}/link"}, {"/v1/speakers/" + speaker + "/link", R"({"person":"hijacked"})"}},
@@ -166,6 +170,7 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
     std::vector<std::string> headers;
     if (pattern == "/v1/videos/{id}/transcripts" && write) headers.push_back("Content-Type: text/vtt");
     if (pattern == "/v1/videos/{id}/media" && write) headers.push_back("Content-Type: audio/wav");
+    if (pattern == "/v1/transcripts/{id}" && method == "PATCH") headers.push_back("If-Match: \"1\"");
 
     auto foreign = call(method, p.target, owner_b_, p.body, headers);
     if (pattern.find("{key}") != std::string::npos && write) {
@@ -196,6 +201,7 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
   }
   EXPECT_GE(covered, 15);
   EXPECT_EQ(count("segments"), segments_before);
+  EXPECT_EQ(count("segments", "text = 'hijacked'"), 0);
   EXPECT_EQ(count("videos"), videos_before);
   EXPECT_EQ(count("videos", "title LIKE '%hijacked%'"), 0);
   EXPECT_EQ(count("speakers", "display_name = 'hijacked' OR label = 'hijacked'"), 0);
