@@ -25,8 +25,8 @@ Document sample_document() {
   first.confidence = 0.1 + 0.2;  // not representable exactly: must still round-trip bit for bit
   first.cue_id = "intro";
   first.cue_settings = "align:start line:0";
-  first.words = {Word{"Bonjour", 0, 500, 0.97, false, "SPEAKER_00"},
-                 Word{"100", 500, 600, std::nullopt, true, ""}};
+  first.words = {Word{"Bonjour", 0, 500, 0.97, WordTiming::asr, "SPEAKER_00"},
+                 Word{"100", 500, 600, std::nullopt, WordTiming::interpolated, ""}};
   Segment second;
   second.start_ms = 1'000;
   second.end_ms = 3'000;
