@@ -13,8 +13,8 @@ constexpr std::string_view kEventTypes[] = {
     "attachment.created",    "layer.current.changed", "layer.version.created", "member.added",
     "member.changed",        "member.removed",        "role.created",          "speaker.linked",
     "speaker.merged",        "speaker.renamed",       "speaker.unlinked",      "token.created",
-    "token.revoked",         "transcript.created",    "transcript.deleted",    "video.created",
-    "video.deleted",         "video.media_attached",  "video.updated",
+    "token.revoked",         "transcript.created",    "transcript.deleted",    "transcript.edited",
+    "video.created",         "video.deleted",         "video.media_attached",  "video.updated",
 };
 
 constexpr std::string_view kOwnEvents = "webhook.";
