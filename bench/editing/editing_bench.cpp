@@ -20,6 +20,7 @@
 
 #include "app/edit_service.hpp"
 #include "app/transcript_service.hpp"
+#include "app/word_alignment.hpp"
 #include "store/migrations.hpp"
 #include "store/tenancy/tenant_repository.hpp"
 
@@ -166,10 +167,14 @@ int main(int argc, char** argv) {
                  argv[0]);
     return 2;
   }
-  auto owner = check(Database::open(DatabaseOptions{url, ConnectRole::owner}));
+  DatabaseOptions options;  // the CLI's: every commit durable on its own
+  options.url = url;
+  options.role = ConnectRole::owner;
+  auto owner = check(Database::open(options));
   MigrationRunner runner(*owner, check(load_migrations(embedded_migrations(owner->backend()))));
   check(runner.apply());
-  auto database = check(Database::open(DatabaseOptions{url, ConnectRole::application}));
+  options.role = ConnectRole::application;
+  auto database = check(Database::open(options));
   const auto op = Principal::operator_cli("bench");
   std::printf("backend %s, %d segments x %d words, %d edits of %.0f%% of the words (+%d warm-up)\n",
               to_string(owner->backend()), segments, words, reps, kChangedShare * 100, warmup);
