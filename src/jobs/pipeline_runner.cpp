@@ -1,10 +1,28 @@
 #include "jobs/pipeline_runner.hpp"
 
 #include <algorithm>
+#include <exception>
 
 #include "store/ops/checkpoint_repository.hpp"
 
 namespace narralytica::jobs {
+namespace {
+
+// Calls a pipeline's function, turning an exception into the error a failing job handler's
+// exception becomes (worker_pool.cpp): the pipeline runs on a worker thread, where an exception
+// that escapes is std::terminate for the whole process.
+template <class Fn>
+Status call_pipeline(const std::string& name, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::internal, std::string("pipeline threw: ") + e.what(), name);
+  } catch (...) {
+    return make_error(ErrorCode::internal, "pipeline threw a non-standard exception", name);
+  }
+}
+
+}  // namespace
 
 Status PipelineRunner::add(PipelineDefinition definition) {
   if (definition.name.empty() || definition.name.size() > store::kPipelineNameLengthMax) {
@@ -43,7 +61,7 @@ Result<PipelineRun> PipelineRunner::run_once(const std::string& name) {
     run.behind_horizon = true;
     run.position = page.pruned_through;
   } else if (!page.events.empty()) {
-    RETURN_IF_ERROR(it->process(tx, page.events));
+    RETURN_IF_ERROR(call_pipeline(name, [&] { return it->process(tx, page.events); }));
     // The pipeline may have entered a tenant scope; the checkpoint is system bookkeeping.
     run.processed = static_cast<int>(page.events.size());
     run.position = page.next_after;
@@ -73,7 +91,7 @@ Result<PipelineRun> PipelineRunner::run_derived(const PipelineDefinition& pipeli
   }
   const std::int64_t after = run.position;
   if (events.empty() && !behind_horizon) return run;
-  RETURN_IF_ERROR(pipeline.derived(DerivedBatch{after, events, behind_horizon}));
+  RETURN_IF_ERROR(call_pipeline(pipeline.name, [&] { return pipeline.derived(DerivedBatch{after, events, behind_horizon}); }));
   ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, context_));
   ASSIGN_OR_RETURN(store::Checkpoint checkpoint, store::CheckpointRepository::lock(tx, scope, pipeline.name, std::nullopt));
   std::int64_t target = events.empty() ? run.head : events.back().position;
@@ -88,13 +106,21 @@ Result<PipelineRun> PipelineRunner::run_derived(const PipelineDefinition& pipeli
   return run;
 }
 
-Result<int> PipelineRunner::run_all_once() {
-  int total = 0;
+PipelineRound PipelineRunner::run_all_once() {
+  PipelineRound round;
   for (const auto& pipeline : pipelines_) {
-    ASSIGN_OR_RETURN(PipelineRun run, run_once(pipeline.name));
-    total += run.processed;
+    auto run = run_once(pipeline.name);
+    if (run.ok()) {
+      round.processed += run->processed;
+    } else {
+      Error error = std::move(run).error();
+      // The field names the pipeline, so a log line says which one failed.
+      if (error.field.empty()) error.field = pipeline.name;
+      else if (error.field != pipeline.name) error.field = pipeline.name + ": " + error.field;
+      round.errors.push_back(std::move(error));
+    }
   }
-  return total;
+  return round;
 }
 
 }  // namespace narralytica::jobs

@@ -22,7 +22,9 @@ inline constexpr std::size_t kPipelinesMax = 50;
 inline constexpr int kPipelineBatchMax = store::kFeedLimitMax;
 
 // Processes one batch of events inside the runner's transaction. An error rolls the batch back
-// (output and checkpoint), and the batch is offered again on the next run.
+// (output and checkpoint), and the batch is offered again on the next run. An exception is caught
+// by the runner and treated as an error (ErrorCode::internal, "pipeline threw: ..."), as a job
+// handler's is: a pipeline's bug never reaches std::terminate on a worker thread.
 using PipelineBatchFn = std::function<Status(store::Transaction& tx, std::span<const store::FeedEvent> events)>;
 
 // A batch for a derived system that keeps its own cursor outside the database (the search index
@@ -43,6 +45,12 @@ struct PipelineDefinition {
   PipelineBatchFn process;  // either this (output in the database) ...
   int batch = 100;        // events per run, 1..kPipelineBatchMax
   DerivedBatchFn derived = nullptr;  // ... or this (output outside it, with its own cursor)
+};
+
+// One round over every pipeline. A failing pipeline does not hold back the ones after it.
+struct PipelineRound {
+  int processed = 0;          // events handed to pipelines, summed
+  std::vector<Error> errors;  // one per pipeline whose run failed; each names the pipeline in `field`
 };
 
 struct PipelineRun {
@@ -67,10 +75,11 @@ class PipelineRunner {
   // One batch of the named pipeline over the global feed (all tenants). When the checkpoint fell
   // behind the retention horizon the run reports it and jumps the cursor to the horizon (the
   // pipeline's derived data must then be rebuilt from canonical data, e.g. `reindex`).
-  // Errors: not_found for an unknown pipeline; database errors.
+  // Errors: not_found for an unknown pipeline; database errors; internal when the pipeline's
+  // function threw (the batch is rolled back and offered again, like a returned error).
   Result<PipelineRun> run_once(const std::string& name);
-  // One batch of every pipeline; returns the events processed in total.
-  Result<int> run_all_once();
+  // One batch of every pipeline, each run whatever the ones before it did.
+  PipelineRound run_all_once();
 
  private:
   Result<PipelineRun> run_derived(const PipelineDefinition& pipeline);

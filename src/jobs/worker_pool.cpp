@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 
 #include "jobs/builtin_handlers.hpp"
@@ -316,26 +317,59 @@ void WorkerPool::wait_for(std::int64_t duration_us) {
   wake_.wait_for(lock, std::chrono::microseconds(duration_us), [&] { return stopping_.load(); });
 }
 
+void WorkerPool::report(Worker& worker, std::string_view what, const Error& error) {
+  worker.count(&WorkerMetrics::errors, 1);
+  std::string line = "worker: ";
+  line += what;
+  line += ": ";
+  line += error.describe();
+  if (options_.log_error) {
+    options_.log_error(line);
+  } else {
+    std::fprintf(stderr, "narralytica: %s\n", line.c_str());
+  }
+}
+
+// Anything a loop calls may throw on a bug (handlers and pipelines are guarded where they are
+// called); an exception escaping a thread's function is std::terminate, so it is caught here,
+// reported, and the loop goes on after a pause.
+template <class Fn>
+Status guarded(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::internal, std::string("unexpected exception: ") + e.what());
+  } catch (...) {
+    return make_error(ErrorCode::internal, "unexpected non-standard exception");
+  }
+}
+
 void WorkerPool::run_loop(Worker& worker, int index) {
   while (!stopping_.load()) {
-    auto ran = worker.step();
-    if (!ran.ok()) {
-      worker.count(&WorkerMetrics::errors, 1);
-      wait_for(options_.idle_poll_us);
-      continue;
-    }
-    int work = *ran;
-    if (work == 0 && pipelines_ && index == 0) {
-      auto processed = pipelines_->run_all_once();
-      if (processed.ok()) work = *processed; else worker.count(&WorkerMetrics::errors, 1);
+    int work = 0;
+    const Status round = guarded([&]() -> Status {
+      ASSIGN_OR_RETURN(work, worker.step());
+      if (work == 0 && pipelines_ && index == 0) {
+        PipelineRound pipelines = pipelines_->run_all_once();
+        work = pipelines.processed;
+        for (const Error& error : pipelines.errors) report(worker, "pipeline", error);  // the field names it
+        // A failing pipeline is retried after the idle pause, not in a tight loop.
+        if (!pipelines.errors.empty()) work = 0;
+      }
+      return ok_status();
+    });
+    if (!round.ok()) {
+      report(worker, "loop " + worker.owner(), round.error());
+      work = 0;
     }
     if (work == 0) wait_for(options_.idle_poll_us);
   }
   // Bounded retries: the database may be briefly unavailable while we shut down; anything still
   // leased after that expires and is reclaimed by another worker.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    if (worker.drain().ok()) break;
-    worker.count(&WorkerMetrics::errors, 1);
+    const Status drained = guarded([&] { return worker.drain(); });
+    if (drained.ok()) break;
+    report(worker, "drain " + worker.owner(), drained.error());
   }
 }
 
@@ -349,13 +383,18 @@ void WorkerPool::run_heartbeat() {
     UnixMicros now = clock.now_us();
     if (now >= next_heartbeat) {
       for (auto& worker : workers_) {
-        if (!worker->heartbeat().ok()) worker->count(&WorkerMetrics::errors, 1);
+        const Status beat = guarded([&] { return worker->heartbeat(); });
+        if (!beat.ok()) report(*worker, "heartbeat " + worker->owner(), beat.error());
       }
       next_heartbeat = now + options_.heartbeat_us;
     }
     now = clock.now_us();
     if (!stopping_.load() && now >= next_reclaim) {
-      if (!reclaimer.reclaim_expired().ok()) reclaimer.count(&WorkerMetrics::errors, 1);
+      const Status reclaimed = guarded([&]() -> Status {
+        RETURN_IF_ERROR(reclaimer.reclaim_expired());
+        return ok_status();
+      });
+      if (!reclaimed.ok()) report(reclaimer, "reclaim", reclaimed.error());
       next_reclaim = now + options_.reclaim_every_us;
     }
     if (!stopping_.load() && options_.event_retention_us > 0 && now >= next_retention &&
@@ -367,11 +406,12 @@ void WorkerPool::run_heartbeat() {
       draft.payload_json = "{\"retention_us\":" + std::to_string(options_.event_retention_us) + "}";
       draft.max_attempts = 3;
       draft.idempotency_key = "retention:" + std::to_string(now / kRetentionScheduleEveryUs);
-      auto write = reclaimer.begin_write();
-      bool ok = write.ok();
-      if (ok) ok = store::JobRepository::enqueue(write->tx, worker_scope(reclaimer.owner()), std::nullopt, draft).ok();
-      if (ok) ok = write->tx.commit().ok();
-      if (!ok) reclaimer.count(&WorkerMetrics::errors, 1);
+      const Status scheduled = guarded([&]() -> Status {
+        ASSIGN_OR_RETURN(auto write, reclaimer.begin_write());
+        RETURN_IF_ERROR(store::JobRepository::enqueue(write.tx, worker_scope(reclaimer.owner()), std::nullopt, draft));
+        return write.tx.commit();
+      });
+      if (!scheduled.ok()) report(reclaimer, "scheduling events.prune", scheduled.error());
       next_retention = now + kRetentionScheduleEveryUs;
     }
     // Wake for whichever comes first, so a dead worker's jobs are reclaimed within

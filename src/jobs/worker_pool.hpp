@@ -15,6 +15,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,6 +59,10 @@ struct WorkerOptions {
   // Prefix of lease owners ("host:pid" when empty); each loop appends its index and a nonce.
   std::string owner_prefix;
   store::StoreContext store_context;  // clock and random; the real ones by default
+  // Where the pool reports errors it cannot return to anyone (a loop's database error, a failed
+  // pipeline, heartbeat, reclaim or drain), one line each, "worker: <what>: <error>". They are
+  // also counted in WorkerMetrics::errors. nullptr: standard error.
+  std::function<void(const std::string& line)> log_error;
 };
 
 // Outcomes counted since the pool (or worker) started, for /metrics. Thread-safe snapshot.
@@ -167,6 +172,8 @@ class WorkerPool {
   void run_loop(Worker& worker, int index);
   void run_heartbeat();
   void wait_for(std::int64_t duration_us);
+  // Counts the error on `worker` and logs "worker: <what>: <error>".
+  void report(Worker& worker, std::string_view what, const Error& error);
 
   store::Database& database_;
   const HandlerRegistry& handlers_;

@@ -5,11 +5,16 @@
 // overtake; a control experiment shows that positions taken at insert time would skip. Retention
 // prunes a prefix, keeps the newest event (so SQLite never reuses a position) and reports
 // consumers behind the horizon. Pipelines advance their checkpoint with their output, roll both
-// back together, and replay idempotently after a reset.
+// back together, and replay idempotently after a reset. A pipeline that throws is caught like a
+// failing job handler (rolled back, retried, logged by a running pool), never std::terminate, and
+// does not hold back the pipelines after it.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "integration/store/fixtures.hpp"
@@ -310,9 +315,9 @@ TEST_P(FeedTest, PipelineAdvancesWithItsOutputRollsBackTogetherAndReplaysIdempot
   EXPECT_FALSE(runner.run_once("projection").ok());
   EXPECT_EQ(count_rows(db->owner(), "test_projection"), 2) << "output rolled back with the checkpoint";
   fail_next = false;
-  EXPECT_EQ(*runner.run_all_once(), 2);
-  EXPECT_EQ(*runner.run_all_once(), 1);
-  EXPECT_EQ(*runner.run_all_once(), 0);
+  EXPECT_EQ(runner.run_all_once().processed, 2);
+  EXPECT_EQ(runner.run_all_once().processed, 1);
+  EXPECT_EQ(runner.run_all_once().processed, 0);
   EXPECT_EQ(count_rows(db->owner(), "test_projection"), 5);
 
   // Reset and replay: the output is written idempotently, nothing doubles.
@@ -360,6 +365,88 @@ TEST_P(FeedTest, PipelineBehindTheHorizonIsToldAndJumpsToIt) {
   ASSERT_TRUE(second.ok());
   EXPECT_FALSE(second->behind_horizon);
   EXPECT_EQ(seen, 1);
+}
+
+TEST_P(FeedTest, PipelineThatThrowsIsRolledBackAndReportedAndOthersStillRun) {
+  NARRALYTICA_TEST_DB(db, GetParam());
+  for (int i = 1; i <= 3; ++i) commit_event(db->app(), "e" + std::to_string(i));
+  bool throw_next = true;
+  int healthy_seen = 0, derived_calls = 0;
+  jobs::PipelineRunner runner(db->app(), context());
+  ASSERT_TRUE(runner.add({"throws", [&](store::Transaction& tx, std::span<const store::FeedEvent>) -> Status {
+    // A write before the throw, so the test sees it rolled back.
+    RETURN_IF_ERROR(store::CheckpointRepository::lock(tx, system_scope(), "scratch", std::nullopt));
+    if (throw_next) throw std::runtime_error("projection bug");
+    return ok_status();
+  }, 100}).ok());
+  ASSERT_TRUE(runner.add({"healthy", [&](store::Transaction&, std::span<const store::FeedEvent> events) {
+    healthy_seen += static_cast<int>(events.size());
+    return ok_status();
+  }, 100}).ok());
+  jobs::PipelineDefinition derived;
+  derived.name = "derived-throws";
+  derived.derived = [&](const jobs::DerivedBatch&) -> Status {
+    ++derived_calls;
+    throw 42;  // not even a std::exception
+  };
+  ASSERT_TRUE(runner.add(std::move(derived)).ok());
+
+  auto run = runner.run_once("throws");
+  ASSERT_FALSE(run.ok());
+  EXPECT_EQ(run.error().code, ErrorCode::internal);
+  EXPECT_EQ(run.error().message, "pipeline threw: projection bug");
+  EXPECT_EQ(run.error().field, "throws");
+  EXPECT_EQ(count_rows(db->owner(), "pipeline_checkpoints"), 0) << "the batch's writes and the checkpoint rolled back";
+
+  jobs::PipelineRound round = runner.run_all_once();
+  EXPECT_EQ(round.processed, 3) << "the healthy pipeline after the failing one ran";
+  EXPECT_EQ(healthy_seen, 3);
+  ASSERT_EQ(round.errors.size(), 2u);
+  EXPECT_EQ(round.errors[0].field, "throws");
+  EXPECT_EQ(round.errors[1].field, "derived-throws");
+  EXPECT_EQ(round.errors[1].message, "pipeline threw a non-standard exception");
+  EXPECT_EQ(derived_calls, 1);
+
+  throw_next = false;
+  auto again = runner.run_once("throws");
+  ASSERT_TRUE(again.ok()) << again.error().describe();
+  EXPECT_EQ(again->processed, 3) << "the batch is offered again after the throw";
+}
+
+TEST_P(FeedTest, RunningPoolLogsAThrowingPipelineAndKeepsRunning) {
+  NARRALYTICA_TEST_DB(db, GetParam());
+  commit_event(db->app(), "e1");
+  jobs::PipelineRunner runner(db->app());
+  std::mutex mutex;
+  std::condition_variable changed;
+  int throws = 0;
+  std::vector<std::string> logged;
+  ASSERT_TRUE(runner.add({"throws", [&](store::Transaction&, std::span<const store::FeedEvent>) -> Status {
+    std::lock_guard lock(mutex);
+    ++throws;
+    changed.notify_all();
+    throw std::runtime_error("boom");
+  }, 10}).ok());
+  jobs::HandlerRegistry handlers;
+  ASSERT_TRUE(handlers.add("test.noop", [](jobs::JobContext&) { return ok_status(); }).ok());
+  jobs::WorkerOptions o;
+  o.idle_poll_us = 1'000;  // retried after the pause: a few ms per round in this test
+  o.log_error = [&](const std::string& line) {
+    std::lock_guard lock(mutex);
+    logged.push_back(line);
+    changed.notify_all();
+  };
+  jobs::WorkerPool pool(db->app(), handlers, o, &runner);
+  ASSERT_TRUE(pool.start().ok());
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return throws >= 2 && logged.size() >= 2; }))
+        << "the pool kept running the pipeline after it threw";
+  }
+  pool.stop();
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(logged.front(), "worker: pipeline: throws: pipeline threw: boom");
+  EXPECT_GE(pool.metrics().errors, 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, FeedTest, ::testing::Values(Backend::sqlite, Backend::postgres), backend_name);
