@@ -5,10 +5,13 @@
 #include <optional>
 
 #include "api/detail/io.hpp"
+#include "api/detail/rate_limit.hpp"
 #include "api/detail/route.hpp"
 #include "api/detail/web_ui.hpp"
 #include "api/problem.hpp"
+#include "app/rate_limits.hpp"
 #include "core/hashing.hpp"
+#include "core/json_depth.hpp"
 #include "core/json_writer.hpp"
 #include "store/identity/token_repository.hpp"
 #include "store/ops/idempotency_repository.hpp"
@@ -116,27 +119,6 @@ std::optional<Invalid> validate(const nlohmann::json& object, std::span<const Fi
   return std::nullopt;
 }
 
-// Nesting deeper than any route accepts is refused before parsing, so a hostile body cannot
-// make the parser (or the tree's destructor) recurse a million levels.
-bool nesting_within(std::string_view body, std::size_t depth_max) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    const char c = body[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > depth_max) return false;
-    } else if (c == '}' || c == ']') {
-      if (depth > 0) --depth;
-    }
-  }
-  return true;
-}
-
 bool is_json_media_type(std::string_view content_type) {
   const auto semicolon = content_type.find(';');
   std::string_view media = content_type.substr(0, semicolon);
@@ -156,7 +138,8 @@ std::optional<HttpResponse> read_body(const Route& route, Call& call) {
   if (!is_json_media_type(request.header("content-type"))) {
     return problem(415, "unsupported_media_type", "send the body as application/json", "Content-Type", request);
   }
-  if (!nesting_within(request.body, kJsonDepthMax)) {
+  // Nesting deeper than any route accepts is refused before parsing (core/json_depth.hpp).
+  if (json_nesting_beyond(request.body, kJsonDepthMax) != std::string_view::npos) {
     return problem(400, "malformed_json", "JSON nested deeper than " + std::to_string(kJsonDepthMax) + " levels", "",
                    request);
   }
@@ -291,12 +274,20 @@ Result<Authenticated> authenticate(ApiState& state, std::string_view secret, sto
   return Authenticated{std::move(principal), std::move(access).value()};
 }
 
-HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
+// A tenant route's request; `limit` is the rate limit decision taken for it, if any.
+HttpResponse run_authorized(ApiState& state, const Route& route, Call& call, std::optional<RateDecision>& limit) {
   const HttpRequest& request = call.request;
   const std::string_view secret = bearer_secret(request);
   if (secret.empty()) {
     return problem(401, "unauthenticated", "send an API token as `Authorization: Bearer <token>`", "Authorization",
                    request);
+  }
+  // A token seen before is charged here, so a flood it sends is refused without database work.
+  const bool limited = state.options.rate_limits;
+  const std::uint64_t token_key = limited ? rate_limit_key(secret) : 0;
+  if (limited) {
+    limit = state.rate_limiter.charge_known(token_key);
+    if (limit && !limit->allowed) return rate_limited(*limit, request);
   }
   const TxMode mode = route.mutating() ? TxMode::write : TxMode::read;
   // Declared before the transaction so it is released after the transaction ends. A database
@@ -336,6 +327,16 @@ HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
   }
   call.tx = &*tx;
   call.scope = &*scope;
+  if (limited && !limit) {
+    // A token not seen yet, or its tenant's limits are due to be read again.
+    if (!state.rate_limiter.rates_current(tenant_id)) {
+      auto rates = app::load_rate_limits(*tx, *scope);
+      if (!rates.ok()) return problem(rates.error(), request);
+      state.rate_limiter.set_rates(tenant_id, *rates);
+    }
+    limit = state.rate_limiter.charge(token_key, tenant_id, app::kRateLimitsDefault);
+    if (!limit->allowed) return rate_limited(*limit, request);
+  }
 
   std::string cache_key;
   if (cached(route, request)) {
@@ -399,6 +400,13 @@ HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
     state.responses.store(tenant_id, cache_key, who->access.tenant_event_head, state.clock().now_us(), *answer);
   }
   return std::move(answer).value();
+}
+
+HttpResponse run_tenant_route(ApiState& state, const Route& route, Call& call) {
+  std::optional<RateDecision> limit;
+  HttpResponse answer = run_authorized(state, route, call, limit);
+  if (limit && answer.status != 429) add_rate_limit_headers(answer, *limit);
+  return answer;
 }
 
 }  // namespace

@@ -33,6 +33,9 @@ struct ServerOptions {
   std::string data_dir = "narralytica-data";
   // Requests being handled at once before new ones are turned away with 429.
   int in_flight_max = 256;
+  // Request rate limits per token and per tenant (app/rate_limits.hpp), held by this process.
+  // false: none (to measure what they cost).
+  bool rate_limits = true;
   // Rendered segment pages kept while their tenant's data is unchanged (bytes; 0: none).
   std::size_t response_cache_bytes = 64 * 1024 * 1024;
   // One JSON line per request goes here; nullptr: no request log.

@@ -4,6 +4,8 @@
 #include "core/json_writer.hpp"
 #include "api/detail/route.hpp"
 #include "api/detail/views.hpp"
+#include "api/detail/state.hpp"
+#include "app/rate_limits.hpp"
 #include "store/identity/membership_repository.hpp"
 #include "store/identity/role_repository.hpp"
 #include "store/identity/token_repository.hpp"
@@ -19,7 +21,7 @@ constexpr int kTokenPageMax = 1000;
 constexpr std::size_t kRolePermissionsMax = 100;
 // A token made through the API expires within a year unless told otherwise; a forgotten token
 // should not work forever.
-constexpr std::int64_t kTokenLifetimeMaxS = 366LL * 24 * 3600;
+constexpr std::int64_t kTokenLifetimeMaxS = store::kTokenLifetimeUsMax / 1'000'000;
 
 Result<HttpResponse> get_tenant(Call& call) {
   ASSIGN_OR_RETURN(auto tenant, store::TenantRepository::find_by_id(*call.tx, call.scope->tenant_id()));
@@ -48,7 +50,12 @@ Result<HttpResponse> put_config(Call& call) {
   if (value.size() > kConfigValueBytesMax) {
     return make_error(ErrorCode::invalid_argument, "a config value is at most 64 KiB of JSON", "value");
   }
+  if (key == app::kRateLimitsConfigKey) RETURN_IF_ERROR(app::parse_rate_limits(value));
   RETURN_IF_ERROR(store::TenantRepository::set_config(*call.tx, *call.scope, key, value));
+  // This process reads the new limits at the tenant's next request (others within
+  // RateLimiter::kRatesRefreshUs). Expiring before the commit is harmless: a request that reads
+  // the old value meanwhile keeps it only until the next refresh.
+  if (key == app::kRateLimitsConfigKey) call.state.rate_limiter.expire_rates(call.scope->tenant_id());
   return json_response(200, JsonObject().add("key", key).add_raw("value", value).str());
 }
 

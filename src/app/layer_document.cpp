@@ -10,6 +10,7 @@
 
 #include "app/layer_kinds.hpp"
 #include "core/clock.hpp"
+#include "core/json_depth.hpp"
 #include "core/json_writer.hpp"
 
 namespace narralytica::app {
@@ -740,6 +741,10 @@ LayerDocumentFormat detect_layer_document(std::string_view content) {
   const std::size_t end = content.find('\n', start);
   if (end == std::string_view::npos) return LayerDocumentFormat::json;
   if (content.find_first_not_of(" \t\r\n", end) == std::string_view::npos) return LayerDocumentFormat::json;
+  // Too deep to parse safely: read_layer_run refuses it, whichever format is guessed.
+  if (json_nesting_beyond(content.substr(start, end - start), kLayerDocumentDepthMax) != std::string_view::npos) {
+    return LayerDocumentFormat::json;
+  }
   const Json first = Json::parse(content.substr(start, end - start), nullptr, /*allow_exceptions=*/false);
   return first.is_object() ? LayerDocumentFormat::ndjson : LayerDocumentFormat::json;
 }
@@ -747,6 +752,13 @@ LayerDocumentFormat detect_layer_document(std::string_view content) {
 Result<LayerRunDraft> read_layer_run(std::string_view content, std::string_view source_name,
                                      LayerDocumentFormat format) {
   const Place place{std::string(source_name), std::nullopt};
+  // Every parser below (the fast readers, the DOM, each NDJSON line) sees text within this depth;
+  // the whole content nests as deep as its deepest line when the lines are balanced.
+  if (const std::size_t at = json_nesting_beyond(content, kLayerDocumentDepthMax); at != std::string_view::npos) {
+    Error error = syntax_error(content, place.source, 1, "", at);
+    error.message = "JSON nested deeper than " + std::to_string(kLayerDocumentDepthMax) + " levels";
+    return error;
+  }
   if (format == LayerDocumentFormat::ndjson) return read_ndjson(content, place);
   if (auto run = read_json_fast(content)) return std::move(*run);
   return read_json_dom(content, place);

@@ -23,11 +23,15 @@ namespace narralytica::app {
 
 enum class LayerDocumentFormat { json, ndjson };
 
+// How deep a layer document (or one NDJSON line) may nest, counting the document's own levels:
+// an item's value has 60 or more. Checked before any parsing.
+inline constexpr std::size_t kLayerDocumentDepthMax = 64;
+
 // NDJSON when the first non-blank line is a complete JSON object and more lines follow, else JSON.
 LayerDocumentFormat detect_layer_document(std::string_view content);
 
-// Errors: invalid_argument with "source:line:column" for broken JSON, or the JSON path of the
-// first invalid member ("source: $.items[3].value.score", "source:5: $.value.label" for NDJSON).
+// Errors: invalid_argument with "source:line:column" for broken JSON or nesting deeper than
+// kLayerDocumentDepthMax, or the JSON path of the first invalid member ("source: $.items[3].value.score", "source:5: $.value.label" for NDJSON).
 Result<store::LayerRunDraft> read_layer_run(std::string_view content, std::string_view source_name,
                                             LayerDocumentFormat format);
 

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/admin.hpp"
+#include "store/identity/token_repository.hpp"
 #include "cli/cli_support.hpp"
 
 namespace narralytica::cli {
@@ -105,7 +106,8 @@ void add_admin_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
   token_create->add_option("--tenant", args.token_tenant, "Tenant slug or id")->required();
   token_create->add_option("--user", args.token_user, "User e-mail or id")->required();
   token_create->add_option("--name", args.token_name, "A name to tell tokens apart");
-  token_create->add_option("--expires-days", args.expires_days, "Days until it expires (0: never)")->check(CLI::NonNegativeNumber);
+  token_create->add_option("--expires-days", args.expires_days, "Days until it expires, 1 to 366 (0: never)")
+      ->check(CLI::Range(0, static_cast<int>(store::kTokenLifetimeDaysMax)));
   token_create->callback([&] {
     exit_code = with_admin(options, [&](app::AdminService& service) {
       std::optional<UnixMicros> expires;

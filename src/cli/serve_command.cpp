@@ -26,6 +26,8 @@ struct ServeArgs {
   bool quiet = false;
   int workers = 0;
   bool no_group_commit = false;
+  bool no_rate_limits = false;
+  int statement_timeout_s = 30;
   std::string data_dir;
 };
 ServeArgs args;
@@ -59,6 +61,7 @@ int run_serve(const GlobalOptions& options) {
   // Concurrent writers share fsyncs of SQLite's log; each answer still waits for its own
   // change to be durable (store/group_sync.hpp).
   database_options.group_commit = !args.no_group_commit;
+  database_options.statement_timeout = std::chrono::seconds(args.statement_timeout_s);
   auto database = store::Database::open(database_options);
   if (!database.ok()) return report(database.error());
 
@@ -70,6 +73,7 @@ int run_serve(const GlobalOptions& options) {
   server_options.read_timeout = std::chrono::seconds(args.read_timeout_s);
   server_options.write_timeout = std::chrono::seconds(args.read_timeout_s);
   server_options.request_log = args.quiet ? nullptr : stdout;
+  server_options.rate_limits = !args.no_rate_limits;
   server_options.data_dir =
       args.data_dir.empty() ? app::default_data_dir(options.db).string() : args.data_dir;
   // Signals are blocked before any thread starts, so only this thread receives them, and it
@@ -125,6 +129,11 @@ void add_serve_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
   serve->add_flag("--no-group-commit", args.no_group_commit,
                   "SQLite: sync the log once per commit instead of once per group of concurrent commits "
                   "(both wait for durability before answering)");
+  serve->add_flag("--no-rate-limits", args.no_rate_limits,
+                  "No request rate limits per token and tenant (docs/limits.md); for benchmarks and trusted setups");
+  serve->add_option("--statement-timeout", args.statement_timeout_s,
+                    "PostgreSQL: seconds a statement may run before it is cancelled (default 30)")
+      ->check(CLI::Range(1, 3600));
   add_webhook_options(*serve);  // used with --workers
   serve->callback([&options, &exit_code] { exit_code = run_serve(options); });
 }

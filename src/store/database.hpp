@@ -211,6 +211,10 @@ struct DatabaseOptions {
   bool group_commit = false;
   // With group_commit on SQLite, writers that queue share a transaction (write_batch.hpp).
   WriteBatchLimits write_batch;
+  // PostgreSQL, application role: a statement running longer is cancelled and fails with
+  // ErrorCode::unavailable, so no request holds a connection and its locks indefinitely.
+  // 0: no limit (the default; `serve` sets one, migrations never have one).
+  std::chrono::milliseconds statement_timeout{0};
 };
 
 // A pool of connections to one database. Thread-safe.

@@ -32,6 +32,13 @@ flow() {  # flow DB_URL
   check "token create" 0 "$bin" --db "$db" admin token create --tenant acme --user ada@example.org --name laptop
   contains "token printed once" "^secret nla_"
   check "token unknown tenant" 3 "$bin" --db "$db" admin token create --tenant nope --user ada@example.org
+  # The token lifetime limit at its edge (docs/limits.md): 366 days pass, 367 and a value that
+  # would overflow the expiry's microseconds are refused naming the option.
+  check "token expires at the limit" 0 "$bin" --db "$db" admin token create --tenant acme --user ada@example.org --expires-days 366
+  check "token expires past the limit" 105 "$bin" --db "$db" admin token create --tenant acme --user ada@example.org --expires-days 367
+  contains "limit names the option" "expires-days"
+  check "token expiry that would overflow" 105 "$bin" --db "$db" admin token create --tenant acme --user ada@example.org --expires-days 9999999999
+  contains "overflow names the option" "expires-days"
 }
 
 flow "$dir/narralytica.db"

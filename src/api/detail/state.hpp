@@ -16,6 +16,7 @@
 #include "api/http_message.hpp"
 #include "api/server.hpp"
 #include "core/hashing.hpp"
+#include "core/rate_limiter.hpp"
 #include "store/database.hpp"
 #include "store/transaction.hpp"
 
@@ -118,6 +119,8 @@ struct ApiState {
   ReadinessCache readiness;
   LoginThrottle login_throttle;
   ResponseCache responses;
+  // Request buckets per token and tenant (dispatch.cpp); per process, refilled from the clock.
+  RateLimiter rate_limiter{*store_context.clock};
   app::MediaService media{options.data_dir};  // media files of videos (media_routes.cpp)
   // Signs media URLs (api/detail/media_url.hpp). New at each start: a restart ends every link.
   const std::string media_url_key = secure_random_bytes(32);

@@ -53,6 +53,9 @@ Result<CreatedToken> TokenRepository::create(Transaction& tx, const TenantScope&
   if (expires_at && *expires_at <= tx.now_us()) {
     return make_error(ErrorCode::invalid_argument, "the expiry must be in the future", "expires_at");
   }
+  if (expires_at && *expires_at - tx.now_us() > kTokenLifetimeUsMax) {
+    return make_error(ErrorCode::invalid_argument, "a token lives at most 366 days", "expires_at");
+  }
   RETURN_IF_ERROR(tx.enter(scope));
   ASSIGN_OR_RETURN(Statement * member, tx.prepare(kIsMember));
   member->bind_int64(1, scope.tenant_id());

@@ -52,9 +52,15 @@ struct TokenAccess {
   std::int64_t tenant_event_head = 0;
 };
 
+// The longest a token may live, on every path that makes one (API, CLI); no expiry at all is for
+// the CLI only (an operator's choice).
+inline constexpr std::int64_t kTokenLifetimeDaysMax = 366;
+inline constexpr std::int64_t kTokenLifetimeUsMax = kTokenLifetimeDaysMax * 24 * 3600 * 1'000'000LL;
+
 class TokenRepository {
  public:
-  // Errors: invalid_argument when the user is not a member of the tenant or the name is bad.
+  // Errors: invalid_argument when the user is not a member of the tenant, the name is bad, or
+  // expires_at is not in (now, now + kTokenLifetimeUsMax] (field "expires_at").
   static Result<CreatedToken> create(Transaction& tx, const TenantScope& scope, const User& user,
                                      std::string_view name, std::optional<UnixMicros> expires_at);
   // Resolves a bearer secret. Errors: unauthenticated (one message for unknown, revoked,

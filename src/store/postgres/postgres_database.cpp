@@ -27,6 +27,7 @@ ErrorCode code_for_sqlstate(std::string_view state) {
   if (state == "22P02" || state.starts_with("22")) return ErrorCode::invalid_argument;  // data
   if (state == "40001" || state == "40P01") return ErrorCode::unavailable;  // retryable
   if (state.starts_with("08") || state == "57P01") return ErrorCode::unavailable;
+  if (state == "57014") return ErrorCode::unavailable;  // query_canceled: the statement timeout
   if (state == "42501") return ErrorCode::permission_denied;
   if (state == "P0001") return ErrorCode::invalid_argument;  // RAISE from a trigger
   return ErrorCode::internal;
@@ -382,6 +383,9 @@ class PostgresDatabase final : public PooledDatabase {
     std::string setup = "SET client_min_messages = warning";
     if (options_.role == ConnectRole::application) {
       setup += std::string(";SET ROLE ") + kPostgresAppRole;
+      if (options_.statement_timeout.count() > 0) {
+        setup += ";SET statement_timeout = " + std::to_string(options_.statement_timeout.count());
+      }
     }
     if (auto status = connection->execute_script(setup); !status.ok()) {
       Error error = std::move(status).error();

@@ -64,13 +64,13 @@ void ApiTest::TearDown() {
   db_.reset();
 }
 
-void ApiTest::start_server(api::ServerOptions options) {
+void ApiTest::start_server(api::ServerOptions options, store::StoreContext context) {
   server_.reset();
   options.address = "127.0.0.1";
   options.port = 0;
   options.request_log = nullptr;
   options.data_dir = data_dir_.path().string();
-  auto server = api::Server::start(db_->app(), std::move(options));
+  auto server = api::Server::start(db_->app(), std::move(options), context);
   ASSERT_TRUE(server.ok()) << server.error().describe();
   server_ = std::move(server).value();
   port_ = server_->port();

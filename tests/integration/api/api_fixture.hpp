@@ -26,8 +26,9 @@ class ApiTest : public ::testing::TestWithParam<store::Backend> {
   void SetUp() override;
   void TearDown() override;
 
-  // Starts the server (SetUp does, with default options); tests may restart it with others.
-  void start_server(api::ServerOptions options = {});
+  // Starts the server (SetUp does, with default options); tests may restart it with others, and
+  // with a clock of their own.
+  void start_server(api::ServerOptions options = {}, store::StoreContext context = {});
 
   HttpResult call(const std::string& method, const std::string& target, const std::string& token,
                   const std::string& body = "", std::vector<std::string> headers = {});
