@@ -12,8 +12,8 @@ namespace {
 // A query the language cannot parse is a malformed request (400, code malformed_query, with the
 // character position in the detail), as issue 14 specifies; other bad parameters stay 422 like
 // every route's.
-Result<HttpResponse> answer(Call& call, const app::SearchQuery& query) {
-  auto result = call.state.search.search_in(*call.scope, query);
+template <class T>
+Result<HttpResponse> answer(Call& call, const Result<T>& result, std::string (*to_json)(const T&)) {
   if (!result.ok()) {
     const Error& error = result.error();
     if (error.code == ErrorCode::invalid_argument && error.field == "q") {
@@ -21,7 +21,11 @@ Result<HttpResponse> answer(Call& call, const app::SearchQuery& query) {
     }
     return error;
   }
-  return json_response(200, app::search_result_json(*result));
+  return json_response(200, to_json(*result));
+}
+
+Result<HttpResponse> answer(Call& call, const app::SearchQuery& query) {
+  return answer(call, call.state.search.search_in(*call.scope, query), app::search_result_json);
 }
 
 Result<HttpResponse> search_segments(Call& call) {
@@ -41,6 +45,28 @@ Result<HttpResponse> search_segments(Call& call) {
   ASSIGN_OR_RETURN(auto per_video, query_int(call.request, "hits_per_video", 1, search::kHitsPerVideoMax));
   query.hits_per_video = static_cast<int>(per_video.value_or(search::kHitsPerVideoDefault));
   return answer(call, query);
+}
+
+// GET /v1/timeline: how often a query (words, a phrase, or a filter such as topic:flood) comes up
+// over the videos' published dates, per speaker or person on request, with each bucket's best
+// moments.
+Result<HttpResponse> timeline(Call& call) {
+  app::TimelineQuery query;
+  auto q = call.request.query_param("q");
+  if (!q || q->empty()) {
+    return problem(400, "malformed_query", "q is required: words, \"a phrase\", or a filter such as topic:flood", "q",
+                   call.request);
+  }
+  query.q = *q;
+  if (auto bucket = call.request.query_param("bucket")) {
+    ASSIGN_OR_RETURN(query.bucket, app::parse_timeline_bucket(*bucket, "bucket"));
+  }
+  if (auto by = call.request.query_param("by")) {
+    ASSIGN_OR_RETURN(query.by, app::parse_timeline_series(*by, "by"));
+  }
+  ASSIGN_OR_RETURN(auto top, query_int(call.request, "top", 0, search::kTimelineTopMax));
+  query.top = static_cast<int>(top.value_or(search::kTimelineTopDefault));
+  return answer(call, call.state.search.timeline_in(*call.scope, query), app::timeline_json);
 }
 
 // POST /v1/search: the same search with a JSON body, which can carry a vector (an embedding of the
@@ -102,7 +128,13 @@ constexpr Field kSearchBody[] = {
     {.name = "candidates", .type = FieldType::integer, .description = "hits taken from each list before fusing (100 to 1000)"},
 };
 
+constexpr std::string_view kTimelineQuery[] = {"q", "bucket", "by", "top"};
+
 constexpr Route kRoutes[] = {
+    {.method = "GET", .pattern = "/v1/timeline", .operation_id = "search.timeline",
+     .summary = "How often a query comes up over the videos' published dates (bucket=day|week|month|year), per "
+                "speaker or person (by=speaker|person), with the first mention, the peak and each bucket's top moments",
+     .permission = {"read", "transcripts"}, .handler = timeline, .query = kTimelineQuery},
     {.method = "GET", .pattern = "/v1/search", .operation_id = "search.query",
      .summary = "Search the tenant's transcripts: words, \"phrases\", prefix*, OR, -exclusion, NEAR/n and filters "
                 "(speaker:, video:, lang:, from:, to:, topic:, sentiment:, entity:, keyword:, after:, before:); "

@@ -11,8 +11,6 @@
 namespace narralytica::app {
 namespace {
 
-constexpr store::Permission kReadTranscripts{"read", "transcripts"};
-
 // Cursors are opaque to clients: "o" and the offset of the next page.
 std::string encode_cursor(int offset) { return "o" + std::to_string(offset); }
 
@@ -114,6 +112,16 @@ Result<search::SearchResult> SearchService::search_in(const store::TenantScope& 
   return searcher_.search(scope.tenant_public_id(), request);
 }
 
+Result<search::TimelineResult> SearchService::timeline_in(const store::TenantScope& scope,
+                                                         const TimelineQuery& query) {
+  search::TimelineRequest request;
+  ASSIGN_OR_RETURN(request.query, search::parse_query(query.q));
+  request.bucket = query.bucket;
+  request.by = query.by;
+  request.top = query.top;
+  return searcher_.timeline(scope.tenant_public_id(), request);
+}
+
 Result<search::SearchResult> SearchService::search(const store::Principal& principal, std::string_view tenant,
                                                    const SearchQuery& query) {
   ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::read, context_));
@@ -152,6 +160,63 @@ Result<search::SearchMode> parse_search_mode(std::string_view name, std::string_
   if (name == "vector") return search::SearchMode::vector;
   if (name == "hybrid") return search::SearchMode::hybrid;
   return make_error(ErrorCode::invalid_argument, "mode is text, vector or hybrid", std::string(field));
+}
+
+Result<search::TimelineBucketSize> parse_timeline_bucket(std::string_view name, std::string_view field) {
+  if (name == "day") return search::TimelineBucketSize::day;
+  if (name == "week") return search::TimelineBucketSize::week;
+  if (name == "month") return search::TimelineBucketSize::month;
+  if (name == "year") return search::TimelineBucketSize::year;
+  return make_error(ErrorCode::invalid_argument, "bucket is day, week, month or year", std::string(field));
+}
+
+Result<search::TimelineSeries> parse_timeline_series(std::string_view name, std::string_view field) {
+  if (name == "none") return search::TimelineSeries::none;
+  if (name == "speaker") return search::TimelineSeries::speaker;
+  if (name == "person") return search::TimelineSeries::person;
+  return make_error(ErrorCode::invalid_argument, "by is none, speaker or person", std::string(field));
+}
+
+std::string timeline_bucket_label(UnixMicros start) { return format_rfc3339(start).substr(0, 10); }
+
+std::string timeline_json(const search::TimelineResult& result) {
+  auto counts_json = [](const std::vector<search::TimelineCount>& counts) {
+    std::string out = "[";
+    for (const auto& c : counts) {
+      if (out.size() > 1) out += ',';
+      JsonObject entry;
+      if (c.key.empty()) entry.add_null("id"); else entry.add("id", c.key);
+      if (c.label.empty()) entry.add_null("name"); else entry.add("name", c.label);
+      out += entry.add("count", c.count).str();
+    }
+    return out + "]";
+  };
+  auto hit_json = [](const search::SearchHit& hit) {
+    JsonObject object;
+    append_hit(object, hit);
+    return object.str();
+  };
+  std::string buckets = "[";
+  for (const auto& b : result.buckets) {
+    if (buckets.size() > 1) buckets += ',';
+    std::string top = "[";
+    for (const auto& hit : b.top) top += (top.size() > 1 ? "," : "") + hit_json(hit);
+    top += ']';
+    buckets += JsonObject()
+                   .add("start", timeline_bucket_label(b.start))
+                   .add("count", b.count)
+                   .add_raw("series", counts_json(b.series))
+                   .add_raw("top", top)
+                   .str();
+  }
+  buckets += ']';
+  JsonObject out;
+  out.add_raw("buckets", buckets).add("total", result.total).add("undated", result.undated);
+  if (result.peak) out.add("peak", timeline_bucket_label(*result.peak)); else out.add_null("peak");
+  if (result.first_mention) out.add_raw("first_mention", hit_json(*result.first_mention));
+  else out.add_null("first_mention");
+  out.add_raw("series", counts_json(result.series)).add("indexed_through", result.indexed_through);
+  return out.str();
 }
 
 std::string hit_link(const search::SegmentDocument& document) {

@@ -20,6 +20,8 @@
 namespace narralytica::app {
 
 inline constexpr std::string_view kSearchPipeline = "search.index";
+// Searching, and the timeline, read transcripts.
+inline constexpr store::Permission kReadTranscripts{"read", "transcripts"};
 inline constexpr int kReindexThreadsMax = 64;
 
 struct SearchQuery {
@@ -34,6 +36,13 @@ struct SearchQuery {
   int hits_per_video = search::kHitsPerVideoDefault;
 };
 
+struct TimelineQuery {
+  std::string q;  // words and/or filters, as for search
+  search::TimelineBucketSize bucket = search::TimelineBucketSize::month;
+  search::TimelineSeries by = search::TimelineSeries::none;
+  int top = search::kTimelineTopDefault;
+};
+
 class SearchService {
  public:
   SearchService(store::Database& database, std::filesystem::path data_dir, store::StoreContext context = {});
@@ -45,6 +54,11 @@ class SearchService {
   // The same for `principal` in `tenant` (slug or public id), checking the permission.
   Result<search::SearchResult> search(const store::Principal& principal, std::string_view tenant,
                                       const SearchQuery& query);
+
+  // How often the query matches over time in the scope's tenant (the caller checked read access to
+  // transcripts). Errors: invalid_argument for a malformed query (field "q", with the character
+  // position) or a bad `top`; unavailable when the index cannot be read.
+  Result<search::TimelineResult> timeline_in(const store::TenantScope& scope, const TimelineQuery& query);
 
   // Rebuilds the index of `tenant` (every tenant when empty), `threads` tenants at a time, and
   // swaps each in when done; searches keep answering from the old index meanwhile. Only the
@@ -69,6 +83,14 @@ class SearchService {
 
 // "text", "vector" or "hybrid". Errors: invalid_argument naming `field`.
 Result<search::SearchMode> parse_search_mode(std::string_view name, std::string_view field);
+
+// "day", "week", "month", "year"; "none", "speaker", "person". Errors: invalid_argument naming `field`.
+Result<search::TimelineBucketSize> parse_timeline_bucket(std::string_view name, std::string_view field);
+Result<search::TimelineSeries> parse_timeline_series(std::string_view name, std::string_view field);
+// "2025-03-01" (day, week, month and year buckets all start on a date).
+std::string timeline_bucket_label(UnixMicros start);
+// The API's answer for a timeline, also what `narralytica timeline --json` prints.
+std::string timeline_json(const search::TimelineResult& result);
 
 // The API's answer for a search, also what `narralytica search --json` prints.
 std::string search_result_json(const search::SearchResult& result);

@@ -67,6 +67,7 @@ void add_layers_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_media_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_people_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_transcript_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_timeline_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_search_commands(CLI::App& app, GlobalOptions& options, int& exit_code);  // search, reindex
 void add_webhooks_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 

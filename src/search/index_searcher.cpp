@@ -10,6 +10,7 @@
 
 #include "search/detail/index_schema.hpp"
 #include "search/detail/snippet.hpp"
+#include "search/detail/timeline_spy.hpp"
 #include "search/search_index.hpp"
 
 namespace narralytica::search {
@@ -222,6 +223,28 @@ struct IndexSearcher::Impl {
     TenantPool& pool = pools[tenant.to_string()];
     if (pool.generation == generation && pool.idle.size() < kIdleDatabasesMax) pool.idle.push_back(std::move(db));
   }
+
+  // Runs `work(db, generation)` -> Result<T> on the tenant's current index (T{} when it has none
+  // yet). A commit by the indexer since the database was opened is picked up here; a read that
+  // races a commit that recycles the blocks it reads is retried once on the new revision.
+  template <class T, class Work>
+  Result<T> run(const Uuid& tenant, Work&& work) {
+    ASSIGN_OR_RETURN(auto acquired, acquire(tenant));
+    auto& [db, generation] = acquired;
+    if (!db) return T{};
+    for (int attempt = 0;; ++attempt) {
+      try {
+        db->reopen();
+        Result<T> result = work(*db, generation);
+        if (result.ok()) release(tenant, std::move(db), generation);
+        return result;
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt > 0) return make_error(ErrorCode::unavailable, "the search index changed during the search; try again");
+      } catch (const Xapian::Error& e) {
+        return make_error(ErrorCode::unavailable, "search index: " + e.get_description(), generation.string());
+      }
+    }
+  }
 };
 
 IndexSearcher::IndexSearcher(IndexDirectory directory) : impl_(std::make_unique<Impl>(std::move(directory))) {}
@@ -238,15 +261,15 @@ struct Prepared {
   Xapian::Query filters;              // empty when none
 };
 
-Prepared prepare(Xapian::Database& db, const SearchRequest& request) {
+Prepared prepare(Xapian::Database& db, const ParsedQuery& query) {
   Prepared p;
   const std::string position = db.get_metadata(kPositionKey);
   p.result.indexed_through = position.empty() ? 0 : std::stoll(position);
   std::vector<std::string> languages;
   std::istringstream stored(db.get_metadata(kLanguagesKey));
   for (std::string language; stored >> language;) languages.push_back(language);
-  if (request.query.text) p.text = QueryBuilder(languages, p.stemmers).build(*request.query.text, p.highlight);
-  p.filters = filter_query(request.query.filters);
+  if (query.text) p.text = QueryBuilder(languages, p.stemmers).build(*query.text, p.highlight);
+  p.filters = filter_query(query.filters);
   return p;
 }
 
@@ -443,6 +466,59 @@ Result<SearchResult> fused_search(Xapian::Database& db, const SearchRequest& req
   return std::move(result);
 }
 
+std::vector<TimelineCount> sorted_counts(std::vector<TimelineCount> counts) {
+  std::sort(counts.begin(), counts.end(), [](const TimelineCount& a, const TimelineCount& b) {
+    return a.count != b.count ? a.count > b.count : a.key < b.key;
+  });
+  return counts;
+}
+
+// Counts every match by bucket (and series), then reads the few documents worth showing.
+Result<TimelineResult> timeline_pass(Xapian::Database& db, const TimelineRequest& request, Prepared p) {
+  Xapian::Query query = p.text.value_or(Xapian::Query::MatchAll);
+  if (!p.filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, p.filters);
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  if (p.text) enquire.set_weighting_scheme(Xapian::BM25Weight());
+  else enquire.set_weighting_scheme(Xapian::BoolWeight());
+  detail::TimelineSpy spy(request.bucket, request.by, request.top);
+  enquire.add_matchspy(&spy);
+  enquire.get_mset(0, 0, db.get_doccount());  // no hits wanted: the spy sees every match
+  if (spy.failure()) return make_error(ErrorCode::internal, "search index: " + *spy.failure());
+
+  TimelineResult result;
+  result.indexed_through = p.result.indexed_through;
+  result.total = spy.total();
+  result.undated = spy.undated();
+  const auto& labels = spy.series();
+  for (const auto& [key, entry] : labels) result.series.push_back({key, entry.first, entry.second});
+  result.series = sorted_counts(std::move(result.series));
+  std::int64_t peak_count = 0;
+  for (const auto& [start, counted] : spy.buckets()) {
+    TimelineBucket bucket;
+    bucket.start = start;
+    bucket.count = counted.count;
+    for (const auto& [key, count] : counted.series) bucket.series.push_back({key, labels.at(key).first, count});
+    bucket.series = sorted_counts(std::move(bucket.series));
+    std::vector<detail::TimelineSpy::Moment> best = counted.top;
+    std::sort(best.begin(), best.end(), std::greater<>());
+    for (const auto& moment : best) {
+      ASSIGN_OR_RETURN(SearchHit hit, make_hit(p, db.get_document(moment.id), moment.weight));
+      bucket.top.push_back(std::move(hit));
+    }
+    if (bucket.count > peak_count) {
+      peak_count = bucket.count;
+      result.peak = start;
+    }
+    result.buckets.push_back(std::move(bucket));
+  }
+  if (const auto& first = spy.first()) {
+    ASSIGN_OR_RETURN(SearchHit hit, make_hit(p, db.get_document(std::get<2>(*first)), 0));
+    result.first_mention = std::move(hit);
+  }
+  return result;
+}
+
 Status check_request(const SearchRequest& request) {
   if (request.limit < 1 || request.limit > kSearchLimitMax) {
     return make_error(ErrorCode::invalid_argument, "limit must be between 1 and " + std::to_string(kSearchLimitMax), "limit");
@@ -489,29 +565,22 @@ Status check_request(const SearchRequest& request) {
 
 Result<SearchResult> IndexSearcher::search(const Uuid& tenant, const SearchRequest& request) {
   RETURN_IF_ERROR(check_request(request));
-  ASSIGN_OR_RETURN(auto acquired, impl_->acquire(tenant));
-  auto& [db, generation] = acquired;
-  if (!db) return SearchResult{};
-  std::shared_ptr<VectorIndexSet> vectors;
-  if (request.mode != SearchMode::text) {
-    ASSIGN_OR_RETURN(vectors, impl_->vectors_of(tenant, generation));
+  return impl_->run<SearchResult>(
+      tenant, [&](Xapian::Database& db, const std::filesystem::path& generation) -> Result<SearchResult> {
+        Prepared prepared = prepare(db, request.query);
+        if (request.mode == SearchMode::text) return text_search(db, request, std::move(prepared));
+        ASSIGN_OR_RETURN(auto vectors, impl_->vectors_of(tenant, generation));
+        return fused_search(db, request, std::move(prepared), *vectors);
+      });
+}
+
+Result<TimelineResult> IndexSearcher::timeline(const Uuid& tenant, const TimelineRequest& request) {
+  if (request.top < 0 || request.top > kTimelineTopMax) {
+    return make_error(ErrorCode::invalid_argument, "top must be between 0 and " + std::to_string(kTimelineTopMax), "top");
   }
-  // A commit by the indexer since this database was opened is picked up here; a search that
-  // races a commit that recycles the blocks it reads is retried once on the new revision.
-  for (int attempt = 0;; ++attempt) {
-    try {
-      db->reopen();
-      Prepared prepared = prepare(*db, request);
-      auto result = request.mode == SearchMode::text ? text_search(*db, request, std::move(prepared))
-                                                     : fused_search(*db, request, std::move(prepared), *vectors);
-      if (result.ok()) impl_->release(tenant, std::move(db), generation);
-      return result;
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt > 0) return make_error(ErrorCode::unavailable, "the search index changed during the search; try again");
-    } catch (const Xapian::Error& e) {
-      return make_error(ErrorCode::unavailable, "search index: " + e.get_description(), generation.string());
-    }
-  }
+  return impl_->run<TimelineResult>(tenant, [&](Xapian::Database& db, const std::filesystem::path&) {
+    return timeline_pass(db, request, prepare(db, request.query));
+  });
 }
 
 }  // namespace narralytica::search

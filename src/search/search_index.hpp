@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "search/index_directory.hpp"
 #include "search/query_parser.hpp"
 #include "search/segment_document.hpp"
@@ -86,6 +87,43 @@ struct SearchResult {
   std::int64_t indexed_through = 0;  // the event feed position the index reflects
 };
 
+// The narrative timeline: how often a query matches over time, bucketed by the videos' published
+// dates (UTC), optionally per speaker or per person, with the best moments of each bucket.
+enum class TimelineBucketSize { day, week, month, year };  // weeks start on Monday (ISO 8601)
+enum class TimelineSeries { none, speaker, person };
+inline constexpr int kTimelineTopDefault = 3;  // moments per bucket
+inline constexpr int kTimelineTopMax = 10;
+
+struct TimelineRequest {
+  ParsedQuery query;  // words and/or filters; a filter alone (topic:flood) counts its segments
+  TimelineBucketSize bucket = TimelineBucketSize::month;
+  TimelineSeries by = TimelineSeries::none;
+  int top = kTimelineTopDefault;  // 0..kTimelineTopMax
+};
+
+struct TimelineCount {
+  std::string key;    // a speaker's or person's id; empty: segments without a person
+  std::string label;  // the speaker's name (display name or label) or the person's name
+  std::int64_t count = 0;
+};
+
+struct TimelineBucket {
+  UnixMicros start = 0;               // the bucket's first instant (UTC)
+  std::int64_t count = 0;             // matching segments of videos published in the bucket
+  std::vector<TimelineCount> series;  // per speaker or person, most first (empty for by none)
+  std::vector<SearchHit> top;         // the best moments, best first
+};
+
+struct TimelineResult {
+  std::vector<TimelineBucket> buckets;  // in time order; buckets without a match are left out
+  std::int64_t total = 0;               // every matching segment, dated or not
+  std::int64_t undated = 0;             // matches in videos without a published date
+  std::optional<SearchHit> first_mention;  // earliest published video, then earliest moment in it
+  std::optional<UnixMicros> peak;          // the start of the bucket with the most matches
+  std::vector<TimelineCount> series;       // totals per speaker or person, most first
+  std::int64_t indexed_through = 0;
+};
+
 // Writes one generation of a tenant's index. Not thread-safe; one writer per generation at a
 // time (the tenant's write lock, index_directory.hpp, ensures it across processes).
 class IndexWriter {
@@ -129,6 +167,9 @@ class IndexSearcher {
   // A tenant without an index yet has no hits. Errors: invalid_argument for a bad limit/offset
   // (naming it), unavailable when the index cannot be read.
   Result<SearchResult> search(const Uuid& tenant, const SearchRequest& request);
+  // Every match of the query is counted (no page bound). Errors: invalid_argument for a bad
+  // `top`, unavailable when the index cannot be read.
+  Result<TimelineResult> timeline(const Uuid& tenant, const TimelineRequest& request);
 
  private:
   struct Impl;

@@ -237,6 +237,13 @@ TEST_P(IsolationMatrix, ListsShowOnlyTheCallersTenant) {
   EXPECT_EQ(searched.status, 200) << searched.body;
   EXPECT_FALSE(mentions_a(searched.body)) << searched.body;
   EXPECT_FALSE(mentions_a(call("POST", "/v1/search", owner_b_, R"({"q":"secret words"})").body));
+  EXPECT_GT(json_of(call("GET", "/v1/timeline?q=secret&by=person", owner_a_))["total"].get<int>(), 0);
+  auto timeline = call("GET", "/v1/timeline?q=secret&by=person", owner_b_);
+  EXPECT_EQ(timeline.status, 200) << timeline.body;
+  EXPECT_EQ(json_of(timeline)["total"], 0);
+  EXPECT_FALSE(mentions_a(timeline.body)) << timeline.body;
+  EXPECT_EQ(call("GET", "/v1/timeline?q=%22unclosed", owner_a_).status, 400);
+  EXPECT_EQ(call("GET", "/v1/timeline?q=secret&bucket=fortnight", owner_a_).status, 422);
   // A's own feed has A's changes, in order.
   auto feed = json_of(call("GET", "/v1/events?after=0&limit=1000", viewer_a_));
   ASSERT_FALSE(feed["items"].empty());
