@@ -3,6 +3,7 @@
 #include "core/json_writer.hpp"
 #include "api/detail/route.hpp"
 #include "api/detail/views.hpp"
+#include "app/collection_service.hpp"
 #include "store/media/video_repository.hpp"
 
 namespace narralytica::api {
@@ -74,7 +75,9 @@ Result<HttpResponse> list_videos(Call& call) {
     if (!after) return make_error(ErrorCode::invalid_argument, "not a cursor this list gave out", "cursor");
     page.after = *after;
   }
-  ASSIGN_OR_RETURN(auto videos, VideoRepository::list(*call.tx, *call.scope, page));
+  ASSIGN_OR_RETURN(auto videos, app::CollectionService::videos_in(*call.tx, *call.scope, page,
+                                                                  call.request.query_param("collection"),
+                                                                  call.request.query_param("tag")));
   JsonArray items;
   for (const auto& v : videos.items) items.add_raw(video_json(v));
   std::optional<std::string> next;
@@ -162,11 +165,13 @@ Result<HttpResponse> list_sources(Call& call) {
   return json_response(200, page_json(items.str(), std::nullopt));
 }
 
-constexpr std::string_view kPageQuery[] = {"limit", "cursor"};
+constexpr std::string_view kListQuery[] = {"limit", "cursor", "collection", "tag"};
 
 constexpr Route kRoutes[] = {
-    {.method = "GET", .pattern = "/v1/videos", .operation_id = "video.list", .summary = "List videos, oldest first",
-     .permission = {"read", "videos"}, .handler = list_videos, .query = kPageQuery},
+    {.method = "GET", .pattern = "/v1/videos", .operation_id = "video.list",
+     .summary = "List videos, oldest first; ?collection= (id or name) and ?tag= keep those in a collection or "
+                "carrying a tag",
+     .permission = {"read", "videos"}, .handler = list_videos, .query = kListQuery},
     {.method = "POST", .pattern = "/v1/videos", .operation_id = "video.create", .summary = "Create a video with its sources",
      .permission = {"write", "videos"}, .body = BodyKind::json, .fields = kCreateFields, .handler = create_video,
      .resource_type = "video", .status = 201},

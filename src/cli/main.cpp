@@ -6,6 +6,12 @@
 
 #include "cli/cli_support.hpp"
 
+// Registered like the commands of cli_support.hpp; declared here, where they are used, so adding
+// them did not change the header every command file includes.
+namespace narralytica::cli {
+void add_collections_commands(CLI::App& app, GlobalOptions& options, int& exit_code);  // collections, tags
+}  // namespace narralytica::cli
+
 int main(int argc, char** argv) {
   using namespace narralytica::cli;
   CLI::App app{"Narralytica: the canonical store for video transcripts, speakers and AI layers"};
@@ -36,6 +42,7 @@ int main(int argc, char** argv) {
   add_layers_command(app, options, exit_code);
   add_search_commands(app, options, exit_code);
   add_webhooks_command(app, options, exit_code);
+  add_collections_commands(app, options, exit_code);
 
   CLI11_PARSE(app, argc, argv);
   return exit_code;

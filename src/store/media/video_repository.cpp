@@ -1,5 +1,7 @@
 #include "store/media/video_repository.hpp"
 
+#include "store/media/video_filter.hpp"
+
 #include <algorithm>
 
 #include "core/json_writer.hpp"
@@ -29,6 +31,18 @@ constexpr const char* kListFirst =
 constexpr const char* kListAfter =
     "SELECT " VIDEO_COLUMNS " FROM videos WHERE tenant_id = $1 "
     "AND id > (SELECT id FROM videos WHERE tenant_id = $1 AND public_id = $3) ORDER BY id LIMIT $2";
+// The filters' parameters are typed so that PostgreSQL can plan "$n IS NULL"; C is the collection's
+// parameter, T the tag's.
+#define VIDEO_FILTER(C, T)                                                                                    \
+  " AND (CAST(" C " AS bigint) IS NULL OR id IN (SELECT video_id FROM collection_videos "                    \
+  "WHERE tenant_id = $1 AND collection_id = " C ")) AND (CAST(" T " AS TEXT) IS NULL OR id IN "              \
+  "(SELECT video_id FROM video_tags WHERE tenant_id = $1 AND tag = " T "))"
+constexpr const char* kListFilteredFirst =
+    "SELECT " VIDEO_COLUMNS " FROM videos WHERE tenant_id = $1" VIDEO_FILTER("$3", "$4") " ORDER BY id LIMIT $2";
+constexpr const char* kListFilteredAfter =
+    "SELECT " VIDEO_COLUMNS " FROM videos WHERE tenant_id = $1" VIDEO_FILTER("$4", "$5")
+    " AND id > (SELECT id FROM videos WHERE tenant_id = $1 AND public_id = $3) ORDER BY id LIMIT $2";
+#undef VIDEO_FILTER
 constexpr const char* kUpdateVideo =
     "UPDATE videos SET title = $3, description = $4, language = $5, duration_ms = $6, published_at = $7, "
     "status = $8, updated_at = $9 WHERE tenant_id = $1 AND id = $2";
@@ -199,12 +213,24 @@ Result<std::optional<Video>> VideoRepository::find_by_source(Transaction& tx, co
 }
 
 Result<Page<Video>> VideoRepository::list(Transaction& tx, const TenantScope& scope, PageRequest page) {
+  return list_videos(tx, scope, page, VideoFilter{});
+}
+
+Result<Page<Video>> list_videos(Transaction& tx, const TenantScope& scope, PageRequest page,
+                                const VideoFilter& filter) {
   RETURN_IF_ERROR(check_page_limit(page.limit));
   RETURN_IF_ERROR(tx.enter(scope));
-  ASSIGN_OR_RETURN(Statement * s, tx.prepare(page.after ? kListAfter : kListFirst));
+  const char* sql = filter.any() ? (page.after ? kListFilteredAfter : kListFilteredFirst)
+                                 : (page.after ? kListAfter : kListFirst);
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(sql));
   s->bind_int64(1, scope.tenant_id());
   s->bind_int64(2, page.limit);
   if (page.after) s->bind_uuid(3, *page.after);
+  if (filter.any()) {
+    const int first = page.after ? 4 : 3;
+    s->bind_optional_int64(first, filter.collection_id);
+    s->bind_optional_text(first + 1, filter.tag);
+  }
   ASSIGN_OR_RETURN(std::vector<Video> videos, s->collect(read_video));
   for (Video& video : videos) {
     ASSIGN_OR_RETURN(video.sources, read_sources(tx, scope.tenant_id(), video.id));

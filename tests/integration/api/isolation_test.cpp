@@ -85,6 +85,19 @@ class IsolationMatrix : public ApiTest {
         {{"POST", "/v1/webhooks/{id}/replay"}, {"/v1/webhooks/" + webhook_a_id_ + "/replay", R"({"from_position":0})"}},
         {{"GET", "/v1/webhook-deliveries/{id}"}, {"/v1/webhook-deliveries/" + delivery_a_id_, ""}},
         {{"POST", "/v1/webhook-deliveries/{id}/retry"}, {"/v1/webhook-deliveries/" + delivery_a_id_ + "/retry", ""}},
+        {{"GET", "/v1/collections/{id}"}, {"/v1/collections/" + collection_a_id_, ""}},
+        {{"PATCH", "/v1/collections/{id}"}, {"/v1/collections/" + collection_a_id_, R"({"name":"hijacked"})"}},
+        {{"DELETE", "/v1/collections/{id}"}, {"/v1/collections/" + collection_a_id_, ""}},
+        {{"GET", "/v1/collections/{id}/videos"}, {"/v1/collections/" + collection_a_id_ + "/videos", ""}},
+        {{"POST", "/v1/collections/{id}/videos"},
+         {"/v1/collections/" + collection_a_id_ + "/videos", R"({"remove":[")" + video + "\"]}"}},
+        {{"PUT", "/v1/collections/{id}/videos/{video_id}"},
+         {"/v1/collections/" + collection_a_id_ + "/videos/" + video, ""}},
+        {{"DELETE", "/v1/collections/{id}/videos/{video_id}"},
+         {"/v1/collections/" + collection_a_id_ + "/videos/" + video, ""}},
+        {{"GET", "/v1/videos/{id}/tags"}, {"/v1/videos/" + video + "/tags", ""}},
+        {{"PUT", "/v1/videos/{id}/tags/{tag}"}, {"/v1/videos/" + video + "/tags/hijacked", ""}},
+        {{"DELETE", "/v1/videos/{id}/tags/{tag}"}, {"/v1/videos/" + video + "/tags/a-secret", ""}},
     };
   }
 
@@ -133,6 +146,12 @@ class IsolationMatrix : public ApiTest {
     const auto deliveries = json_of(call("GET", hook + "/deliveries", owner_a_));
     ASSERT_FALSE(deliveries.at("items").empty());
     delivery_a_id_ = deliveries["items"][0]["id"];
+    auto collection = call("POST", "/v1/collections", owner_a_, R"({"name":")" + secret_text_ + "\"}");
+    ASSERT_EQ(collection.status, 201) << collection.body;
+    collection_a_id_ = json_of(collection)["id"];
+    const std::string video = video_a_.public_id.to_string();
+    ASSERT_EQ(call("PUT", "/v1/collections/" + collection_a_id_ + "/videos/" + video, owner_a_).status, 200);
+    ASSERT_EQ(call("PUT", "/v1/videos/" + video + "/tags/a-secret", owner_a_).status, 200);
   }
 
   bool mentions_a(const std::string& body) const {
@@ -147,6 +166,7 @@ class IsolationMatrix : public ApiTest {
   std::string delivery_a_id_;
   std::string person_a_id_;  // named with A's secret, linked to A's first speaker
   std::string other_person_a_id_;
+  std::string collection_a_id_;  // named with A's secret, holding A's video, which is tagged
 };
 
 TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
@@ -214,6 +234,9 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
   EXPECT_EQ(count("layers", "pinned"), 0);
   EXPECT_EQ(count("webhook_endpoints"), 1);
   EXPECT_EQ(count("webhook_endpoints", "description = 'hijacked' OR previous_secret IS NOT NULL"), 0);
+  EXPECT_EQ(count("collections", "name = 'hijacked'"), 0);
+  EXPECT_EQ(count("collection_videos"), 1);
+  EXPECT_EQ(count("video_tags"), 1);
   EXPECT_NE(call("GET", "/v1/tenant/config/a-secret", owner_a_).body.find(secret_text_), std::string::npos);
   // Each viewer write was refused and audited as denied.
   EXPECT_GE(count("audit_logs", "outcome = 'denied'"), 1);
@@ -222,7 +245,8 @@ TEST_P(IsolationMatrix, EveryIdRouteAnswersOtherTenantsLikeMissingIds) {
 TEST_P(IsolationMatrix, ListsShowOnlyTheCallersTenant) {
   NARRALYTICA_API_TEST();
   for (const char* target : {"/v1/videos", "/v1/members", "/v1/roles", "/v1/tokens", "/v1/audit", "/v1/tenant",
-                             "/v1/jobs", "/v1/events", "/v1/webhooks", "/v1/people"}) {
+                             "/v1/jobs", "/v1/events", "/v1/webhooks", "/v1/people", "/v1/collections",
+                             "/v1/tags"}) {
     auto answer = call("GET", target, owner_b_);
     EXPECT_EQ(answer.status, 200) << target << answer.body;
     EXPECT_FALSE(mentions_a(answer.body)) << target << answer.body;
@@ -250,6 +274,10 @@ TEST_P(IsolationMatrix, ListsShowOnlyTheCallersTenant) {
   EXPECT_EQ(feed["next_after"], feed["items"].back()["position"]);
   EXPECT_TRUE(json_of(call("GET", "/v1/events?after=" + std::to_string(feed["next_after"].get<std::int64_t>()),
                            viewer_a_))["items"].empty());
+  // B's filters cannot reach A's collection by its name or id.
+  EXPECT_EQ(call("GET", "/v1/videos?collection=" + collection_a_id_, owner_b_).status, 404);
+  EXPECT_TRUE(json_of(call("GET", "/v1/videos?tag=a-secret", owner_b_))["items"].empty());
+  EXPECT_EQ(json_of(call("GET", "/v1/videos?tag=a-secret", owner_a_))["items"].size(), 1u);
   EXPECT_EQ(call("GET", "/v1/audit", viewer_a_).status, 403);  // admins only
   EXPECT_EQ(call("GET", "/v1/audit", editor_a_).status, 403);
 }
