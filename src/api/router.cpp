@@ -6,13 +6,14 @@ namespace narralytica::api {
 
 // Declared here, not in route.hpp, which every handler file includes.
 std::span<const Route> collection_routes();  // collection_routes.cpp
+std::span<const Route> analytics_routes();   // analytics_routes.cpp
 
 namespace {
 
 std::vector<Route> collect() {
   std::vector<Route> routes;
   for (auto group : {ops_routes(), auth_routes(), tenant_routes(), video_routes(), transcript_routes(),
-                     transcript_edit_routes(), speaker_routes(), people_routes(), layer_routes(), jobs_routes(),
+                     transcript_edit_routes(), speaker_routes(), people_routes(), layer_routes(), analytics_routes(), jobs_routes(),
                      media_routes(),
                      search_routes(), webhook_routes(), collection_routes()}) {
     routes.insert(routes.end(), group.begin(), group.end());

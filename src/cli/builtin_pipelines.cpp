@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "app/conversation_service.hpp"
+
 namespace narralytica::cli {
 namespace {
 
@@ -35,6 +37,16 @@ Result<std::unique_ptr<BuiltinPipelines>> make_builtin_pipelines(store::Database
     return dispatcher->fan_out(tx, events);
   };
   RETURN_IF_ERROR(pipelines->runner.add(std::move(webhooks)));
+  // Conversation analytics keeps its measures in the database: a batch commits with the checkpoint,
+  // inside one write transaction, so batches are small (a three-hour transcript takes a few
+  // milliseconds to measure; SQLite's write lock is held meanwhile).
+  jobs::PipelineDefinition conversation;
+  conversation.name = std::string(app::kConversationPipeline);
+  conversation.batch = 20;
+  conversation.process = [](store::Transaction& tx, std::span<const store::FeedEvent> events) {
+    return app::ConversationService::apply_events(tx, events);
+  };
+  RETURN_IF_ERROR(pipelines->runner.add(std::move(conversation)));
   return pipelines;
 }
 

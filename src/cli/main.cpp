@@ -10,6 +10,7 @@
 // them did not change the header every command file includes.
 namespace narralytica::cli {
 void add_collections_commands(CLI::App& app, GlobalOptions& options, int& exit_code);  // collections, tags
+void add_analytics_command(CLI::App& app, GlobalOptions& options, int& exit_code);     // analytics
 }  // namespace narralytica::cli
 
 int main(int argc, char** argv) {
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   add_search_commands(app, options, exit_code);
   add_webhooks_command(app, options, exit_code);
   add_collections_commands(app, options, exit_code);
+  add_analytics_command(app, options, exit_code);
 
   CLI11_PARSE(app, argc, argv);
   return exit_code;
