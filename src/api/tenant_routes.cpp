@@ -5,6 +5,7 @@
 #include "api/detail/route.hpp"
 #include "api/detail/views.hpp"
 #include "api/detail/state.hpp"
+#include "app/audit_service.hpp"
 #include "app/rate_limits.hpp"
 #include "store/identity/membership_repository.hpp"
 #include "store/identity/role_repository.hpp"
@@ -167,6 +168,11 @@ Result<HttpResponse> revoke_token(Call& call) {
   return json_response(204, "");
 }
 
+Result<HttpResponse> verify_audit(Call& call) {
+  ASSIGN_OR_RETURN(auto verification, app::AuditService::verify(*call.tx, *call.scope));
+  return json_response(200, app::AuditService::verification_json(verification));
+}
+
 Result<HttpResponse> list_audit(Call& call) {
   return newest_page(
       call, kAuditPageMax, [&](int limit) { return store::AuditLog::recent(*call.tx, *call.scope, limit); },
@@ -235,6 +241,9 @@ constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/audit", .operation_id = "audit.list",
      .summary = "The tenant's audit log, newest first (admins and owners)", .permission = {"read", "audit"},
      .handler = list_audit, .query = kAuditQuery},
+    {.method = "GET", .pattern = "/v1/audit/verify", .operation_id = "audit.verify",
+     .summary = "Walk the tenant's audit hash chain: the first changed, or unlinked (deleted or reordered before it), record",
+     .permission = app::kAuditRead, .handler = verify_audit},
 };
 
 }  // namespace

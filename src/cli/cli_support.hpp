@@ -28,6 +28,8 @@ struct GlobalOptions {
 int exit_status(ErrorCode code);
 // `reindex --verify` found an index that differs from canonical data.
 inline constexpr int kExitDrift = 8;
+// `audit verify` found a chain whose records were changed, deleted or reordered.
+inline constexpr int kExitTampered = 9;
 
 // Prints "narralytica: error: <where>: <what>" to stderr and returns the exit status.
 int report(const Error& error);
@@ -70,5 +72,6 @@ void add_transcript_command(CLI::App& app, GlobalOptions& options, int& exit_cod
 void add_timeline_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_search_commands(CLI::App& app, GlobalOptions& options, int& exit_code);  // search, reindex
 void add_webhooks_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_audit_command(CLI::App& app, GlobalOptions& options, int& exit_code);  // audit verify
 
 }  // namespace narralytica::cli

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   add_webhooks_command(app, options, exit_code);
   add_collections_commands(app, options, exit_code);
   add_analytics_command(app, options, exit_code);
+  add_audit_command(app, options, exit_code);
 
   CLI11_PARSE(app, argc, argv);
   return exit_code;

@@ -39,9 +39,21 @@ flow() {  # flow DB_URL
   contains "limit names the option" "expires-days"
   check "token expiry that would overflow" 105 "$bin" --db "$db" admin token create --tenant acme --user ada@example.org --expires-days 9999999999
   contains "overflow names the option" "expires-days"
+  check "audit verify" 0 "$bin" --db "$db" audit verify
+  contains "audit chain intact" "^acme: [0-9]* records, intact"
+  contains "system chain checked" "^system: [0-9]* records, intact"
+  check "audit verify one tenant" 0 "$bin" --db "$db" audit verify --tenant acme --json
+  contains "audit verify json" '"chain":"acme","records":'
+  check "audit verify unknown tenant" 3 "$bin" --db "$db" audit verify --tenant nope
 }
 
 flow "$dir/narralytica.db"
+# A record changed behind the application's back (past the append-only trigger) is named.
+sqlite3 "$dir/narralytica.db" "DROP TRIGGER audit_logs_no_update;
+  UPDATE audit_logs SET action = 'tampered'
+    WHERE id = (SELECT min(id) FROM audit_logs WHERE tenant_id = (SELECT id FROM tenants WHERE slug = 'acme'))"
+check "audit verify finds tampering" 9 "$bin" --db "$dir/narralytica.db" audit verify
+contains "tampered record named" "^acme: [0-9]* records, BROKEN at record .*: changed"
 check "unknown scheme" 2 "$bin" --db "mysql://localhost/x" migrate
 contains "scheme named" "unknown database scheme 'mysql'"
 check "unreachable server" 6 "$bin" --db "postgresql://nobody@127.0.0.1:1/x" migrate
