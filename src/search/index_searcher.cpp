@@ -284,11 +284,17 @@ Result<SearchHit> make_hit(Prepared& p, const Xapian::Document& document, double
   return hit;
 }
 
-Result<SearchResult> text_search(Xapian::Database& db, const SearchRequest& request, Prepared p) {
+// The words (or every document) within the filters. The caller sets the weighting.
+Xapian::Enquire filtered_enquire(Xapian::Database& db, const Prepared& p) {
   Xapian::Query query = p.text.value_or(Xapian::Query::MatchAll);
   if (!p.filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, p.filters);
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
+  return enquire;
+}
+
+Result<SearchResult> text_search(Xapian::Database& db, const SearchRequest& request, Prepared p) {
+  Xapian::Enquire enquire = filtered_enquire(db, p);
   if (p.text) {
     enquire.set_weighting_scheme(Xapian::BM25Weight());
   } else {
@@ -345,10 +351,7 @@ Result<SearchResult> text_search(Xapian::Database& db, const SearchRequest& requ
 
 // The BM25 leg of a hybrid search: the best `candidates` documents.
 std::vector<Xapian::docid> text_leg(Xapian::Database& db, const Prepared& p, int candidates) {
-  Xapian::Query query = *p.text;
-  if (!p.filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, p.filters);
-  Xapian::Enquire enquire(db);
-  enquire.set_query(query);
+  Xapian::Enquire enquire = filtered_enquire(db, p);  // p.text is set: hybrid needs words
   enquire.set_weighting_scheme(Xapian::BM25Weight());
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(candidates));
   std::vector<Xapian::docid> ranked;
@@ -475,10 +478,7 @@ std::vector<TimelineCount> sorted_counts(std::vector<TimelineCount> counts) {
 
 // Counts every match by bucket (and series), then reads the few documents worth showing.
 Result<TimelineResult> timeline_pass(Xapian::Database& db, const TimelineRequest& request, Prepared p) {
-  Xapian::Query query = p.text.value_or(Xapian::Query::MatchAll);
-  if (!p.filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, p.filters);
-  Xapian::Enquire enquire(db);
-  enquire.set_query(query);
+  Xapian::Enquire enquire = filtered_enquire(db, p);
   if (p.text) enquire.set_weighting_scheme(Xapian::BM25Weight());
   else enquire.set_weighting_scheme(Xapian::BoolWeight());
   detail::TimelineSpy spy(request.bucket, request.by, request.top);
