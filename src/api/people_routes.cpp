@@ -12,16 +12,10 @@ namespace {
 using app::PeopleService;
 using json = nlohmann::json;
 
-std::optional<std::string> body_string(const json& body, const char* name) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return std::nullopt;
-  return it->get<std::string>();
-}
-
 app::PersonInput person_input(const json& body) {
   app::PersonInput input;
-  input.name = body_string(body, "name");
-  input.notes = body_string(body, "notes");
+  input.name = optional_string(body, "name");
+  input.notes = optional_string(body, "notes");
   if (!input.notes && body.contains("notes")) input.notes = "";  // null clears
   if (auto it = body.find("external_ids"); it != body.end() && !it->is_null()) input.external_ids_json = it->dump();
   return input;
@@ -46,17 +40,6 @@ HttpResponse redirect_to_survivor(const Call& call, const store::Person& person)
 Result<store::Person> person_of(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "person"));
   return PeopleService::get(*call.tx, *call.scope, id);
-}
-
-Status check_if_match(const Call& call, const store::Person& person) {
-  const std::string_view if_match = call.request.header("if-match");
-  if (if_match.empty() || if_match == "*") return ok_status();
-  auto version = version_of_etag(if_match);
-  if (!version) return make_error(ErrorCode::precondition_failed, "If-Match does not name a version of this person", "If-Match");
-  if (*version != person.updated_at) {
-    return make_error(ErrorCode::precondition_failed, "the person changed since that version", "If-Match");
-  }
-  return ok_status();
 }
 
 Result<HttpResponse> list_people(Call& call) {
@@ -94,16 +77,17 @@ Result<HttpResponse> get_person(Call& call) {
 }
 
 Result<HttpResponse> update_person(Call& call) {
-  ASSIGN_OR_RETURN(auto person, person_of(call));
-  RETURN_IF_ERROR(check_if_match(call, person));
-  ASSIGN_OR_RETURN(auto updated, PeopleService::update(*call.tx, *call.scope, person.public_id, person_input(call.body)));
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "person"));
+  app::PersonInput input = person_input(call.body);
+  ASSIGN_OR_RETURN(input.expected_updated_at, if_match_version(call.request, "person"));
+  ASSIGN_OR_RETURN(auto updated, PeopleService::update(*call.tx, *call.scope, id, input));
   return person_response(200, updated);
 }
 
 Result<HttpResponse> delete_person(Call& call) {
-  ASSIGN_OR_RETURN(auto person, person_of(call));
-  RETURN_IF_ERROR(check_if_match(call, person));
-  RETURN_IF_ERROR(PeopleService::remove(*call.tx, *call.scope, person.public_id));
+  ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "person"));
+  ASSIGN_OR_RETURN(auto expected, if_match_version(call.request, "person"));
+  RETURN_IF_ERROR(PeopleService::remove(*call.tx, *call.scope, id, expected));
   HttpResponse response;
   response.status = 204;
   return response;

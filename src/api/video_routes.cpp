@@ -47,12 +47,6 @@ constexpr Field kUpdateFields[] = {
     {.name = "updated_at", .read_only = true},
 };
 
-std::optional<std::string> optional_string(const json& body, const char* name) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return std::nullopt;
-  return it->get<std::string>();
-}
-
 Result<std::optional<UnixMicros>> optional_time(const json& body, const char* name) {
   auto text = optional_string(body, name);
   if (!text) return std::optional<UnixMicros>{};
@@ -127,14 +121,7 @@ Result<HttpResponse> update_video(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "video"));
   const json& body = call.body;
   store::VideoPatch patch;
-  const std::string_view if_match = call.request.header("if-match");
-  if (!if_match.empty() && if_match != "*") {
-    auto version = version_of_etag(if_match);
-    if (!version) {
-      return make_error(ErrorCode::precondition_failed, "If-Match does not name a version of this video", "If-Match");
-    }
-    patch.expected_updated_at = *version;
-  }
+  ASSIGN_OR_RETURN(patch.expected_updated_at, if_match_version(call.request, "video"));
   if (body.contains("title")) patch.title = body["title"].get<std::string>();
   if (body.contains("description")) patch.description = body["description"].get<std::string>();
   if (body.contains("status")) patch.status = body["status"].get<std::string>();

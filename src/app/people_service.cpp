@@ -11,7 +11,7 @@ constexpr std::size_t kExternalIdKeyLengthMax = 100;
 constexpr std::size_t kExternalIdValueLengthMax = 200;
 
 store::PersonChange change_of(const PersonInput& input) {
-  return store::PersonChange{input.name, input.external_ids_json, input.notes};
+  return store::PersonChange{input.name, input.external_ids_json, input.notes, input.expected_updated_at};
 }
 
 }  // namespace
@@ -67,8 +67,9 @@ Result<store::Person> PeopleService::update(store::Transaction& tx, const store:
   return store::PeopleRepository::update(tx, scope, id, change);
 }
 
-Status PeopleService::remove(store::Transaction& tx, const store::TenantScope& scope, const Uuid& id) {
-  return store::PeopleRepository::remove(tx, scope, id);
+Status PeopleService::remove(store::Transaction& tx, const store::TenantScope& scope, const Uuid& id,
+                             std::optional<UnixMicros> expected_updated_at) {
+  return store::PeopleRepository::remove(tx, scope, id, expected_updated_at);
 }
 
 Result<store::Speaker> PeopleService::link(store::Transaction& tx, const store::TenantScope& scope,

@@ -27,6 +27,7 @@ struct PersonInput {
   std::optional<std::string> name;
   std::optional<std::string> external_ids_json;
   std::optional<std::string> notes;  // an empty string clears the notes on update
+  std::optional<UnixMicros> expected_updated_at;  // update: If-Match
 };
 
 // Checks and canonicalizes external ids: a JSON object of at most 20 entries, keys 1 to 100 bytes,
@@ -44,11 +45,14 @@ class PeopleService {
   static Result<store::Person> get(store::Transaction& tx, const store::TenantScope& scope, const Uuid& id);
   static Result<store::Page<store::Person>> list(store::Transaction& tx, const store::TenantScope& scope,
                                                  const store::PersonListQuery& query);
-  // Errors: not_found; conflict for a merged person; invalid_argument naming the field.
+  // Errors: not_found; conflict for a merged person; invalid_argument naming the field;
+  // precondition_failed when it is not at input.expected_updated_at.
   static Result<store::Person> update(store::Transaction& tx, const store::TenantScope& scope, const Uuid& id,
                                       const PersonInput& input);
-  // Deletes the person and its links (the speakers stay). Errors: not_found; conflict when merged.
-  static Status remove(store::Transaction& tx, const store::TenantScope& scope, const Uuid& id);
+  // Deletes the person and its links (the speakers stay). Errors: not_found; conflict when merged;
+  // precondition_failed when it is not at `expected_updated_at`.
+  static Status remove(store::Transaction& tx, const store::TenantScope& scope, const Uuid& id,
+                       std::optional<UnixMicros> expected_updated_at = std::nullopt);
 
   // Links `speaker` to the person `person_ref` names: a person id, or a name. A name links to
   // the one live person of that name, creating it when there is none. Errors: not_found for the

@@ -183,4 +183,21 @@ std::optional<std::int64_t> version_of_etag(std::string_view etag) {
   return value;
 }
 
+Result<std::optional<std::int64_t>> if_match_version(const HttpRequest& request, std::string_view what) {
+  const std::string_view if_match = request.header("if-match");
+  if (if_match.empty() || if_match == "*") return std::optional<std::int64_t>();
+  auto version = version_of_etag(if_match);
+  if (!version) {
+    return make_error(ErrorCode::precondition_failed, "If-Match does not name a version of this " + std::string(what),
+                      "If-Match");
+  }
+  return version;
+}
+
+std::optional<std::string> optional_string(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  return it->get<std::string>();
+}
+
 }  // namespace narralytica::api

@@ -63,5 +63,11 @@ HttpResponse json_response(int status, std::string body);
 std::string etag_of(std::int64_t version);
 // Parses an If-Match/If-None-Match value written by etag_of; nullopt for "*" or another form.
 std::optional<std::int64_t> version_of_etag(std::string_view etag);
+// The string member `name` of a JSON body; nullopt when absent or null (the body was validated
+// against the route's fields, so a present member has the declared type).
+std::optional<std::string> optional_string(const nlohmann::json& body, const char* name);
+// The version an If-Match header names; nullopt when it is absent or "*". Errors:
+// precondition_failed when it names no version of the `what` (field "If-Match").
+Result<std::optional<std::int64_t>> if_match_version(const HttpRequest& request, std::string_view what);
 
 }  // namespace narralytica::api

@@ -27,9 +27,12 @@ constexpr const char* kInsertPerson =
     "INSERT INTO people (public_id, tenant_id, name, external_ids, notes, created_at, updated_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $6)";
 constexpr const char* kIdOfPerson = "SELECT id FROM people WHERE tenant_id = $1 AND public_id = $2";
+// Both name the version read, so a change committed in between (PostgreSQL reads committed data)
+// is not overwritten: the statement then touches no row.
 constexpr const char* kUpdatePerson =
-    "UPDATE people SET name = $3, external_ids = $4, notes = $5, updated_at = $6 WHERE tenant_id = $1 AND id = $2";
-constexpr const char* kDeletePerson = "DELETE FROM people WHERE tenant_id = $1 AND id = $2";
+    "UPDATE people SET name = $3, external_ids = $4, notes = $5, updated_at = $6 "
+    "WHERE tenant_id = $1 AND id = $2 AND updated_at = $7";
+constexpr const char* kDeletePerson = "DELETE FROM people WHERE tenant_id = $1 AND id = $2 AND updated_at = $3";
 constexpr const char* kLinkSpeaker =
     "INSERT INTO person_speakers (tenant_id, speaker_id, person_id, created_at) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (tenant_id, speaker_id) DO UPDATE SET person_id = excluded.person_id, created_at = excluded.created_at";
@@ -102,6 +105,18 @@ Status check_notes(const std::optional<std::string>& notes) {
   if (notes && notes->size() > kPersonNotesLengthMax) {
     return make_error(ErrorCode::invalid_argument, "notes are at most 4000 characters", "notes");
   }
+  return ok_status();
+}
+
+Status check_version(const Person& person, std::optional<UnixMicros> expected) {
+  if (expected && *expected != person.updated_at) {
+    return make_error(ErrorCode::precondition_failed, "the person changed since that version", "If-Match");
+  }
+  return ok_status();
+}
+
+Status changed_meanwhile(std::int64_t rows) {
+  if (rows == 0) return make_error(ErrorCode::precondition_failed, "the person changed meanwhile; read it again", "If-Match");
   return ok_status();
 }
 
@@ -197,6 +212,8 @@ Result<Person> PeopleRepository::update(Transaction& tx, const TenantScope& scop
   if (change.name) RETURN_IF_ERROR(check_name(*change.name, "name"));
   RETURN_IF_ERROR(check_notes(change.notes));
   ASSIGN_OR_RETURN(Person person, live(tx, scope, public_id, "person"));
+  RETURN_IF_ERROR(check_version(person, change.expected_updated_at));
+  const UnixMicros read_version = person.updated_at;
   JsonObject changed;
   if (change.name && *change.name != person.name) {
     changed.add("name", *change.name).add("previous_name", person.name);
@@ -217,19 +234,25 @@ Result<Person> PeopleRepository::update(Transaction& tx, const TenantScope& scop
   s->bind_text(4, person.external_ids_json);
   s->bind_optional_text(5, person.notes);
   s->bind_int64(6, tx.now_us());
-  RETURN_IF_ERROR(s->execute());
+  s->bind_int64(7, read_version);
+  ASSIGN_OR_RETURN(std::int64_t rows, s->execute());
+  RETURN_IF_ERROR(changed_meanwhile(rows));
   tx.record_change(scope, "person.updated", "person", person.public_id, changed.str());
   return get(tx, scope, public_id);
 }
 
-Status PeopleRepository::remove(Transaction& tx, const TenantScope& scope, const Uuid& public_id) {
+Status PeopleRepository::remove(Transaction& tx, const TenantScope& scope, const Uuid& public_id,
+                               std::optional<UnixMicros> expected_updated_at) {
   ASSIGN_OR_RETURN(Person person, live(tx, scope, public_id, "person"));
+  RETURN_IF_ERROR(check_version(person, expected_updated_at));
   // The videos that showed the person's name, for derived systems: the links are gone after.
   ASSIGN_OR_RETURN(std::vector<Uuid> videos, videos_of(tx, scope, public_id));
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kDeletePerson));
   s->bind_int64(1, scope.tenant_id());
   s->bind_int64(2, person.id);
-  RETURN_IF_ERROR(s->execute());
+  s->bind_int64(3, person.updated_at);
+  ASSIGN_OR_RETURN(std::int64_t rows, s->execute());
+  RETURN_IF_ERROR(changed_meanwhile(rows));
   tx.record_change(scope, "person.deleted", "person", public_id,
                    JsonObject().add("name", person.name).add_raw("videos", uuid_array(videos)).str());
   return ok_status();

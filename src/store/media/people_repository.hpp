@@ -42,6 +42,7 @@ struct PersonChange {
   std::optional<std::string> name;
   std::optional<std::string> external_ids_json;
   std::optional<std::string> notes;
+  std::optional<UnixMicros> expected_updated_at;  // If-Match: refuse when the person changed since
 };
 
 struct PersonListQuery {
@@ -92,11 +93,14 @@ class PeopleRepository {
   static Result<Page<Person>> list(Transaction& tx, const TenantScope& scope, const PersonListQuery& query);
   // The live people with exactly this name (names are not unique: two people may share one).
   static Result<std::vector<Person>> find_by_name(Transaction& tx, const TenantScope& scope, std::string_view name);
-  // Errors: not_found; conflict for a tombstone; invalid_argument naming the field.
+  // Errors: not_found; conflict for a tombstone; invalid_argument naming the field;
+  // precondition_failed when the person is not at `expected_updated_at` (or changes meanwhile).
   static Result<Person> update(Transaction& tx, const TenantScope& scope, const Uuid& public_id,
                                const PersonChange& change);
-  // Deletes the person, its links and its tombstones. Errors: not_found; conflict for a tombstone.
-  static Status remove(Transaction& tx, const TenantScope& scope, const Uuid& public_id);
+  // Deletes the person, its links and its tombstones. Errors: not_found; conflict for a tombstone;
+  // precondition_failed as for update.
+  static Status remove(Transaction& tx, const TenantScope& scope, const Uuid& public_id,
+                       std::optional<UnixMicros> expected_updated_at = std::nullopt);
 
   // Links a video's speaker to the person, replacing any link it had. Errors: not_found for
   // either; conflict when the person is a tombstone.
