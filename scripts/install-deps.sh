@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_packages=(build-essential cmake ninja-build ccache pkg-config python3
-  libsqlite3-dev libpq-dev libboost-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  libsqlite3-dev libpq-dev libboost-dev nlohmann-json3-dev libcli11-dev
   libsodium-dev libssl-dev libxapian-dev libicu-dev libhnswlib-dev)
 # Node.js and npm build the web UI (web/, bundled by CMake); one already on the PATH is used as it is.
 command -v node >/dev/null || build_packages+=(nodejs)
