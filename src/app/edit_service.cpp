@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/transcript_service.hpp"
+#include "store/media/transcript_revision.hpp"
 #include "store/media/video_repository.hpp"
 #include "store/tenancy/tenant_repository.hpp"
 
@@ -61,7 +62,10 @@ Status check_current(const Transcript& base, const std::vector<Transcript>& chai
   return ok_status();
 }
 
-TranscriptDraft draft_of(const Transcript& base, std::vector<EditableSegment>& segments, std::size_t operations) {
+// The new revision, and which of its segments are the base's rows unchanged (copied in the
+// database: an untouched segment's words never come back).
+TranscriptDraft draft_of(const Transcript& base, std::vector<EditableSegment>& segments, std::size_t operations,
+                         SegmentCopies& copies) {
   TranscriptDraft draft;
   draft.language = base.language;
   draft.origin = "edit";
@@ -70,6 +74,8 @@ TranscriptDraft draft_of(const Transcript& base, std::vector<EditableSegment>& s
   draft.model = base.model;
   draft.model_version = base.model_version;
   draft.edit_operations = static_cast<std::int64_t>(operations);
+  copies.from_transcript = base.id;
+  copies.source_ordinals.reserve(segments.size());
   draft.segments.reserve(segments.size());
   for (EditableSegment& s : segments) {
     SegmentDraft segment;
@@ -78,7 +84,9 @@ TranscriptDraft draft_of(const Transcript& base, std::vector<EditableSegment>& s
     segment.text = std::move(s.text);
     segment.speaker_label = std::move(s.speaker_label);
     segment.confidence = s.confidence;
-    // Untouched segments keep their stored words byte for byte.
+    // Untouched segments keep their stored row byte for byte.
+    const bool untouched = !s.changed && !s.words_decoded && s.stored_ordinal;
+    copies.source_ordinals.push_back(untouched ? s.stored_ordinal : std::nullopt);
     if (s.words_decoded) {
       if (!s.words.empty()) segment.words_json = encode_words(s.words);
     } else {
@@ -113,6 +121,7 @@ Result<EditResult> EditService::edit_in(Transaction& tx, const TenantScope& scop
     segment.text = std::move(s.text);
     segment.speaker_label = s.speaker_label.value_or("");
     segment.confidence = s.confidence;
+    segment.stored_ordinal = s.ordinal;
     if (s.words_json) segment.words_json = std::move(*s.words_json);
     segments.push_back(std::move(segment));
   }
@@ -122,8 +131,9 @@ Result<EditResult> EditService::edit_in(Transaction& tx, const TenantScope& scop
 
   EditResult result;
   ASSIGN_OR_RETURN(result.stats, apply_edit(segments, request.operations, speakers));
-  const TranscriptDraft draft = draft_of(base, segments, request.operations.size());
-  auto written = TranscriptRepository::create(tx, scope, video, draft);
+  SegmentCopies copies;
+  const TranscriptDraft draft = draft_of(base, segments, request.operations.size(), copies);
+  auto written = create_transcript_copying(tx, scope, video, draft, copies);
   if (!written.ok()) {
     // Two edits of the same revision at once (PostgreSQL): the second finds its revision taken.
     if (written.error().code == ErrorCode::conflict) {

@@ -61,6 +61,9 @@ struct EditableSegment {
   std::vector<formats::Word> words;    // valid when `words_decoded`
   bool words_decoded = false;
   bool changed = false;                // some operation touched it
+  // The ordinal it was read from in the edited revision: while `changed` is false the new
+  // revision copies that stored row inside the database instead of writing it from here.
+  std::optional<std::int64_t> stored_ordinal;
 };
 
 // What an edit left in the segments it touched, for the answer.

@@ -8,6 +8,7 @@
 #include "core/json_writer.hpp"
 #include "store/media/detail/speaker_row.hpp"
 #include "store/media/speaker_repository.hpp"
+#include "store/media/transcript_revision.hpp"
 
 namespace narralytica::store {
 namespace {
@@ -102,13 +103,15 @@ std::string transcript_speakers_insert_sql(int rows) {
   return sql;
 }
 
-const std::string& batch_insert_sql() {
-  static const std::string sql = segment_insert_sql(kSegmentBatchRows);
-  return sql;
-}
-const std::string& single_insert_sql() {
-  static const std::string sql = segment_insert_sql(1);
-  return sql;
+// The statement for `rows` segments, rows one of kSegmentBatchSizes.
+constexpr int kSegmentBatchSizes[] = {kSegmentBatchRows, 16, 4, 1};
+const std::string& segment_insert_sql_for(int rows) {
+  static const std::string sql[] = {segment_insert_sql(kSegmentBatchSizes[0]), segment_insert_sql(kSegmentBatchSizes[1]),
+                                    segment_insert_sql(kSegmentBatchSizes[2]), segment_insert_sql(kSegmentBatchSizes[3])};
+  for (std::size_t i = 0; i < std::size(kSegmentBatchSizes); ++i) {
+    if (kSegmentBatchSizes[i] == rows) return sql[i];
+  }
+  return sql[std::size(kSegmentBatchSizes) - 1];
 }
 
 Transcript read_transcript(const Statement& s) {
@@ -242,36 +245,159 @@ Status insert_transcript_speakers(Transaction& tx, const TenantScope& scope, std
   return ok_status();
 }
 
-Status insert_segments(Transaction& tx, const TenantScope& scope, std::int64_t transcript_id,
-                       const TranscriptDraft& draft, const std::map<std::string, std::int64_t>& speakers) {
-  const UnixMicros now = tx.now_us();
-  const std::size_t total = draft.segments.size();
-  std::size_t next = 0;
-  auto fail_at = [&](Error error, std::size_t index) {
-    error.field = "segments[" + std::to_string(index) + "]: " + error.field;
-    return error;
-  };
-  while (total - next >= static_cast<std::size_t>(kSegmentBatchRows)) {
-    ASSIGN_OR_RETURN(Statement * s, tx.prepare(batch_insert_sql()));
-    s->bind_int64(1, scope.tenant_id());
-    s->bind_int64(2, transcript_id);
-    s->bind_int64(3, now);
-    for (int r = 0; r < kSegmentBatchRows; ++r) {
-      bind_segment(*s, 4 + r * kSegmentColumnsPerRow, static_cast<std::int64_t>(next + r),
-                   draft.segments[next + r], speakers);
+// Copied segments: runs of consecutive ordinals of the source transcript, each shifted by one
+// delta; the untouched segments of a 1% edit make ~300 runs. Each run is one index range scan of
+// the source: the runs drive the join (an engine that started from the segments would test every
+// source row against every run).
+struct CopyRun {
+  std::int64_t first = 0;  // source ordinals first..last
+  std::int64_t last = 0;
+  std::int64_t delta = 0;  // new ordinal - source ordinal
+  std::size_t index = 0;   // the draft's index of the first, for errors
+};
+
+#define SEGMENT_COPY_INSERT                                                                         \
+  "INSERT INTO segments (tenant_id, transcript_id, created_at, updated_at, ordinal, start_ms, "     \
+  "end_ms, speaker_id, text, confidence, words) SELECT s.tenant_id, CAST($2 AS bigint), "           \
+  "CAST($3 AS bigint), CAST($3 AS bigint), s.ordinal + r.delta, s.start_ms, s.end_ms, s.speaker_id, " \
+  "s.text, s.confidence, s.words FROM "
+// PostgreSQL: every run in one statement, as three arrays ($5 first, $6 last, $7 delta); the
+// lateral subquery (kept apart by OFFSET 0) makes each run an index scan, which the planner would
+// not choose by itself under row-level security (it takes the segments for one row).
+constexpr const char* kCopySegmentsPostgres =
+    SEGMENT_COPY_INSERT
+    "unnest(CAST($5 AS bigint[]), CAST($6 AS bigint[]), CAST($7 AS bigint[])) AS r(first_ordinal, last_ordinal, "
+    "delta) CROSS JOIN LATERAL (SELECT g.tenant_id, g.ordinal, g.start_ms, g.end_ms, g.speaker_id, g.text, "
+    "g.confidence, g.words FROM segments g WHERE g.tenant_id = CAST($1 AS bigint) AND g.transcript_id = CAST($4 AS "
+    "bigint) AND g.ordinal BETWEEN r.first_ordinal AND r.last_ordinal OFFSET 0) AS s";
+#undef SEGMENT_COPY_INSERT
+
+// SQLite: kSegmentCopyRuns runs per statement as VALUES rows ($5.. three per run; unused places
+// are empty ranges, so one statement text serves every edit); CROSS JOIN keeps the runs outside.
+constexpr int kSegmentCopyRuns = 64;
+const std::string& copy_segments_sqlite_sql() {
+  static const std::string sql = [] {
+    std::string text =
+        "INSERT INTO segments (tenant_id, transcript_id, created_at, updated_at, ordinal, start_ms, end_ms, "
+        "speaker_id, text, confidence, words) SELECT s.tenant_id, $2, $3, $3, s.ordinal + r.column3, s.start_ms, "
+        "s.end_ms, s.speaker_id, s.text, s.confidence, s.words FROM (VALUES ";
+    for (int r = 0, p = 5; r < kSegmentCopyRuns; ++r, p += 3) {
+      if (r) text += ',';
+      text += "($" + std::to_string(p) + ",$" + std::to_string(p + 1) + ",$" + std::to_string(p + 2) + ")";
     }
-    if (auto done = s->execute(); !done.ok()) return fail_at(std::move(done).error(), next);
-    next += kSegmentBatchRows;
+    text += ") AS r CROSS JOIN segments s WHERE s.tenant_id = $1 AND s.transcript_id = $4 "
+            "AND s.ordinal BETWEEN r.column1 AND r.column2";
+    return text;
+  }();
+  return sql;
+}
+
+std::string postgres_array(const std::vector<CopyRun>& runs, std::int64_t CopyRun::*member) {
+  std::string text = "{";
+  for (const CopyRun& run : runs) {
+    if (text.size() > 1) text += ',';
+    text += std::to_string(run.*member);
   }
-  for (; next < total; ++next) {
-    ASSIGN_OR_RETURN(Statement * s, tx.prepare(single_insert_sql()));
-    s->bind_int64(1, scope.tenant_id());
-    s->bind_int64(2, transcript_id);
-    s->bind_int64(3, now);
-    bind_segment(*s, 4, static_cast<std::int64_t>(next), draft.segments[next], speakers);
-    if (auto done = s->execute(); !done.ok()) return fail_at(std::move(done).error(), next);
+  return text + "}";
+}
+
+std::vector<CopyRun> copy_runs(const SegmentCopies& copies) {
+  std::vector<CopyRun> runs;
+  for (std::size_t i = 0; i < copies.source_ordinals.size(); ++i) {
+    const auto& source = copies.source_ordinals[i];
+    if (!source) continue;
+    const auto delta = static_cast<std::int64_t>(i) - *source;
+    if (!runs.empty() && runs.back().last + 1 == *source && runs.back().delta == delta &&
+        copies.source_ordinals[i - 1]) {
+      runs.back().last = *source;
+    } else {
+      runs.push_back(CopyRun{*source, *source, delta, i});
+    }
+  }
+  return runs;
+}
+
+Error at_segment(Error error, std::size_t index) {
+  error.field = "segments[" + std::to_string(index) + "]: " + error.field;
+  return error;
+}
+
+// The segments `copies` names, copied inside the database; the count copied must be the count
+// named (the source is an immutable revision, so anything else is a caller's mistake).
+Status copy_segments(Transaction& tx, const TenantScope& scope, std::int64_t transcript_id,
+                     const SegmentCopies& copies) {
+  const std::vector<CopyRun> runs = copy_runs(copies);
+  if (runs.empty()) return ok_status();
+  std::int64_t expected = 0;
+  for (const CopyRun& run : runs) expected += run.last - run.first + 1;
+  std::int64_t copied = 0;
+  auto bind_shared = [&](Statement& s) {
+    s.bind_int64(1, scope.tenant_id());
+    s.bind_int64(2, transcript_id);
+    s.bind_int64(3, tx.now_us());
+    s.bind_int64(4, copies.from_transcript);
+  };
+  if (tx.backend() == Backend::postgres) {
+    ASSIGN_OR_RETURN(Statement * s, tx.prepare(kCopySegmentsPostgres));
+    bind_shared(*s);
+    s->bind_text(5, postgres_array(runs, &CopyRun::first));
+    s->bind_text(6, postgres_array(runs, &CopyRun::last));
+    s->bind_text(7, postgres_array(runs, &CopyRun::delta));
+    auto done = s->execute();
+    if (!done.ok()) return at_segment(std::move(done).error(), runs.front().index);
+    copied = *done;
+  }
+  for (std::size_t next = 0; tx.backend() != Backend::postgres && next < runs.size(); next += kSegmentCopyRuns) {
+    ASSIGN_OR_RETURN(Statement * s, tx.prepare(copy_segments_sqlite_sql()));
+    bind_shared(*s);
+    for (int r = 0; r < kSegmentCopyRuns; ++r) {
+      const std::size_t k = next + static_cast<std::size_t>(r);
+      const CopyRun run = k < runs.size() ? runs[k] : CopyRun{1, 0, 0, 0};  // padding: an empty range
+      s->bind_int64(5 + 3 * r, run.first);
+      s->bind_int64(6 + 3 * r, run.last);
+      s->bind_int64(7 + 3 * r, run.delta);
+    }
+    auto done = s->execute();
+    if (!done.ok()) return at_segment(std::move(done).error(), runs[next].index);
+    copied += *done;
+  }
+  if (copied != expected) {
+    return make_error(ErrorCode::internal,
+                      "copied " + std::to_string(copied) + " stored segments of the " + std::to_string(expected) +
+                          " the draft names",
+                      "segments");
   }
   return ok_status();
+}
+
+// The segments bound from the process: every one `copies` does not name, in statements of
+// kSegmentBatchSizes rows, the largest that fits what is left (an edit's 290 touched segments
+// make 4 + 2 + 0 + 2 statements, not 4 + 34: on PostgreSQL each is a round trip).
+Status insert_segments(Transaction& tx, const TenantScope& scope, std::int64_t transcript_id,
+                       const TranscriptDraft& draft, const SegmentCopies* copies,
+                       const std::map<std::string, std::int64_t>& speakers) {
+  const UnixMicros now = tx.now_us();
+  std::vector<std::size_t> bound;
+  bound.reserve(draft.segments.size());
+  for (std::size_t i = 0; i < draft.segments.size(); ++i) {
+    if (!copies || !copies->source_ordinals[i]) bound.push_back(i);
+  }
+  std::size_t next = 0;
+  for (const int rows : kSegmentBatchSizes) {
+    while (bound.size() - next >= static_cast<std::size_t>(rows)) {
+      ASSIGN_OR_RETURN(Statement * s, tx.prepare(segment_insert_sql_for(rows)));
+      s->bind_int64(1, scope.tenant_id());
+      s->bind_int64(2, transcript_id);
+      s->bind_int64(3, now);
+      for (int r = 0; r < rows; ++r) {
+        const std::size_t i = bound[next + static_cast<std::size_t>(r)];
+        bind_segment(*s, 4 + r * kSegmentColumnsPerRow, static_cast<std::int64_t>(i), draft.segments[i], speakers);
+      }
+      if (auto done = s->execute(); !done.ok()) return at_segment(std::move(done).error(), bound[next]);
+      next += static_cast<std::size_t>(rows);
+    }
+  }
+  return copies ? copy_segments(tx, scope, transcript_id, *copies) : ok_status();
 }
 
 }  // namespace
@@ -289,9 +415,18 @@ std::string transcript_content_hash(const TranscriptDraft& draft) {
   return h.finish();
 }
 
-Result<TranscriptWrite> TranscriptRepository::create(Transaction& tx, const TenantScope& scope, const Video& video,
-                                                     const TranscriptDraft& draft) {
+namespace {
+
+// TranscriptRepository::create and create_transcript_copying: `copies` null writes every segment.
+Result<TranscriptWrite> create_transcript(Transaction& tx, const TenantScope& scope, const Video& video,
+                                          const TranscriptDraft& draft, const SegmentCopies* copies) {
   RETURN_IF_ERROR(validate(draft));
+  if (copies && copies->source_ordinals.size() != draft.segments.size()) {
+    return make_error(ErrorCode::internal,
+                      "the copies name " + std::to_string(copies->source_ordinals.size()) + " segments of a draft of " +
+                          std::to_string(draft.segments.size()),
+                      "segments");
+  }
   RETURN_IF_ERROR(tx.enter(scope));
   const std::string content_hash = transcript_content_hash(draft);
 
@@ -303,7 +438,7 @@ Result<TranscriptWrite> TranscriptRepository::create(Transaction& tx, const Tena
   if (exists) {
     const Uuid id = existing->column_uuid(0);
     existing->reset();
-    ASSIGN_OR_RETURN(Transcript transcript, get(tx, scope, id));
+    ASSIGN_OR_RETURN(Transcript transcript, TranscriptRepository::get(tx, scope, id));
     return TranscriptWrite{std::move(transcript), false};
   }
 
@@ -354,9 +489,9 @@ Result<TranscriptWrite> TranscriptRepository::create(Transaction& tx, const Tena
   t.id = insert->column_int64(0);
   insert->reset();
   RETURN_IF_ERROR(insert_transcript_speakers(tx, scope, t.id, speakers));
-  RETURN_IF_ERROR(insert_segments(tx, scope, t.id, draft, speakers));
+  RETURN_IF_ERROR(insert_segments(tx, scope, t.id, draft, copies, speakers));
   if (has_previous) {
-    ASSIGN_OR_RETURN(Transcript stored, get(tx, scope, t.public_id));
+    ASSIGN_OR_RETURN(Transcript stored, TranscriptRepository::get(tx, scope, t.public_id));
     t.previous_public_id = stored.previous_public_id;
   }
   JsonObject payload;
@@ -372,6 +507,18 @@ Result<TranscriptWrite> TranscriptRepository::create(Transaction& tx, const Tena
   tx.record_change(scope, edited ? "transcript.edited" : "transcript.created", "transcript", t.public_id,
                    payload.str());
   return TranscriptWrite{std::move(t), true};
+}
+
+}  // namespace
+
+Result<TranscriptWrite> TranscriptRepository::create(Transaction& tx, const TenantScope& scope, const Video& video,
+                                                     const TranscriptDraft& draft) {
+  return create_transcript(tx, scope, video, draft, nullptr);
+}
+
+Result<TranscriptWrite> create_transcript_copying(Transaction& tx, const TenantScope& scope, const Video& video,
+                                                  const TranscriptDraft& draft, const SegmentCopies& copies) {
+  return create_transcript(tx, scope, video, draft, &copies);
 }
 
 Result<Transcript> TranscriptRepository::get(Transaction& tx, const TenantScope& scope, const Uuid& public_id) {

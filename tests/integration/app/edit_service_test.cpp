@@ -15,6 +15,7 @@
 #include "app/edit_service.hpp"
 #include "app/transcript_service.hpp"
 #include "app/word_alignment.hpp"
+#include "core/hashing.hpp"
 #include "integration/store/fixtures.hpp"
 #include "store/layers/layer_repository.hpp"
 #include "store/media/video_repository.hpp"
@@ -304,6 +305,114 @@ TEST_P(EditServiceTest, LayersOverTheOldRevisionAreStaleAndTheExportKeepsTimingS
   EXPECT_NE(exported->content.substr(word_begin, word_end - word_begin).find(R"("interpolated": true)"),
             std::string::npos)
       << "the export says the changed word's time is interpolated";
+}
+
+// The segments an edit leaves alone are copied inside the database, not written from the
+// process: over a long transcript edited in many places (more untouched runs than one copy
+// statement takes), each comes out exactly as stored, words byte for byte and the same speaker,
+// at its place after the deletes, inserts, splits and merges before it; and the new revision's
+// content hash is the hash of what it holds, read back.
+TEST_P(EditServiceTest, UntouchedSegmentsAreCopiedExactlyToTheirNewPlaces) {
+  constexpr int kSegments = 400;
+  store::Transcript long_base;
+  {
+    auto tx = store::Transaction::begin(db_->app(), store::TxMode::write);
+    ASSERT_TRUE(tx.ok());
+    auto scope = operator_scope(*tx, tenant_);
+    store::VideoDraft video;
+    video.title = "A long hearing";
+    auto created = store::VideoRepository::create(*tx, scope, video);
+    ASSERT_TRUE(created.ok()) << created.error().describe();
+    store::TranscriptDraft draft;
+    draft.language = "en";
+    draft.origin = "asr";
+    for (int i = 0; i < kSegments; ++i) {
+      store::SegmentDraft segment;
+      segment.start_ms = i * 1000;
+      segment.end_ms = i * 1000 + 900;
+      segment.text = "segment " + std::to_string(i) + " says this";
+      segment.speaker_label = i % 3 ? "SPEAKER_01" : "SPEAKER_00";
+      if (i % 7) segment.confidence = 0.5 + (i % 10) / 20.0;
+      std::vector<Word> words;
+      for (int w = 0; w < 4; ++w) {
+        Word word;
+        word.text = w == 0 ? "segment" : w == 1 ? std::to_string(i) : w == 2 ? "says" : "this";
+        word.start_ms = i * 1000 + w * 200;
+        word.end_ms = word.start_ms + 150;
+        word.confidence = 0.25 + w / 10.0;
+        words.push_back(word);
+      }
+      segment.words_json = app::encode_words(words);
+      draft.segments.push_back(std::move(segment));
+    }
+    auto written = store::TranscriptRepository::create(*tx, scope, *created, draft);
+    ASSERT_TRUE(written.ok()) << written.error().describe();
+    long_base = written->transcript;
+    ASSERT_TRUE(tx->commit().ok());
+  }
+  // Where each segment of the result comes from (an ordinal of the base; -1: changed), followed
+  // through the same operations.
+  std::vector<int> origin(kSegments);
+  for (int i = 0; i < kSegments; ++i) origin[static_cast<std::size_t>(i)] = i;
+  auto at = [&](int i) { return origin.begin() + i; };
+  std::string ops = R"({"op":"delete","segment":10},)";
+  origin.erase(at(10));
+  ops += R"({"op":"insert","segment":50,"start_ms":50950,"end_ms":50990,"text":"an aside"},)";
+  origin.insert(at(50), -1);
+  ops += R"({"op":"split","segment":100,"at_word":2},)";
+  origin[100] = -1;
+  origin.insert(at(101), -1);
+  ops += R"({"op":"merge","segment":150},)";
+  origin[150] = -1;
+  origin.erase(at(151));
+  ops += R"({"op":"set_speaker","segment":200,"speaker_label":"SPEAKER_02"},)";
+  origin[200] = -1;
+  ops += R"({"op":"set_times","segment":250,"end_ms":250950},)";
+  origin[250] = -1;
+  for (int i = 300; i < kSegments; i += 2) {  // 50 more runs: two copy statements
+    ops += R"({"op":"set_text","segment":)" + std::to_string(i) + R"(,"text":"changed )" + std::to_string(i) + R"("},)";
+    origin[static_cast<std::size_t>(i)] = -1;
+  }
+  ops.pop_back();
+  auto edited = edit(long_base, R"({"operations":[)" + ops + "]}", 1);
+  ASSERT_TRUE(edited.ok()) << edited.error().describe();
+  ASSERT_TRUE(edited->created);
+
+  const auto old_segments = segments_of(long_base);
+  const auto new_segments = segments_of(edited->transcript);
+  ASSERT_EQ(old_segments.size(), static_cast<std::size_t>(kSegments));
+  ASSERT_EQ(new_segments.size(), origin.size());
+  EXPECT_EQ(edited->transcript.segment_count, static_cast<std::int64_t>(origin.size()));
+  std::size_t copied = 0;
+  for (std::size_t i = 0; i < new_segments.size(); ++i) {
+    const store::Segment& now = new_segments[i];
+    EXPECT_EQ(now.ordinal, static_cast<std::int64_t>(i));
+    if (origin[i] < 0) continue;
+    ++copied;
+    const store::Segment& was = old_segments[static_cast<std::size_t>(origin[i])];
+    EXPECT_EQ(now.start_ms, was.start_ms) << i;
+    EXPECT_EQ(now.end_ms, was.end_ms) << i;
+    EXPECT_EQ(now.text, was.text) << i;
+    EXPECT_EQ(now.speaker_public_id, was.speaker_public_id) << i;
+    EXPECT_EQ(now.confidence, was.confidence) << i;
+    EXPECT_EQ(now.words_json, was.words_json) << i;
+  }
+  EXPECT_GT(copied, 300u);
+  EXPECT_EQ(new_segments[200].speaker_label, "SPEAKER_02");
+  EXPECT_EQ(new_segments[50].text, "an aside");
+
+  store::TranscriptDraft held;
+  held.language = "en";
+  for (const store::Segment& segment : new_segments) {
+    store::SegmentDraft d;
+    d.start_ms = segment.start_ms;
+    d.end_ms = segment.end_ms;
+    d.speaker_label = segment.speaker_label.value_or("");
+    d.text = segment.text;
+    d.words_json = segment.words_json.value_or("");
+    held.segments.push_back(std::move(d));
+  }
+  EXPECT_EQ(edited->transcript.content_hash, to_hex(store::transcript_content_hash(held)));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EditServiceTest, ::testing::Values(Backend::sqlite, Backend::postgres),
