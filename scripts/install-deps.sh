@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Narralytica needs. `build` (default): to build and run.
-# `test`: also what the test suite needs (PostgreSQL 15 server, clang for the fuzzers).
+# `test`: also what the test suite needs (PostgreSQL 15 server and its pg_dump/pg_restore, the sqlite3
+# shell for the database dump tests, clang for the fuzzers).
 # Skips apt entirely when everything is present, so repeated runs cost nothing.
 set -euo pipefail
 
@@ -10,7 +11,7 @@ build_packages=(build-essential cmake ninja-build ccache pkg-config python3
 # Node.js and npm build the web UI (web/, bundled by CMake); one already on the PATH is used as it is.
 command -v node >/dev/null || build_packages+=(nodejs)
 command -v npm >/dev/null || build_packages+=(npm)
-test_packages=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15
+test_packages=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 sqlite3
   clang libclang-rt-14-dev wrk chromium nodejs)
 
 wanted=("${build_packages[@]}")

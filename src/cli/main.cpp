@@ -11,6 +11,7 @@
 namespace narralytica::cli {
 void add_collections_commands(CLI::App& app, GlobalOptions& options, int& exit_code);  // collections, tags
 void add_analytics_command(CLI::App& app, GlobalOptions& options, int& exit_code);     // analytics
+void add_backup_commands(CLI::App& app, GlobalOptions& options, int& exit_code);       // backup, restore
 }  // namespace narralytica::cli
 
 int main(int argc, char** argv) {
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   add_collections_commands(app, options, exit_code);
   add_analytics_command(app, options, exit_code);
   add_audit_command(app, options, exit_code);
+  add_backup_commands(app, options, exit_code);
 
   CLI11_PARSE(app, argc, argv);
   return exit_code;
