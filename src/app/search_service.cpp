@@ -60,28 +60,11 @@ Result<std::vector<Report>> for_each_tenant(const std::vector<search::TenantRef>
 
 void append_hit(JsonObject& object, const search::SearchHit& hit) {
   const auto& d = hit.document;
-  object.add("video_id", d.video_id.to_string())
-      .add("video_title", d.video_title)
-      .add("transcript_id", d.transcript_id.to_string())
-      .add("revision", d.revision)
-      .add("language", d.language)
+  add_source(object, d)
       .add("ordinal", d.ordinal)
       .add("start_ms", d.start_ms)
       .add("end_ms", d.end_ms);
-  if (d.speaker_id || !d.speaker_label.empty()) {
-    JsonObject speaker;
-    if (d.speaker_id) speaker.add("id", d.speaker_id->to_string()); else speaker.add_null("id");
-    speaker.add("label", d.speaker_label);
-    if (d.speaker_name.empty()) speaker.add_null("name"); else speaker.add("name", d.speaker_name);
-    if (d.person_id) {
-      speaker.add_raw("person", JsonObject().add("id", d.person_id->to_string()).add("name", d.person_name).str());
-    } else {
-      speaker.add_null("person");
-    }
-    object.add_raw("speaker", speaker.str());
-  } else {
-    object.add_null("speaker");
-  }
+  object.add_raw("speaker", speaker_json(d));
   object.add("text", d.text).add("snippet", hit.snippet_html).add("score", hit.score).add("link", hit_link(d));
   if (hit.text_rank || hit.vector_rank) {
     object.add_optional("text_rank", hit.text_rank).add_optional("vector_rank", hit.vector_rank);
@@ -217,6 +200,28 @@ std::string timeline_json(const search::TimelineResult& result) {
   else out.add_null("first_mention");
   out.add_raw("series", counts_json(result.series)).add("indexed_through", result.indexed_through);
   return out.str();
+}
+
+JsonObject& add_source(JsonObject& object, const search::SegmentDocument& d) {
+  return object.add("video_id", d.video_id.to_string())
+      .add("video_title", d.video_title)
+      .add("transcript_id", d.transcript_id.to_string())
+      .add("revision", d.revision)
+      .add("language", d.language);
+}
+
+std::string speaker_json(const search::SegmentDocument& d) {
+  if (!d.speaker_id && d.speaker_label.empty()) return "null";
+  JsonObject speaker;
+  if (d.speaker_id) speaker.add("id", d.speaker_id->to_string()); else speaker.add_null("id");
+  speaker.add("label", d.speaker_label);
+  if (d.speaker_name.empty()) speaker.add_null("name"); else speaker.add("name", d.speaker_name);
+  if (d.person_id) {
+    speaker.add_raw("person", JsonObject().add("id", d.person_id->to_string()).add("name", d.person_name).str());
+  } else {
+    speaker.add_null("person");
+  }
+  return speaker.str();
 }
 
 std::string hit_link(const search::SegmentDocument& document) {

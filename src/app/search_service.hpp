@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json_writer.hpp"
 #include "search/search_index.hpp"
 #include "search/search_indexer.hpp"
 #include "store/identity/authorizer.hpp"
@@ -69,6 +70,9 @@ class SearchService {
   Result<std::vector<search::VerifyReport>> verify(const store::Principal& principal, std::string_view tenant,
                                                    int threads);
 
+  // The searcher over the tenants' indexes, for use cases built on search (retrieval).
+  search::IndexSearcher& searcher() { return searcher_; }
+
   // The batch function of the search pipeline (jobs::PipelineDefinition::derived).
   Status apply_events(std::int64_t after, std::span<const store::FeedEvent> events, bool behind_horizon) {
     return indexer_.apply(after, events, behind_horizon);
@@ -94,6 +98,14 @@ std::string timeline_json(const search::TimelineResult& result);
 
 // The API's answer for a search, also what `narralytica search --json` prints.
 std::string search_result_json(const search::SearchResult& result);
+
+// Adds the segment's video_id, video_title, transcript_id, revision and language, as search hits
+// and retrieval citations show them.
+JsonObject& add_source(JsonObject& object, const search::SegmentDocument& document);
+
+// A segment's speaker as search hits show it: {"id", "label", "name", "person": {"id", "name"}
+// or null}, or null when the segment has none.
+std::string speaker_json(const search::SegmentDocument& document);
 
 // "#t=SECONDS" deep link of a hit into the web UI's video page.
 std::string hit_link(const search::SegmentDocument& document);

@@ -104,4 +104,36 @@ store::Principal operator_principal() {
   return store::Principal::operator_cli(std::string("cli:") + (user && *user ? user : "operator"));
 }
 
+std::string clock_time(std::int64_t ms) {
+  const std::int64_t s = ms / 1000;
+  char text[32];
+  if (s >= 3600) {
+    std::snprintf(text, sizeof text, "%lld:%02lld:%02lld", static_cast<long long>(s / 3600),
+                  static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+  } else {
+    std::snprintf(text, sizeof text, "%lld:%02lld", static_cast<long long>(s / 60), static_cast<long long>(s % 60));
+  }
+  return text;
+}
+
+Result<std::vector<float>> parse_vector(const std::string& text) {
+  std::vector<float> values;
+  std::size_t at = 0;
+  int index = 0;
+  while (at < text.size()) {
+    while (at < text.size() && (text[at] == '[' || text[at] == ']' || text[at] == ',' || text[at] == ' ')) ++at;
+    if (at >= text.size()) break;
+    char* end = nullptr;
+    const float value = std::strtof(text.c_str() + at, &end);
+    if (end == text.c_str() + at) {
+      return make_error(ErrorCode::invalid_argument, "expected a number", "--vector[" + std::to_string(index) + "]");
+    }
+    values.push_back(value);
+    at = static_cast<std::size_t>(end - text.c_str());
+    ++index;
+  }
+  if (values.empty()) return make_error(ErrorCode::invalid_argument, "expected numbers, e.g. [0.1, 0.2]", "--vector");
+  return values;
+}
+
 }  // namespace narralytica::cli

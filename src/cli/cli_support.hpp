@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/embedded_file.hpp"
 #include "core/result.hpp"
@@ -47,6 +48,13 @@ Result<std::string> read_file(const std::string& path, std::uintmax_t bytes_max)
 // Writes `content` to `path` whole or not at all, or to standard output for "" or "-".
 Status write_output(const std::string& path, const std::string& content);
 
+// "[0.1, -2, 3e-1]" (brackets optional) as numbers, for --vector. Errors name the position of a
+// bad number.
+Result<std::vector<float>> parse_vector(const std::string& text);
+
+// A time in a video as a person reads it: "m:ss", or "h:mm:ss" past an hour.
+std::string clock_time(std::int64_t ms);
+
 // The operator principal for CLI work, labelled with the OS user.
 store::Principal operator_principal();
 
@@ -70,6 +78,7 @@ void add_media_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_people_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_transcript_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_timeline_command(CLI::App& app, GlobalOptions& options, int& exit_code);
+void add_retrieve_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_search_commands(CLI::App& app, GlobalOptions& options, int& exit_code);  // search, reindex
 void add_webhooks_command(CLI::App& app, GlobalOptions& options, int& exit_code);
 void add_audit_command(CLI::App& app, GlobalOptions& options, int& exit_code);  // audit verify

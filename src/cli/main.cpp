@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   add_people_command(app, options, exit_code);
   add_transcript_command(app, options, exit_code);
   add_timeline_command(app, options, exit_code);
+  add_retrieve_command(app, options, exit_code);
   add_layers_command(app, options, exit_code);
   add_search_commands(app, options, exit_code);
   add_webhooks_command(app, options, exit_code);

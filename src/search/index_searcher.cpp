@@ -349,13 +349,14 @@ Result<SearchResult> text_search(Xapian::Database& db, const SearchRequest& requ
   return std::move(result);
 }
 
-// The BM25 leg of a hybrid search: the best `candidates` documents.
-std::vector<Xapian::docid> text_leg(Xapian::Database& db, const Prepared& p, int candidates) {
-  Xapian::Enquire enquire = filtered_enquire(db, p);  // p.text is set: hybrid needs words
+// The BM25 leg of a hybrid search (and retrieval's text hits): the best `candidates` documents
+// with their weights, and no count of the rest.
+std::vector<std::pair<Xapian::docid, double>> text_leg(Xapian::Database& db, const Prepared& p, int candidates) {
+  Xapian::Enquire enquire = filtered_enquire(db, p);
   enquire.set_weighting_scheme(Xapian::BM25Weight());
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(candidates));
-  std::vector<Xapian::docid> ranked;
-  for (auto it = mset.begin(); it != mset.end(); ++it) ranked.push_back(*it);
+  std::vector<std::pair<Xapian::docid, double>> ranked;
+  for (auto it = mset.begin(); it != mset.end(); ++it) ranked.emplace_back(*it, it.get_weight());
   return ranked;
 }
 
@@ -438,8 +439,8 @@ Result<SearchResult> fused_search(Xapian::Database& db, const SearchRequest& req
     std::map<Xapian::docid, Fused> by_doc;
     const auto text = text_leg(db, p, candidates);
     for (std::size_t i = 0; i < text.size(); ++i) {
-      auto& entry = by_doc[text[i]];
-      entry.docid = text[i];
+      auto& entry = by_doc[text[i].first];
+      entry.docid = text[i].first;
       entry.text_rank = static_cast<int>(i) + 1;
       entry.score += 1.0 / (request.rrf_k + static_cast<double>(i + 1));
     }
@@ -571,6 +572,48 @@ Result<SearchResult> IndexSearcher::search(const Uuid& tenant, const SearchReque
         if (request.mode == SearchMode::text) return text_search(db, request, std::move(prepared));
         ASSIGN_OR_RETURN(auto vectors, impl_->vectors_of(tenant, generation));
         return fused_search(db, request, std::move(prepared), *vectors);
+      });
+}
+
+Result<RetrievalResult> IndexSearcher::retrieve(const Uuid& tenant, const RetrievalRequest& request) {
+  SearchRequest probe = request.search;
+  probe.limit = 1;
+  probe.offset = 0;
+  probe.group_by_video = false;
+  RETURN_IF_ERROR(check_request(probe));
+  RETURN_IF_ERROR(check_passage_options(request.passages));
+  return impl_->run<RetrievalResult>(
+      tenant, [&](Xapian::Database& db, const std::filesystem::path& generation) -> Result<RetrievalResult> {
+        std::shared_ptr<VectorIndexSet> vectors;
+        if (request.search.mode != SearchMode::text) {
+          ASSIGN_OR_RETURN(vectors, impl_->vectors_of(tenant, generation));
+        }
+        RetrievalResult out;
+        auto ranked_hits = [&](int n) -> Result<std::vector<RankedSegment>> {
+          probe.limit = n;
+          Prepared prepared = prepare(db, probe.query);
+          out.indexed_through = prepared.result.indexed_through;
+          std::vector<RankedSegment> ranked;
+          if (probe.mode == SearchMode::text) {
+            for (const auto& [docid, weight] : text_leg(db, prepared, n)) {
+              ASSIGN_OR_RETURN(SegmentDocument document, deserialize(db.get_document(docid).get_data()));
+              ranked.push_back({std::move(document), weight});
+            }
+            return ranked;
+          }
+          ASSIGN_OR_RETURN(auto found, fused_search(db, probe, std::move(prepared), *vectors));
+          for (auto& hit : found.hits) ranked.push_back({std::move(hit.document), hit.score});
+          return ranked;
+        };
+        auto segment_at = [&](const Uuid& transcript, std::int64_t ordinal) -> Result<std::optional<SegmentDocument>> {
+          const std::string term = unique_term(transcript, ordinal);
+          auto posting = db.postlist_begin(term);
+          if (posting == db.postlist_end(term)) return std::optional<SegmentDocument>();
+          ASSIGN_OR_RETURN(SegmentDocument document, deserialize(db.get_document(*posting).get_data()));
+          return std::optional<SegmentDocument>(std::move(document));
+        };
+        ASSIGN_OR_RETURN(out.passages, rank_passages(request.passages, ranked_hits, segment_at));
+        return out;
       });
 }
 

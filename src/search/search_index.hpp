@@ -17,6 +17,7 @@
 
 #include "core/clock.hpp"
 #include "search/index_directory.hpp"
+#include "search/passages.hpp"
 #include "search/query_parser.hpp"
 #include "search/segment_document.hpp"
 #include "search/vector_index.hpp"
@@ -124,6 +125,18 @@ struct TimelineResult {
   std::int64_t indexed_through = 0;
 };
 
+// Retrieval (docs/retrieval.md): the hits of `search` (text, vector or hybrid; its limit, offset
+// and grouping are not used) widened to speaker-turn passages, ranked and cut as passages.hpp says.
+struct RetrievalRequest {
+  SearchRequest search;
+  PassageOptions passages;
+};
+
+struct RetrievalResult {
+  PassageResult passages;
+  std::int64_t indexed_through = 0;
+};
+
 // Writes one generation of a tenant's index. Not thread-safe; one writer per generation at a
 // time (the tenant's write lock, index_directory.hpp, ensures it across processes).
 class IndexWriter {
@@ -170,6 +183,10 @@ class IndexSearcher {
   // Every match of the query is counted (no page bound). Errors: invalid_argument for a bad
   // `top`, unavailable when the index cannot be read.
   Result<TimelineResult> timeline(const Uuid& tenant, const TimelineRequest& request);
+  // The hits and the segments around them are read from one state of the index, so the answer
+  // is the same for the same index state. Errors: invalid_argument naming the field (as search,
+  // and passages.hpp's options), unavailable when the index cannot be read.
+  Result<RetrievalResult> retrieve(const Uuid& tenant, const RetrievalRequest& request);
 
  private:
   struct Impl;

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "api/detail/metrics.hpp"
+#include "app/retrieval_service.hpp"
 #include "app/search_service.hpp"
 #include "app/media_service.hpp"
 #include "app/transcript_service.hpp"
@@ -115,6 +116,7 @@ struct ApiState {
   ServerOptions options;
   app::TranscriptService transcripts;  // upload and export of transcript files
   app::SearchService search;           // queries over the per-tenant search indexes
+  app::RetrievalService retrieval{search};  // passages for AI clients, through `search`
   Metrics metrics;
   ReadinessCache readiness;
   LoginThrottle login_throttle;

@@ -261,6 +261,11 @@ TEST_P(IsolationMatrix, ListsShowOnlyTheCallersTenant) {
   EXPECT_EQ(searched.status, 200) << searched.body;
   EXPECT_FALSE(mentions_a(searched.body)) << searched.body;
   EXPECT_FALSE(mentions_a(call("POST", "/v1/search", owner_b_, R"({"q":"secret words"})").body));
+  EXPECT_TRUE(mentions_a(call("POST", "/v1/retrieve", owner_a_, R"({"query":"secret"})").body));
+  auto retrieved = call("POST", "/v1/retrieve", owner_b_, R"({"query":"secret"})");
+  EXPECT_EQ(retrieved.status, 200) << retrieved.body;
+  EXPECT_TRUE(json_of(retrieved)["passages"].empty()) << retrieved.body;
+  EXPECT_FALSE(mentions_a(retrieved.body)) << retrieved.body;
   EXPECT_GT(json_of(call("GET", "/v1/timeline?q=secret&by=person", owner_a_))["total"].get<int>(), 0);
   auto timeline = call("GET", "/v1/timeline?q=secret&by=person", owner_b_);
   EXPECT_EQ(timeline.status, 200) << timeline.body;
