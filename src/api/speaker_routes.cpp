@@ -3,17 +3,16 @@
 #include "core/json_writer.hpp"
 #include "api/detail/route.hpp"
 #include "api/detail/views.hpp"
-#include "store/media/speaker_repository.hpp"
+#include "app/speaker_service.hpp"
 
 namespace narralytica::api {
 namespace {
 
-using store::SpeakerRepository;
+using app::SpeakerService;
 
 Result<HttpResponse> list_speakers(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "video"));
-  ASSIGN_OR_RETURN(auto video, store::VideoRepository::get(*call.tx, *call.scope, id));
-  ASSIGN_OR_RETURN(auto speakers, store::TranscriptRepository::speakers(*call.tx, *call.scope, video));
+  ASSIGN_OR_RETURN(auto speakers, SpeakerService::list(*call.tx, *call.scope, id));
   JsonArray items;
   for (const auto& s : speakers) items.add_raw(speaker_json(s));
   return json_response(200, page_json(items.str(), std::nullopt));
@@ -21,13 +20,13 @@ Result<HttpResponse> list_speakers(Call& call) {
 
 Result<HttpResponse> get_speaker(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "speaker"));
-  ASSIGN_OR_RETURN(auto speaker, SpeakerRepository::get(*call.tx, *call.scope, id));
+  ASSIGN_OR_RETURN(auto speaker, SpeakerService::show(*call.tx, *call.scope, id));
   return json_response(200, speaker_json(speaker));
 }
 
 Result<HttpResponse> rename_speaker(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "speaker"));
-  ASSIGN_OR_RETURN(auto speaker, store::TranscriptRepository::rename_speaker(
+  ASSIGN_OR_RETURN(auto speaker, SpeakerService::rename(
                                      *call.tx, *call.scope, id, call.body.at("display_name").get<std::string>()));
   return json_response(200, speaker_json(speaker));
 }
@@ -36,7 +35,7 @@ Result<HttpResponse> merge_speaker(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "speaker"));
   auto into = Uuid::parse(call.body.at("into").get<std::string>());
   if (!into) return make_error(ErrorCode::invalid_argument, "into is a speaker id", "into");
-  ASSIGN_OR_RETURN(auto speaker, SpeakerRepository::merge(*call.tx, *call.scope, id, *into));
+  ASSIGN_OR_RETURN(auto speaker, SpeakerService::merge(*call.tx, *call.scope, id, *into));
   return json_response(200, speaker_json(speaker));
 }
 
@@ -51,15 +50,15 @@ constexpr Field kMergeFields[] = {
 
 constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/videos/{id}/speakers", .operation_id = "speaker.list",
-     .summary = "A video's speakers", .permission = {"read", "transcripts"}, .handler = list_speakers},
+     .summary = "A video's speakers", .permission = app::kTranscriptsRead, .handler = list_speakers},
     {.method = "GET", .pattern = "/v1/speakers/{id}", .operation_id = "speaker.get", .summary = "One speaker",
-     .permission = {"read", "transcripts"}, .handler = get_speaker},
+     .permission = app::kTranscriptsRead, .handler = get_speaker},
     {.method = "PATCH", .pattern = "/v1/speakers/{id}", .operation_id = "speaker.rename",
-     .summary = "Set a speaker's display name", .permission = {"write", "transcripts"}, .body = BodyKind::json,
+     .summary = "Set a speaker's display name", .permission = app::kTranscriptsWrite, .body = BodyKind::json,
      .fields = kRenameFields, .handler = rename_speaker, .resource_type = "speaker"},
     {.method = "POST", .pattern = "/v1/speakers/{id}/merge", .operation_id = "speaker.merge",
      .summary = "Move this speaker's segments to another speaker of the same video and delete it",
-     .permission = {"write", "transcripts"}, .body = BodyKind::json, .fields = kMergeFields,
+     .permission = app::kTranscriptsWrite, .body = BodyKind::json, .fields = kMergeFields,
      .handler = merge_speaker, .resource_type = "speaker"},
 };
 

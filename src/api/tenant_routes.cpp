@@ -7,155 +7,109 @@
 #include "api/detail/state.hpp"
 #include "app/audit_service.hpp"
 #include "app/rate_limits.hpp"
-#include "store/identity/membership_repository.hpp"
-#include "store/identity/role_repository.hpp"
-#include "store/identity/token_repository.hpp"
-#include "store/ops/audit_log.hpp"
+#include "app/tenant_service.hpp"
 
 namespace narralytica::api {
 namespace {
 
-constexpr std::size_t kConfigKeyLengthMax = 100;
-constexpr std::size_t kConfigValueBytesMax = 64 * 1024;
-constexpr int kAuditPageMax = 1000;
-constexpr int kTokenPageMax = 1000;
-constexpr std::size_t kRolePermissionsMax = 100;
-// A token made through the API expires within a year unless told otherwise; a forgotten token
-// should not work forever.
-constexpr std::int64_t kTokenLifetimeMaxS = store::kTokenLifetimeUsMax / 1'000'000;
+using app::TenantService;
 
 Result<HttpResponse> get_tenant(Call& call) {
-  ASSIGN_OR_RETURN(auto tenant, store::TenantRepository::find_by_id(*call.tx, call.scope->tenant_id()));
+  ASSIGN_OR_RETURN(auto tenant, TenantService::get(*call.tx, *call.scope));
   return json_response(200, tenant_json(tenant));
 }
 
-Result<std::string> config_key(const Call& call) {
-  const std::string_view key = call.param("key");
-  if (key.empty() || key.size() > kConfigKeyLengthMax ||
-      key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.-") != std::string_view::npos) {
-    return make_error(ErrorCode::invalid_argument, "a config key is 1 to 100 of a-z, 0-9, '_', '.', '-'", "key");
-  }
-  return std::string(key);
-}
-
 Result<HttpResponse> get_config(Call& call) {
-  ASSIGN_OR_RETURN(std::string key, config_key(call));
-  ASSIGN_OR_RETURN(auto value, store::TenantRepository::get_config(*call.tx, *call.scope, key));
-  if (!value) return make_error(ErrorCode::not_found, "no config value " + key, "key");
-  return json_response(200, JsonObject().add("key", key).add_raw("value", *value).str());
+  ASSIGN_OR_RETURN(auto entry, TenantService::config_get(*call.tx, *call.scope, call.param("key")));
+  return json_response(200, config_json(entry.key, entry.value_json));
 }
 
 Result<HttpResponse> put_config(Call& call) {
-  ASSIGN_OR_RETURN(std::string key, config_key(call));
-  const std::string value = call.body.at("value").dump();
-  if (value.size() > kConfigValueBytesMax) {
-    return make_error(ErrorCode::invalid_argument, "a config value is at most 64 KiB of JSON", "value");
-  }
-  if (key == app::kRateLimitsConfigKey) RETURN_IF_ERROR(app::parse_rate_limits(value));
-  RETURN_IF_ERROR(store::TenantRepository::set_config(*call.tx, *call.scope, key, value));
+  ASSIGN_OR_RETURN(auto entry, TenantService::config_set(*call.tx, *call.scope, call.param("key"),
+                                                         call.body.at("value").dump()));
   // This process reads the new limits at the tenant's next request (others within
   // RateLimiter::kRatesRefreshUs). Expiring before the commit is harmless: a request that reads
   // the old value meanwhile keeps it only until the next refresh.
-  if (key == app::kRateLimitsConfigKey) call.state.rate_limiter.expire_rates(call.scope->tenant_id());
-  return json_response(200, JsonObject().add("key", key).add_raw("value", value).str());
+  if (entry.key == app::kRateLimitsConfigKey) call.state.rate_limiter.expire_rates(call.scope->tenant_id());
+  return json_response(200, config_json(entry.key, entry.value_json));
 }
 
-Result<HttpResponse> list_members(Call& call) {
-  ASSIGN_OR_RETURN(auto members, store::MembershipRepository::list(*call.tx, *call.scope));
+// Every item of `rows` as JSON, in one page without a cursor.
+template <class Rows, class ToJson>
+HttpResponse whole_page(const Rows& rows, ToJson to_json) {
   JsonArray items;
-  for (const auto& m : members) items.add_raw(membership_json(m));
+  for (const auto& row : rows) items.add_raw(to_json(row));
   return json_response(200, page_json(items.str(), std::nullopt));
 }
 
+Result<HttpResponse> list_members(Call& call) {
+  ASSIGN_OR_RETURN(auto members, TenantService::members(*call.tx, *call.scope));
+  return whole_page(members, membership_json);
+}
+
 Result<HttpResponse> add_member(Call& call) {
-  auto user = store::UserRepository::find(*call.tx, call.body.at("email").get<std::string>());
-  if (!user.ok()) {
-    if (user.error().code == ErrorCode::not_found) {
-      return make_error(ErrorCode::invalid_argument, "no user with this e-mail: an operator creates users", "email");
-    }
-    return std::move(user).error();
-  }
-  ASSIGN_OR_RETURN(auto member, store::MembershipRepository::add(*call.tx, *call.scope, *user,
-                                                                 call.body.at("role").get<std::string>()));
+  ASSIGN_OR_RETURN(auto member, TenantService::add_member(*call.tx, *call.scope, call.body.at("email").get<std::string>(),
+                                                          call.body.at("role").get<std::string>()));
   return json_response(201, membership_json(member));
 }
 
 Result<HttpResponse> update_member(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "membership"));
-  std::optional<std::string> role;
-  std::optional<std::string> status;
-  if (call.body.contains("role")) role = call.body.at("role").get<std::string>();
-  if (call.body.contains("status")) status = call.body.at("status").get<std::string>();
-  if (!role && !status) return make_error(ErrorCode::invalid_argument, "give a role, a status or both", "role");
-  ASSIGN_OR_RETURN(auto member, store::MembershipRepository::update(*call.tx, *call.scope, id, role, status));
+  const auto role = optional_string(call.body, "role");
+  const auto status = optional_string(call.body, "status");
+  ASSIGN_OR_RETURN(auto member, TenantService::update_member(*call.tx, *call.scope, id, role, status));
   return json_response(200, membership_json(member));
 }
 
 Result<HttpResponse> remove_member(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "membership"));
-  RETURN_IF_ERROR(store::MembershipRepository::remove(*call.tx, *call.scope, id));
+  RETURN_IF_ERROR(TenantService::remove_member(*call.tx, *call.scope, id));
   return json_response(204, "");
 }
 
 Result<HttpResponse> list_roles(Call& call) {
-  ASSIGN_OR_RETURN(auto roles, store::RoleRepository::list(*call.tx, *call.scope));
-  JsonArray items;
-  for (const auto& r : roles) items.add_raw(role_json(r));
-  return json_response(200, page_json(items.str(), std::nullopt));
+  ASSIGN_OR_RETURN(auto roles, TenantService::roles(*call.tx, *call.scope));
+  return whole_page(roles, role_json);
 }
 
 // {"name": …, "description": …, "permissions": ["read:videos", …]}: a role made of catalog
 // permissions, named "action:resource" as GET /v1/roles and the docs show them.
 Result<HttpResponse> create_role(Call& call) {
   const auto& given = call.body.at("permissions");
-  if (!given.is_array() || given.empty() || given.size() > kRolePermissionsMax) {
+  if (!given.is_array()) {  // its length is the service's to check
     return make_error(ErrorCode::invalid_argument,
                       "permissions is a list of 1 to 100 \"action:resource\" names, e.g. \"read:videos\"", "permissions");
   }
-  // The permissions' names stay in the request body, which outlives the role's creation.
-  std::vector<store::Permission> permissions;
+  std::vector<std::string> permissions;
   for (std::size_t i = 0; i < given.size(); ++i) {
-    const std::string field = "permissions[" + std::to_string(i) + "]";
-    if (!given[i].is_string()) return make_error(ErrorCode::invalid_argument, "expected a string", field);
-    const std::string_view name = given[i].get_ref<const std::string&>();
-    const auto colon = name.find(':');
-    if (colon == std::string_view::npos || colon == 0 || colon + 1 == name.size()) {
-      return make_error(ErrorCode::invalid_argument, "a permission is named \"action:resource\", e.g. \"read:videos\"",
-                        field);
+    if (!given[i].is_string()) {
+      return make_error(ErrorCode::invalid_argument, "expected a string", "permissions[" + std::to_string(i) + "]");
     }
-    permissions.push_back(store::Permission{name.substr(0, colon), name.substr(colon + 1)});
+    permissions.push_back(given[i].get<std::string>());
   }
-  ASSIGN_OR_RETURN(auto role, store::RoleRepository::create(*call.tx, *call.scope, call.body.at("name").get<std::string>(),
-                                                            call.body.value("description", std::string()), permissions));
+  ASSIGN_OR_RETURN(auto role, TenantService::create_role(*call.tx, *call.scope, call.body.at("name").get<std::string>(),
+                                                         call.body.value("description", std::string()), permissions));
   return json_response(201, role_json(role));
 }
 
-// The newest rows, at most ?limit= (100 unless given), as one page without a cursor.
-template <class Fetch, class ToJson>
-Result<HttpResponse> newest_page(Call& call, int limit_max, Fetch fetch, ToJson to_json) {
-  ASSIGN_OR_RETURN(auto limit, query_int(call.request, "limit", 1, limit_max));
-  ASSIGN_OR_RETURN(auto rows, fetch(static_cast<int>(limit.value_or(100))));
-  JsonArray items;
-  for (const auto& row : rows) items.add_raw(to_json(row));
-  return json_response(200, page_json(items.str(), std::nullopt));
+// ?limit= of the newest rows (100 unless given).
+Result<int> newest_limit(const Call& call) {
+  ASSIGN_OR_RETURN(auto limit, query_int(call.request, "limit", 1, app::kNewestPageMax));
+  return static_cast<int>(limit.value_or(app::kNewestPageDefault));
 }
 
 Result<HttpResponse> list_tokens(Call& call) {
-  return newest_page(
-      call, kTokenPageMax, [&](int limit) { return store::TokenRepository::list(*call.tx, *call.scope, limit); },
-      token_json);
+  ASSIGN_OR_RETURN(int limit, newest_limit(call));
+  ASSIGN_OR_RETURN(auto tokens, TenantService::tokens(*call.tx, *call.scope, limit));
+  return whole_page(tokens, token_json);
 }
 
 Result<HttpResponse> create_token(Call& call) {
   // A token is made for the caller: giving others credentials goes through the operator's CLI.
-  ASSIGN_OR_RETURN(auto user, store::UserRepository::find(*call.tx, call.caller_email));
-  const std::int64_t lifetime_s = call.body.value("expires_in_s", kTokenLifetimeMaxS);
-  if (lifetime_s < 60 || lifetime_s > kTokenLifetimeMaxS) {
-    return make_error(ErrorCode::invalid_argument, "a token lives from 60 seconds to a year", "expires_in_s");
-  }
-  const UnixMicros expires_at = call.tx->now_us() + lifetime_s * 1'000'000;
-  ASSIGN_OR_RETURN(auto created, store::TokenRepository::create(*call.tx, *call.scope, user,
-                                                                call.body.at("name").get<std::string>(), expires_at));
+  ASSIGN_OR_RETURN(auto created,
+                   TenantService::create_token(*call.tx, *call.scope, call.caller_email,
+                                               call.body.at("name").get<std::string>(),
+                                               call.body.value("expires_in_s", app::kTokenLifetimeSMax)));
   HttpResponse response =
       json_response(201, JsonObject().add_raw("token", token_json(created.token)).add("secret", created.secret).str());
   response.with_header("Cache-Control", "no-store");
@@ -164,7 +118,7 @@ Result<HttpResponse> create_token(Call& call) {
 
 Result<HttpResponse> revoke_token(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "token"));
-  RETURN_IF_ERROR(store::TokenRepository::revoke(*call.tx, *call.scope, id));
+  RETURN_IF_ERROR(TenantService::revoke_token(*call.tx, *call.scope, id));
   return json_response(204, "");
 }
 
@@ -174,9 +128,9 @@ Result<HttpResponse> verify_audit(Call& call) {
 }
 
 Result<HttpResponse> list_audit(Call& call) {
-  return newest_page(
-      call, kAuditPageMax, [&](int limit) { return store::AuditLog::recent(*call.tx, *call.scope, limit); },
-      audit_json);
+  ASSIGN_OR_RETURN(int limit, newest_limit(call));
+  ASSIGN_OR_RETURN(auto entries, TenantService::audit(*call.tx, *call.scope, limit));
+  return whole_page(entries, audit_json);
 }
 
 constexpr Field kConfigFields[] = {
@@ -205,41 +159,41 @@ constexpr std::string_view kTokenQuery[] = {"limit"};
 
 constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/tenant", .operation_id = "tenant.get", .summary = "The caller's tenant",
-     .permission = {"read", "tenant"}, .handler = get_tenant},
+     .permission = app::kTenantRead, .handler = get_tenant},
     {.method = "GET", .pattern = "/v1/tenant/config/{key}", .operation_id = "config.get",
-     .summary = "One configuration value", .permission = {"read", "config"}, .handler = get_config},
+     .summary = "One configuration value", .permission = app::kConfigRead, .handler = get_config},
     {.method = "PUT", .pattern = "/v1/tenant/config/{key}", .operation_id = "config.set",
-     .summary = "Set one configuration value", .permission = {"write", "config"}, .body = BodyKind::json,
+     .summary = "Set one configuration value", .permission = app::kConfigWrite, .body = BodyKind::json,
      .fields = kConfigFields, .handler = put_config, .resource_type = "tenant_config"},
     {.method = "GET", .pattern = "/v1/members", .operation_id = "member.list", .summary = "Members and their roles",
-     .permission = {"read", "members"}, .handler = list_members},
+     .permission = app::kMembersRead, .handler = list_members},
     {.method = "POST", .pattern = "/v1/members", .operation_id = "member.add",
-     .summary = "Give an existing user a role in the tenant", .permission = {"write", "members"},
+     .summary = "Give an existing user a role in the tenant", .permission = app::kMembersWrite,
      .body = BodyKind::json, .fields = kMemberFields, .handler = add_member, .resource_type = "membership",
      .status = 201},
     {.method = "PATCH", .pattern = "/v1/members/{id}", .operation_id = "member.change",
      .summary = "Change a membership's role or status (a tenant keeps one active owner)",
-     .permission = {"write", "members"}, .body = BodyKind::json, .fields = kMemberChangeFields,
+     .permission = app::kMembersWrite, .body = BodyKind::json, .fields = kMemberChangeFields,
      .handler = update_member, .resource_type = "membership"},
     {.method = "DELETE", .pattern = "/v1/members/{id}", .operation_id = "member.remove",
-     .summary = "End a membership (a tenant keeps one active owner)", .permission = {"delete", "members"},
+     .summary = "End a membership (a tenant keeps one active owner)", .permission = app::kMembersDelete,
      .handler = remove_member, .resource_type = "membership", .status = 204},
     {.method = "GET", .pattern = "/v1/roles", .operation_id = "role.list", .summary = "The tenant's roles",
-     .permission = {"read", "roles"}, .handler = list_roles},
+     .permission = app::kRolesRead, .handler = list_roles},
     {.method = "POST", .pattern = "/v1/roles", .operation_id = "role.create",
-     .summary = "A custom role made of catalog permissions", .permission = {"write", "roles"},
+     .summary = "A custom role made of catalog permissions", .permission = app::kRolesWrite,
      .body = BodyKind::json, .fields = kRoleFields, .handler = create_role, .resource_type = "role", .status = 201},
     {.method = "GET", .pattern = "/v1/tokens", .operation_id = "token.list",
-     .summary = "The tenant's API tokens, newest first (never their secrets)", .permission = {"read", "tokens"},
+     .summary = "The tenant's API tokens, newest first (never their secrets)", .permission = app::kTokensRead,
      .handler = list_tokens, .query = kTokenQuery},
     {.method = "POST", .pattern = "/v1/tokens", .operation_id = "token.create",
-     .summary = "A new API token for the caller; the secret is shown once", .permission = {"write", "tokens"},
+     .summary = "A new API token for the caller; the secret is shown once", .permission = app::kTokensWrite,
      .body = BodyKind::json, .fields = kTokenFields, .handler = create_token, .resource_type = "api_token",
      .status = 201},
     {.method = "DELETE", .pattern = "/v1/tokens/{id}", .operation_id = "token.revoke", .summary = "Revoke a token",
-     .permission = {"delete", "tokens"}, .handler = revoke_token, .resource_type = "api_token", .status = 204},
+     .permission = app::kTokensDelete, .handler = revoke_token, .resource_type = "api_token", .status = 204},
     {.method = "GET", .pattern = "/v1/audit", .operation_id = "audit.list",
-     .summary = "The tenant's audit log, newest first (admins and owners)", .permission = {"read", "audit"},
+     .summary = "The tenant's audit log, newest first (admins and owners)", .permission = app::kAuditRead,
      .handler = list_audit, .query = kAuditQuery},
     {.method = "GET", .pattern = "/v1/audit/verify", .operation_id = "audit.verify",
      .summary = "Walk the tenant's audit hash chain: the first changed, or unlinked (deleted or reordered before it), record",

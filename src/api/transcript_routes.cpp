@@ -8,18 +8,16 @@
 #include "app/layer_service.hpp"
 #include "app/transcript_service.hpp"
 #include "formats/format.hpp"
-#include "store/media/transcript_repository.hpp"
 #include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::api {
 namespace {
 
-using store::TranscriptRepository;
+using app::TranscriptService;
 
 Result<HttpResponse> list_transcripts(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "video"));
-  ASSIGN_OR_RETURN(auto video, store::VideoRepository::get(*call.tx, *call.scope, id));
-  ASSIGN_OR_RETURN(auto transcripts, TranscriptRepository::list_for_video(*call.tx, *call.scope, video));
+  ASSIGN_OR_RETURN(auto transcripts, TranscriptService::list_in(*call.tx, *call.scope, id));
   JsonArray items;
   for (const auto& t : transcripts) items.add_raw(transcript_json(t));
   return json_response(200, page_json(items.str(), std::nullopt));
@@ -38,7 +36,7 @@ Result<HttpResponse> get_transcript(Call& call) {
     response.body = std::move(exported.content);
     return response;
   }
-  ASSIGN_OR_RETURN(auto transcript, TranscriptRepository::get(*call.tx, *call.scope, id));
+  ASSIGN_OR_RETURN(auto transcript, TranscriptService::get_in(*call.tx, *call.scope, id));
   // A revision never changes; its number is what PATCH's If-Match names (transcript_edit_routes.cpp).
   HttpResponse response = json_response(200, transcript_json(transcript));
   response.with_header("ETag", etag_of(transcript.revision));
@@ -82,7 +80,7 @@ Result<HttpResponse> upload_transcript(Call& call) {
 
 Result<HttpResponse> delete_transcript(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "transcript"));
-  RETURN_IF_ERROR(TranscriptRepository::remove(*call.tx, *call.scope, id));
+  RETURN_IF_ERROR(TranscriptService::remove_in(*call.tx, *call.scope, id));
   return json_response(204, "");
 }
 
@@ -128,9 +126,6 @@ Result<HttpResponse> list_segments(Call& call) {
   ASSIGN_OR_RETURN(query.limit, page_limit(call.request));
   ASSIGN_OR_RETURN(query.from_ms, query_int(call.request, "from_ms", 0, INT64_MAX));
   ASSIGN_OR_RETURN(query.to_ms, query_int(call.request, "to_ms", 0, INT64_MAX));
-  if (query.from_ms && query.to_ms && *query.from_ms > *query.to_ms) {
-    return make_error(ErrorCode::invalid_argument, "from_ms must not be after to_ms", "from_ms");
-  }
   if (auto speaker = call.request.query_param("speaker")) {
     auto speaker_id = Uuid::parse(*speaker);
     if (!speaker_id) return make_error(ErrorCode::invalid_argument, "speaker is a speaker id", "speaker");
@@ -140,9 +135,9 @@ Result<HttpResponse> list_segments(Call& call) {
     ASSIGN_OR_RETURN(auto key, decode_int_cursor('s', *cursor, 1));
     query.after_ordinal = key[0];
   }
-  ASSIGN_OR_RETURN(auto transcript, TranscriptRepository::get(*call.tx, *call.scope, id));
-  ASSIGN_OR_RETURN(auto page, TranscriptRepository::segments(*call.tx, *call.scope, transcript, query));
-  ASSIGN_OR_RETURN(std::vector<app::AttachedLayer> layers, attached_layers(call, transcript, page));
+  ASSIGN_OR_RETURN(app::SegmentListing listing, TranscriptService::segments_in(*call.tx, *call.scope, id, query));
+  const store::SegmentPage& page = listing.page;
+  ASSIGN_OR_RETURN(std::vector<app::AttachedLayer> layers, attached_layers(call, listing.transcript, page));
   // One buffer for the whole page: no per-segment string, no copy of the items into a wrapper.
   std::string out;
   out.reserve(page.items.size() * 320 + 64);
@@ -179,24 +174,24 @@ constexpr std::string_view kExportQuery[] = {"format", "layers"};
 
 constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/videos/{id}/transcripts", .operation_id = "transcript.list",
-     .summary = "A video's transcripts, by language and revision", .permission = {"read", "transcripts"},
+     .summary = "A video's transcripts, by language and revision", .permission = app::kTranscriptsRead,
      .handler = list_transcripts},
     {.method = "POST", .pattern = "/v1/videos/{id}/transcripts", .operation_id = "transcript.upload",
      .summary = "Import a transcript file (WebVTT, SRT, Whisper/WhisperX, AssemblyAI, Deepgram or Narralytica "
                 "JSON) for the video; 201 when stored, 200 when the same content was already there",
-     .permission = {"write", "transcripts"}, .body = BodyKind::upload, .handler = upload_transcript,
+     .permission = app::kTranscriptsWrite, .body = BodyKind::upload, .handler = upload_transcript,
      .resource_type = "transcript", .query = kUploadQuery, .status = 201},
     {.method = "GET", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.get",
      .summary = "One transcript's metadata, or with ?format=vtt|srt|json the transcript in that format",
-     .permission = {"read", "transcripts"}, .handler = get_transcript, .query = kExportQuery},
+     .permission = app::kTranscriptsRead, .handler = get_transcript, .query = kExportQuery},
     {.method = "DELETE", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.delete",
      .summary = "Delete a transcript and its segments (not when a newer revision builds on it)",
-     .permission = {"delete", "transcripts"}, .handler = delete_transcript, .resource_type = "transcript",
+     .permission = app::kTranscriptsDelete, .handler = delete_transcript, .resource_type = "transcript",
      .status = 204},
     {.method = "GET", .pattern = "/v1/transcripts/{id}/segments", .operation_id = "segment.list",
      .summary = "Segments in order; a time window (segments overlapping [from_ms, to_ms)) and a speaker filter; "
                 "?layers=sentiment,topics@2 attaches those layers' values (current version, or kind@version)",
-     .permission = {"read", "transcripts"}, .handler = list_segments, .query = kSegmentQuery},
+     .permission = app::kTranscriptsRead, .handler = list_segments, .query = kSegmentQuery},
 };
 
 }  // namespace

@@ -3,14 +3,13 @@
 #include "core/json_writer.hpp"
 #include "api/detail/route.hpp"
 #include "api/detail/views.hpp"
-#include "app/collection_service.hpp"
-#include "store/media/video_repository.hpp"
+#include "app/video_service.hpp"
 
 namespace narralytica::api {
 namespace {
 
 using nlohmann::json;
-using store::VideoRepository;
+using app::VideoService;
 
 constexpr Field kSourceFields[] = {
     {.name = "id", .read_only = true},
@@ -47,6 +46,7 @@ constexpr Field kUpdateFields[] = {
     {.name = "updated_at", .read_only = true},
 };
 
+// A timestamp member: nullopt when absent or null. Errors: invalid_argument naming it.
 Result<std::optional<UnixMicros>> optional_time(const json& body, const char* name) {
   auto text = optional_string(body, name);
   if (!text) return std::optional<UnixMicros>{};
@@ -61,22 +61,15 @@ HttpResponse video_response(int status, const store::Video& video) {
 }
 
 Result<HttpResponse> list_videos(Call& call) {
-  store::PageRequest page;
-  ASSIGN_OR_RETURN(page.limit, page_limit(call.request));
-  if (auto cursor = call.request.query_param("cursor")) {
-    ASSIGN_OR_RETURN(std::string key, decode_cursor('v', *cursor));
-    auto after = Uuid::from_bytes(key);
-    if (!after) return make_error(ErrorCode::invalid_argument, "not a cursor this list gave out", "cursor");
-    page.after = *after;
-  }
-  ASSIGN_OR_RETURN(auto videos, app::CollectionService::videos_in(*call.tx, *call.scope, page,
-                                                                  call.request.query_param("collection"),
-                                                                  call.request.query_param("tag")));
+  app::VideoListQuery query;
+  ASSIGN_OR_RETURN(query.page.limit, page_limit(call.request));
+  ASSIGN_OR_RETURN(query.page.after, id_cursor_after('v', call.request.query_param("cursor")));
+  query.collection = call.request.query_param("collection");
+  query.tag = call.request.query_param("tag");
+  ASSIGN_OR_RETURN(auto videos, VideoService::list(*call.tx, *call.scope, query));
   JsonArray items;
   for (const auto& v : videos.items) items.add_raw(video_json(v));
-  std::optional<std::string> next;
-  if (videos.next_after) next = encode_cursor('v', videos.next_after->byte_view());
-  return json_response(200, page_json(items.str(), next));
+  return json_response(200, page_json(items.str(), id_cursor('v', videos.next_after)));
 }
 
 Result<HttpResponse> create_video(Call& call) {
@@ -98,7 +91,7 @@ Result<HttpResponse> create_video(Call& call) {
       draft.sources.push_back(std::move(source));
     }
   }
-  ASSIGN_OR_RETURN(auto video, VideoRepository::create(*call.tx, *call.scope, draft));
+  ASSIGN_OR_RETURN(auto video, VideoService::create(*call.tx, *call.scope, draft));
   HttpResponse response = video_response(201, video);
   response.with_header("Location", "/v1/videos/" + video.public_id.to_string());
   return response;
@@ -106,7 +99,7 @@ Result<HttpResponse> create_video(Call& call) {
 
 Result<HttpResponse> get_video(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "video"));
-  ASSIGN_OR_RETURN(auto video, VideoRepository::get(*call.tx, *call.scope, id));
+  ASSIGN_OR_RETURN(auto video, VideoService::show(*call.tx, *call.scope, id));
   const std::string_view none_match = call.request.header("if-none-match");
   if (!none_match.empty() && version_of_etag(none_match) == video.updated_at) {
     HttpResponse response;
@@ -134,21 +127,21 @@ Result<HttpResponse> update_video(Call& call) {
     ASSIGN_OR_RETURN(auto published, optional_time(body, "published_at"));
     patch.published_at = published;
   }
-  ASSIGN_OR_RETURN(auto video, VideoRepository::update(*call.tx, *call.scope, id, patch));
+  ASSIGN_OR_RETURN(auto video, VideoService::update(*call.tx, *call.scope, id, patch));
   return video_response(200, video);
 }
 
 Result<HttpResponse> delete_video(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "video"));
-  RETURN_IF_ERROR(VideoRepository::remove(*call.tx, *call.scope, id));
+  RETURN_IF_ERROR(VideoService::remove(*call.tx, *call.scope, id));
   return json_response(204, "");
 }
 
 Result<HttpResponse> list_sources(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "video"));
-  ASSIGN_OR_RETURN(auto video, VideoRepository::get(*call.tx, *call.scope, id));
+  ASSIGN_OR_RETURN(auto sources, VideoService::sources(*call.tx, *call.scope, id));
   JsonArray items;
-  for (const auto& s : video.sources) items.add_raw(source_json(s));
+  for (const auto& s : sources) items.add_raw(source_json(s));
   return json_response(200, page_json(items.str(), std::nullopt));
 }
 
@@ -158,21 +151,21 @@ constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/videos", .operation_id = "video.list",
      .summary = "List videos, oldest first; ?collection= (id or name) and ?tag= keep those in a collection or "
                 "carrying a tag",
-     .permission = {"read", "videos"}, .handler = list_videos, .query = kListQuery},
+     .permission = app::kVideosRead, .handler = list_videos, .query = kListQuery},
     {.method = "POST", .pattern = "/v1/videos", .operation_id = "video.create", .summary = "Create a video with its sources",
-     .permission = {"write", "videos"}, .body = BodyKind::json, .fields = kCreateFields, .handler = create_video,
+     .permission = app::kVideosWrite, .body = BodyKind::json, .fields = kCreateFields, .handler = create_video,
      .resource_type = "video", .status = 201},
     {.method = "GET", .pattern = "/v1/videos/{id}", .operation_id = "video.get",
-     .summary = "One video with its sources; ETag is its version", .permission = {"read", "videos"},
+     .summary = "One video with its sources; ETag is its version", .permission = app::kVideosRead,
      .handler = get_video},
     {.method = "PATCH", .pattern = "/v1/videos/{id}", .operation_id = "video.update",
-     .summary = "Change a video's fields; If-Match refuses a lost update", .permission = {"write", "videos"},
+     .summary = "Change a video's fields; If-Match refuses a lost update", .permission = app::kVideosWrite,
      .body = BodyKind::json, .fields = kUpdateFields, .handler = update_video, .resource_type = "video"},
     {.method = "DELETE", .pattern = "/v1/videos/{id}", .operation_id = "video.delete",
      .summary = "Delete a video with its sources, speakers, transcripts and segments",
-     .permission = {"delete", "videos"}, .handler = delete_video, .resource_type = "video", .status = 204},
+     .permission = app::kVideosDelete, .handler = delete_video, .resource_type = "video", .status = 204},
     {.method = "GET", .pattern = "/v1/videos/{id}/sources", .operation_id = "video.sources",
-     .summary = "A video's sources", .permission = {"read", "videos"}, .handler = list_sources},
+     .summary = "A video's sources", .permission = app::kVideosRead, .handler = list_sources},
 };
 
 }  // namespace

@@ -285,6 +285,45 @@ std::string audit_json(const store::AuditEntry& e) {
       .str();
 }
 
+std::string job_json(const store::Job& job) {
+  return JsonObject()
+      .add("id", job.public_id.to_string())
+      .add("kind", job.kind)
+      .add_raw("payload", job.payload_json.empty() ? "{}" : job.payload_json)
+      .add("status", store::to_string(job.status))
+      .add("priority", job.priority)
+      .add("run_at", rfc3339(job.run_at))
+      .add("attempts", job.attempts)
+      .add("max_attempts", job.max_attempts)
+      .add_optional("last_error", job.last_error)
+      .add_optional("idempotency_key", job.idempotency_key)
+      .add_optional("finished_at", time_text(job.finished_at))
+      .add("created_at", rfc3339(job.created_at))
+      .add("updated_at", rfc3339(job.updated_at))
+      .str();
+}
+
+std::string config_json(std::string_view key, std::string_view value_json) {
+  return JsonObject().add("key", key).add_raw("value", value_json).str();
+}
+
+std::string event_json(const store::FeedEvent& e) {
+  return JsonObject()
+      .add("position", e.position)
+      .add("type", e.event_type)
+      .add("entity_type", e.entity_type)
+      .add_optional("entity_id", id_text(e.entity_public_id))
+      .add_raw("payload", e.payload_json.empty() ? "{}" : e.payload_json)
+      .add("created_at", rfc3339(e.created_at))
+      .str();
+}
+
+std::string feed_json(const store::FeedPage& page) {
+  JsonArray items;
+  for (const auto& e : page.events) items.add_raw(event_json(e));
+  return JsonObject().add_raw("items", items.str()).add("next_after", page.next_after).add("head", page.head).str();
+}
+
 std::string page_json(const std::string& items_array, const std::optional<std::string>& next_cursor) {
   return JsonObject().add_raw("items", items_array).add_optional("next_cursor", next_cursor).str();
 }

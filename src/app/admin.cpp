@@ -1,5 +1,8 @@
 #include "app/admin.hpp"
 
+#include "app/tenant_service.hpp"
+#include "app/tenant_work.hpp"
+
 namespace narralytica::app {
 
 using namespace store;
@@ -26,24 +29,18 @@ Result<User> AdminService::create_user(std::string_view email, std::string_view 
 
 Result<Membership> AdminService::add_member(std::string_view tenant_ref, std::string_view user_ref,
                                             std::string_view role) {
-  ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(database_, TxMode::write, context_));
-  ASSIGN_OR_RETURN(Tenant tenant, TenantRepository::find(tx, tenant_ref));
-  ASSIGN_OR_RETURN(TenantScope scope, Authorizer::authorize(tx, principal_, tenant, {"write", "members"}));
-  ASSIGN_OR_RETURN(User user, UserRepository::find(tx, user_ref));
-  ASSIGN_OR_RETURN(Membership membership, MembershipRepository::add(tx, scope, user, role));
-  RETURN_IF_ERROR(tx.commit());
-  return membership;
+  return in_tenant(database_, principal_, tenant_ref, kMembersWrite, TxMode::write,
+                   [&](Transaction& tx, const TenantScope& scope) {
+                     return TenantService::add_member(tx, scope, user_ref, role);
+                   }, context_);
 }
 
 Result<CreatedToken> AdminService::create_token(std::string_view tenant_ref, std::string_view user_ref,
-                                                std::string_view name, std::optional<UnixMicros> expires_at) {
-  ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(database_, TxMode::write, context_));
-  ASSIGN_OR_RETURN(Tenant tenant, TenantRepository::find(tx, tenant_ref));
-  ASSIGN_OR_RETURN(TenantScope scope, Authorizer::authorize(tx, principal_, tenant, {"write", "tokens"}));
-  ASSIGN_OR_RETURN(User user, UserRepository::find(tx, user_ref));
-  ASSIGN_OR_RETURN(CreatedToken token, TokenRepository::create(tx, scope, user, name, expires_at));
-  RETURN_IF_ERROR(tx.commit());
-  return token;
+                                                std::string_view name, std::optional<std::int64_t> lifetime_s) {
+  return in_tenant(database_, principal_, tenant_ref, kTokensWrite, TxMode::write,
+                   [&](Transaction& tx, const TenantScope& scope) {
+                     return TenantService::create_token(tx, scope, user_ref, name, lifetime_s);
+                   }, context_);
 }
 
 }  // namespace narralytica::app

@@ -24,10 +24,14 @@ class AdminService {
   Result<store::Page<store::Tenant>> list_tenants(store::PageRequest page);
   // `password` may be empty for a token-only user.
   Result<store::User> create_user(std::string_view email, std::string_view display_name, std::string_view password);
-  // `tenant` and `user` are a slug / e-mail or a public id.
+  // `tenant` and `user` are a slug / e-mail or a public id. Both run TenantService's use case of
+  // the same name in the tenant (app/tenant_service.hpp), so the CLI and the API answer alike.
+  // Errors: as TenantService::add_member.
   Result<store::Membership> add_member(std::string_view tenant, std::string_view user, std::string_view role);
+  // A token living `lifetime_s` seconds (the rule of app::token_expiry), or forever when
+  // nullopt. Errors: as TenantService::create_token.
   Result<store::CreatedToken> create_token(std::string_view tenant, std::string_view user, std::string_view name,
-                                           std::optional<UnixMicros> expires_at);
+                                           std::optional<std::int64_t> lifetime_s);
 
  private:
   store::SystemScope system_scope() const { return store::SystemScope::because(principal_.actor); }

@@ -18,6 +18,16 @@
 
 namespace narralytica::app {
 
+inline constexpr store::Permission kTranscriptsRead{"read", "transcripts"};
+inline constexpr store::Permission kTranscriptsWrite{"write", "transcripts"};
+inline constexpr store::Permission kTranscriptsDelete{"delete", "transcripts"};
+
+// A page of a transcript's segments, with the transcript it was read from.
+struct SegmentListing {
+  store::Transcript transcript;
+  store::SegmentPage page;
+};
+
 struct ImportOptions {
   std::optional<Uuid> video;              // attach to this video; otherwise found or created
   std::string title;                      // a new video's title (default: the file's name)
@@ -97,6 +107,25 @@ class TranscriptService {
                                  const store::RequestContext& request = {});
   Result<ExportResult> export_in(store::Transaction& tx, const store::TenantScope& scope, const Uuid& transcript,
                                  formats::Format format, const ExportOptions& options = {});
+
+  // Reading and deleting stored transcripts, inside a transaction the caller opened with a scope
+  // authorized for the permission named (the API's dispatcher, the CLI through in_tenant). They
+  // need no content store, hence static.
+  //
+  // kTranscriptsRead. A video's transcripts, by language and revision. Errors: not_found (field
+  // "video").
+  static Result<std::vector<store::Transcript>> list_in(store::Transaction& tx, const store::TenantScope& scope,
+                                                        const Uuid& video);
+  // kTranscriptsRead. Errors: not_found (also another tenant's id).
+  static Result<store::Transcript> get_in(store::Transaction& tx, const store::TenantScope& scope, const Uuid& id);
+  // kTranscriptsDelete. Deletes the transcript with its segments, writing its event and audit
+  // record. Errors: not_found; conflict when a newer revision builds on it.
+  static Status remove_in(store::Transaction& tx, const store::TenantScope& scope, const Uuid& id);
+  // kTranscriptsRead. Segments in order after query.after_ordinal, those overlapping [from_ms,
+  // to_ms) and of one speaker when the query says so. Errors: not_found for the transcript;
+  // invalid_argument naming "from_ms" when it is after to_ms, "limit" outside 1..kPageLimitMax.
+  static Result<SegmentListing> segments_in(store::Transaction& tx, const store::TenantScope& scope, const Uuid& id,
+                                            const store::SegmentQuery& query);
 
   // Test seam: passed to each import's Transaction::set_before_commit, so a test can fail an
   // import after everything is written and before COMMIT and check that nothing is left.

@@ -110,9 +110,9 @@ void add_admin_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
       ->check(CLI::Range(0, static_cast<int>(store::kTokenLifetimeDaysMax)));
   token_create->callback([&] {
     exit_code = with_admin(options, [&](app::AdminService& service) {
-      std::optional<UnixMicros> expires;
-      if (args.expires_days > 0) expires = SystemClock::instance().now_us() + std::int64_t{args.expires_days} * 86'400'000'000;
-      auto created = service.create_token(args.token_tenant, args.token_user, args.token_name, expires);
+      std::optional<std::int64_t> lifetime_s;
+      if (args.expires_days > 0) lifetime_s = std::int64_t{args.expires_days} * 86'400;
+      auto created = service.create_token(args.token_tenant, args.token_user, args.token_name, lifetime_s);
       if (!created.ok()) return report(created.error());
       std::printf("token %s  %s\n", created->token.public_id.to_string().c_str(), created->token.name.c_str());
       std::printf("secret %s\n", created->secret.c_str());

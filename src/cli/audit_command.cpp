@@ -1,3 +1,4 @@
+// `narralytica audit list --tenant T` is in tenant_command.cpp.
 // `narralytica audit verify [--tenant T] [--json]`: walks the audit log's hash chains through
 // app::AuditService (the same function as GET /v1/audit/verify) and names the first record that
 // was changed, or that no longer follows its predecessor (records deleted or reordered before
@@ -10,6 +11,9 @@
 #include "cli/cli_support.hpp"
 
 namespace narralytica::cli {
+
+void add_audit_list_command(CLI::App& audit, GlobalOptions& options, int& exit_code);  // tenant_command.cpp
+
 namespace {
 
 struct AuditArgs {
@@ -55,6 +59,7 @@ void add_audit_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
   verify->add_option("--tenant", args.tenant, "Only this tenant's chain (slug or id); default: every chain");
   verify->add_flag("--json", args.json, "One JSON object per chain");
   verify->callback([&options, &exit_code] { exit_code = run_verify(options); });
+  add_audit_list_command(*audit, options, exit_code);
 }
 
 }  // namespace narralytica::cli

@@ -8,7 +8,7 @@
 
 #include "app/collection_service.hpp"
 #include "app/tenant_work.hpp"
-#include "cli/cli_support.hpp"
+#include "cli/command_support.hpp"
 
 namespace narralytica::cli {
 namespace {
@@ -43,16 +43,10 @@ void print_collection(const store::Collection& c) {
               c.name.c_str(), c.description.c_str());
 }
 
-// Runs `work` in the tenant with `permission`; prints its error and returns the exit status.
+// Runs `work` as the operator in --tenant (cli/command_support.hpp).
 template <class Work>
-int run(const GlobalOptions& global, store::Permission permission, TxMode mode, Work work) {
-  auto database = open_database(global);
-  if (!database.ok()) return report(database.error());
-  Status done = app::in_tenant(**database, operator_principal(), args.tenant, permission, mode,
-                                   [&](Transaction& tx, const TenantScope& scope) -> Status {
-                                     return work(tx, scope);
-                                   });
-  return done.ok() ? 0 : report(done.error());
+int run(const GlobalOptions& global, store::Permission permission, store::TxMode mode, Work&& work) {
+  return run_in_tenant(global, args.tenant, permission, mode, std::forward<Work>(work));
 }
 
 int list_collections(const GlobalOptions& global) {

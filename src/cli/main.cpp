@@ -12,6 +12,11 @@ namespace narralytica::cli {
 void add_collections_commands(CLI::App& app, GlobalOptions& options, int& exit_code);  // collections, tags
 void add_analytics_command(CLI::App& app, GlobalOptions& options, int& exit_code);     // analytics
 void add_backup_commands(CLI::App& app, GlobalOptions& options, int& exit_code);       // backup, restore
+void add_videos_command(CLI::App& app, GlobalOptions& options, int& exit_code);        // videos
+void add_segments_command(CLI::App& app, GlobalOptions& options, int& exit_code);      // segments
+void add_speakers_command(CLI::App& app, GlobalOptions& options, int& exit_code);      // speakers
+// config, members, roles, tokens, events
+void add_tenant_commands(CLI::App& app, GlobalOptions& options, int& exit_code);
 }  // namespace narralytica::cli
 
 int main(int argc, char** argv) {
@@ -23,6 +28,9 @@ int main(int argc, char** argv) {
   GlobalOptions options;
   const char* env_db = std::getenv("NARRALYTICA_DB");
   options.db = env_db && *env_db ? env_db : kDefaultDatabase;
+  // Global options work before or after the subcommand (`narralytica migrate --db x.db`): every
+  // subcommand, made after this, hands an option it does not know to its parent.
+  app.fallthrough();
   app.add_option("--db", options.db,
                  "Database: a SQLite file path or sqlite:PATH (default ./narralytica.db), or postgresql://… "
                  "(also $NARRALYTICA_DB)");
@@ -49,6 +57,10 @@ int main(int argc, char** argv) {
   add_analytics_command(app, options, exit_code);
   add_audit_command(app, options, exit_code);
   add_backup_commands(app, options, exit_code);
+  add_videos_command(app, options, exit_code);
+  add_segments_command(app, options, exit_code);
+  add_speakers_command(app, options, exit_code);
+  add_tenant_commands(app, options, exit_code);
 
   CLI11_PARSE(app, argc, argv);
   return exit_code;

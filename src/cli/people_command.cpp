@@ -6,7 +6,7 @@
 
 #include "app/people_service.hpp"
 #include "app/tenant_work.hpp"
-#include "cli/cli_support.hpp"
+#include "cli/command_support.hpp"
 #include "cli/text_table.hpp"
 #include "core/json_writer.hpp"
 
@@ -82,14 +82,10 @@ void print_person(const store::Person& p) {
   else std::printf("speakers   %lld\n", static_cast<long long>(p.speaker_count));
 }
 
-// Runs `work` as the operator in the tenant, prints nothing itself; returns the exit status.
+// Runs `work` as the operator in --tenant (cli/command_support.hpp).
 template <class Work>
 int run(const GlobalOptions& global, store::Permission permission, store::TxMode mode, Work&& work) {
-  auto database = open_database(global);
-  if (!database.ok()) return report(database.error());
-  auto result = app::in_tenant(**database, operator_principal(), args.tenant, permission, mode,
-                               std::forward<Work>(work));
-  return result.ok() ? 0 : report(result.error());
+  return run_in_tenant(global, args.tenant, permission, mode, std::forward<Work>(work));
 }
 
 int run_list(const GlobalOptions& global) {

@@ -1,3 +1,6 @@
+// `narralytica transcript list|show|delete` (also spelt `transcripts`): a video's transcripts
+// through app::TranscriptService like /v1/videos/{id}/transcripts and /v1/transcripts/{id}, as
+// the operator, in an aligned table or the API's JSON (--json).
 // `narralytica transcript edit --tenant T TRANSCRIPT EDIT.json [--if-match N]`: applies an edit
 // file ({"operations": [...]}, docs/editing.md) to the current revision of a transcript and stores
 // the next revision, through the same use case as PATCH /v1/transcripts/{id}.
@@ -6,7 +9,9 @@
 #include <cstdio>
 
 #include "app/edit_service.hpp"
-#include "cli/cli_support.hpp"
+#include "app/transcript_service.hpp"
+#include "cli/command_support.hpp"
+#include "cli/text_table.hpp"
 
 namespace narralytica::cli {
 namespace {
@@ -16,7 +21,70 @@ struct EditArgs {
   std::string transcript;
   std::string file;
   int if_match = 0;  // 0: not given
+  std::string video;
+  bool json = false;
 } args;
+
+using app::TranscriptService;
+using store::TenantScope;
+using store::Transaction;
+using store::TxMode;
+
+void print_transcript(const store::Transcript& t) {
+  if (args.json) {
+    std::printf("%s\n", api::transcript_json(t).c_str());
+    return;
+  }
+  TextTable table({"FIELD", "VALUE"});
+  table.add_row({"id", t.public_id.to_string()});
+  table.add_row({"video", t.video_public_id.to_string()});
+  table.add_row({"language", t.language});
+  table.add_row({"revision", std::to_string(t.revision)});
+  table.add_row({"previous", t.previous_public_id ? t.previous_public_id->to_string() : "-"});
+  table.add_row({"origin", t.origin});
+  table.add_row({"engine", t.engine.value_or("-")});
+  table.add_row({"model", t.model.value_or("-") + (t.model_version ? " " + *t.model_version : "")});
+  table.add_row({"segments", std::to_string(t.segment_count)});
+  table.add_row({"created_at", format_rfc3339(t.created_at)});
+  table.print();
+}
+
+int run_list(const GlobalOptions& global) {
+  return run_in_tenant(global, args.tenant, app::kTranscriptsRead, TxMode::read, [](Transaction& tx, const TenantScope& scope) -> Status {
+    ASSIGN_OR_RETURN(Uuid video, parse_uuid(args.video, "video", "--video"));
+    ASSIGN_OR_RETURN(auto transcripts, TranscriptService::list_in(tx, scope, video));
+    if (args.json) {
+      std::printf("%s\n", json_page(transcripts, [](const store::Transcript& t) { return api::transcript_json(t); },
+                                     std::nullopt).c_str());
+      return ok_status();
+    }
+    TextTable table({"ID", "LANG", "REVISION", "ORIGIN", "ENGINE", "SEGMENTS", "CREATED"});
+    for (const auto& t : transcripts) {
+      table.add_row({t.public_id.to_string(), t.language, std::to_string(t.revision), t.origin, t.engine.value_or("-"),
+                     std::to_string(t.segment_count), format_rfc3339(t.created_at)});
+    }
+    table.print();
+    return ok_status();
+  });
+}
+
+int run_show(const GlobalOptions& global) {
+  return run_in_tenant(global, args.tenant, app::kTranscriptsRead, TxMode::read, [](Transaction& tx, const TenantScope& scope) -> Status {
+    ASSIGN_OR_RETURN(Uuid id, parse_uuid(args.transcript, "transcript", "ID"));
+    ASSIGN_OR_RETURN(auto transcript, TranscriptService::get_in(tx, scope, id));
+    print_transcript(transcript);
+    return ok_status();
+  });
+}
+
+int run_delete(const GlobalOptions& global) {
+  return run_in_tenant(global, args.tenant, app::kTranscriptsDelete, TxMode::write, [](Transaction& tx, const TenantScope& scope) -> Status {
+    ASSIGN_OR_RETURN(Uuid id, parse_uuid(args.transcript, "transcript", "ID"));
+    RETURN_IF_ERROR(TranscriptService::remove_in(tx, scope, id));
+    std::printf("deleted transcript %s\n", id.to_string().c_str());
+    return ok_status();
+  });
+}
 
 int run_edit(const GlobalOptions& global) {
   auto transcript = Uuid::parse(args.transcript);
@@ -54,8 +122,30 @@ int run_edit(const GlobalOptions& global) {
 }  // namespace
 
 void add_transcript_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
-  auto* transcript = app.add_subcommand("transcript", "Transcripts: edit one as a new revision");
+  auto* transcript = app.add_subcommand("transcript", "Transcripts: list, show, delete, edit one as a new revision");
+  transcript->alias("transcripts");
   transcript->require_subcommand(1);
+  auto common = [](CLI::App* command) {
+    command->add_option("--tenant", args.tenant, "Tenant slug or id")->required();
+    command->add_flag("--json", args.json, "Print the API's JSON document");
+  };
+
+  auto* list = transcript->add_subcommand("list", "A video's transcripts, by language and revision");
+  common(list);
+  list->add_option("--video", args.video, "Video id")->required();
+  list->callback([&] { exit_code = run_list(options); });
+
+  auto* show = transcript->add_subcommand("show", "One transcript's metadata");
+  common(show);
+  show->add_option("ID", args.transcript, "Transcript id")->required();
+  show->callback([&] { exit_code = run_show(options); });
+
+  auto* remove = transcript->add_subcommand(
+      "delete", "Delete a transcript and its segments (not when a newer revision builds on it)");
+  remove->add_option("--tenant", args.tenant, "Tenant slug or id")->required();
+  remove->add_option("ID", args.transcript, "Transcript id")->required();
+  remove->callback([&] { exit_code = run_delete(options); });
+
   auto* edit = transcript->add_subcommand(
       "edit", "Apply an edit file ({\"operations\": [...]}, docs/editing.md) to the current revision; stores the next");
   edit->add_option("--tenant", args.tenant, "Tenant slug or id")->required();

@@ -28,3 +28,11 @@ contains() {  # contains NAME NEEDLE ; searches $out
     pass=$((pass + 1))
   fi
 }
+
+on_postgres() {  # on_postgres FLOW ; runs `FLOW DB_URL` on a new database when NARRALYTICA_TEST_PG_URL is set
+  [ -n "${NARRALYTICA_TEST_PG_URL:-}" ] || return 0
+  local name="nl_e2e_$$_$RANDOM"
+  psql -q "$NARRALYTICA_TEST_PG_URL" -c "CREATE DATABASE $name" >/dev/null
+  "$1" "${NARRALYTICA_TEST_PG_URL%/*}/$name"
+  psql -q "$NARRALYTICA_TEST_PG_URL" -c "DROP DATABASE $name WITH (FORCE)" >/dev/null
+}

@@ -11,8 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "api/detail/cursor.hpp"
 #include "api/detail/route.hpp"
 #include "core/clock.hpp"
+#include "core/time_text.hpp"
 #include "core/result.hpp"
 #include "core/uuid.hpp"
 
@@ -20,18 +22,7 @@ namespace narralytica::api {
 
 // "2024-05-01T12:00:00.123456Z".
 std::string rfc3339(UnixMicros us);
-// Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)". Errors: invalid_argument naming `field`.
-Result<UnixMicros> parse_rfc3339(std::string_view text, std::string_view field);
-
-// A cursor is opaque to clients (base64url of a tagged key), so its encoding can change without
-// breaking them. `kind` tells one list's cursor from another's.
-std::string encode_cursor(char kind, std::string_view key_bytes);
-// Errors: invalid_argument (field "cursor") when the text is not a cursor of `kind`.
-Result<std::string> decode_cursor(char kind, std::string_view text);
-// A cursor whose key is `count` integers (an ordinal; a transcript and an ordinal), big-endian so
-// the bytes sort like the numbers. Errors: as decode_cursor, also for a key of another length.
-std::string encode_int_cursor(char kind, std::initializer_list<std::int64_t> values);
-Result<std::vector<std::int64_t>> decode_int_cursor(char kind, std::string_view text, std::size_t count);
+// parse_rfc3339 is core's (core/time_text.hpp).
 
 // The path parameter `name` as a public id. An id that does not parse is answered like one that
 // does not exist (not_found), so malformed and foreign ids look the same.

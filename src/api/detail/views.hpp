@@ -1,5 +1,6 @@
 // How each entity looks in the API: one function per entity writes its JSON object. Public ids
-// only; internal keys never leave the process. Timestamps are RFC 3339 strings.
+// only; internal keys never leave the process. Timestamps are RFC 3339 strings. The CLI's --json
+// prints these too, so a script sees the API's shape whichever it calls.
 #pragma once
 
 #include <string>
@@ -11,6 +12,8 @@
 #include "store/media/people_repository.hpp"
 #include "store/media/transcript_repository.hpp"
 #include "store/ops/audit_log.hpp"
+#include "store/ops/event_feed.hpp"
+#include "store/ops/job_repository.hpp"
 #include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::api {
@@ -36,6 +39,12 @@ std::string membership_json(const store::Membership& membership);
 std::string role_json(const store::Role& role);
 std::string token_json(const store::ApiToken& token);
 std::string audit_json(const store::AuditEntry& entry);
+std::string job_json(const store::Job& job);
+// {"key": …, "value": <the JSON value>}
+std::string config_json(std::string_view key, std::string_view value_json);
+std::string event_json(const store::FeedEvent& event);
+// {"items": [...], "next_after": N, "head": N}: a page of the event feed.
+std::string feed_json(const store::FeedPage& page);
 // {"items":[...],"next_cursor":"..."|null}
 std::string page_json(const std::string& items_array, const std::optional<std::string>& next_cursor);
 
