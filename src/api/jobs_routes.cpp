@@ -1,8 +1,10 @@
-// The tenant's background jobs (list, read, enqueue, cancel, retry: app::JobService) and its event
+// The tenant's background jobs (list, read, enqueue, cancel, retry: app::JobService), its event
 // feed (GET /v1/events?after=: every change in commit order, resumable from the last position
-// seen: app::TenantService::events).
+// seen: app::TenantService::events), and how far behind it each pipeline is (GET /v1/pipelines,
+// app::PipelineService).
 #include "api/detail/io.hpp"
 #include "api/detail/route.hpp"
+#include "app/pipeline_service.hpp"
 #include "core/json_writer.hpp"
 #include "api/detail/views.hpp"
 #include "app/job_service.hpp"
@@ -83,6 +85,11 @@ constexpr Field kEnqueueFields[] = {
 constexpr std::string_view kJobQuery[] = {"status", "kind", "limit", "cursor"};
 constexpr std::string_view kEventQuery[] = {"after", "limit"};
 
+Result<HttpResponse> list_pipelines(Call& call) {
+  ASSIGN_OR_RETURN(auto report, app::PipelineService::list(*call.tx, *call.scope));
+  return json_response(200, app::PipelineService::report_json(report));
+}
+
 constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/jobs", .operation_id = "job.list", .summary = "The tenant's jobs, oldest first",
      .permission = app::kJobsRead, .handler = list_jobs, .query = kJobQuery},
@@ -101,6 +108,9 @@ constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/events", .operation_id = "event.list",
      .summary = "The tenant's changes in commit order after position `after`; 412 when they were pruned",
      .permission = app::kEventsRead, .handler = read_events, .query = kEventQuery},
+    {.method = "GET", .pattern = "/v1/pipelines", .operation_id = "pipeline.list",
+     .summary = "Each pipeline's checkpoint and its lag behind the feed, counted in the tenant's own events",
+     .permission = app::kReadPipelines, .handler = list_pipelines},
 };
 
 }  // namespace

@@ -1,15 +1,18 @@
 // `narralytica demo`: the quickest way to a working installation. Migrates the database, creates
 // a demo tenant with an owner and an API token (or reuses them), imports the sample transcripts
 // compiled into the binary (samples/), attaches the sample media file to its transcript's video (so
-// the web UI's player works with no network), and prints what was made. Safe to run again:
+// the web UI's player works with no network), gives each sample video a published date (so the
+// timeline has months to draw), and prints what was made. Safe to run again:
 // existing rows are reused and re-imports are no-ops.
 #include <CLI/CLI.hpp>
 
 #include "app/admin.hpp"
 #include "app/media_service.hpp"
+#include "app/tenant_work.hpp"
 #include "app/transcript_service.hpp"
 #include "cli/cli_support.hpp"
 #include "core/embedded_file.hpp"
+#include "store/media/video_repository.hpp"
 
 namespace narralytica::cli {
 namespace {
@@ -27,6 +30,36 @@ const EmbeddedFile* media_for(std::string_view transcript_name) {
   return nullptr;
 }
 
+// When each sample was "published": months apart, so the timeline's month buckets differ. Microseconds
+// since the epoch, UTC midnight.
+struct PublishedDate {
+  std::string_view stem;
+  UnixMicros at;
+};
+constexpr PublishedDate kPublished[] = {
+    {"climate-lecture", 1'762'300'800'000'000},       // 2025-11-05
+    {"city-council-hearing", 1'768'867'200'000'000},  // 2026-01-20
+    {"podcast-episode", 1'771'027'200'000'000},       // 2026-02-14
+    {"newsroom-briefing", 1'773'273'600'000'000},     // 2026-03-12
+};
+
+// Sets the sample video's published date when it has none (a second run changes nothing).
+Status date_sample(store::Database& database, const store::Video& video, std::string_view sample_name) {
+  const std::string_view stem = sample_name.substr(0, sample_name.find('.'));
+  for (const PublishedDate& date : kPublished) {
+    if (date.stem != stem || video.published_at) continue;
+    return app::in_tenant(database, operator_principal(), kDemoTenant, {"write", "videos"}, store::TxMode::write,
+                          [&](store::Transaction& tx, const store::TenantScope& scope) -> Status {
+                            store::VideoPatch patch;
+                            patch.published_at = std::optional<UnixMicros>(date.at);
+                            ASSIGN_OR_RETURN(auto updated, store::VideoRepository::update(tx, scope, video.public_id, patch));
+                            (void)updated;
+                            return ok_status();
+                          });
+  }
+  return ok_status();
+}
+
 // Imports every sample transcript; each file's URL finds its video again on a second run. A
 // sample with a media file gets it attached (the same content again is a no-op in storage).
 Status import_samples(store::Database& database, const GlobalOptions& options) {
@@ -40,6 +73,7 @@ Status import_samples(store::Database& database, const GlobalOptions& options) {
     import.language = "en";
     ASSIGN_OR_RETURN(app::ImportResult imported,
                      transcripts.import(operator_principal(), kDemoTenant, sample.bytes, import));
+    RETURN_IF_ERROR(date_sample(database, imported.video, sample.name));
     std::printf("video     %s  %s (%lld segments)", imported.video.public_id.to_string().c_str(),
                 imported.video.title.c_str(), static_cast<long long>(imported.transcript.segment_count));
     if (const EmbeddedFile* file = media_for(sample.name)) {

@@ -3,15 +3,18 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
-import { setUnauthorizedHandler } from './api.js';
+import { post, setUnauthorizedHandler } from './api.js';
 import { clearSession, loadSession, saveSession } from './session.js';
 import { linkHandler, navigate, useLocation } from './router.js';
-import { SignIn } from './pages/SignIn.jsx';
+import { SignIn, sessionFor } from './pages/SignIn.jsx';
 import { Library } from './pages/Library.jsx';
 import { VideoPage } from './pages/Video.jsx';
 import { ImportPage } from './pages/Import.jsx';
 import { SearchPage } from './pages/Search.jsx';
 import { AdminPage } from './pages/Admin.jsx';
+import { PeoplePage } from './pages/People.jsx';
+import { PersonPage } from './pages/Person.jsx';
+import { TimelinePage } from './pages/Timeline.jsx';
 
 function NotFound() {
   return (
@@ -28,6 +31,10 @@ function page(path, session) {
   if (path === '/' || path === '/videos') return <Library />;
   const video = path.match(/^\/videos\/([0-9a-f-]{36})$/);
   if (video) return <VideoPage id={video[1]} />;
+  if (path === '/timeline') return <TimelinePage />;
+  if (path === '/people') return <PeoplePage />;
+  const person = path.match(/^\/people\/([0-9a-f-]{36})$/);
+  if (person) return <PersonPage id={person[1]} />;
   if (path === '/import') return <ImportPage />;
   if (path === '/search') return <SearchPage />;
   if (path.startsWith('/admin')) return session.admin ? <AdminPage path={path} /> : <NotFound />;
@@ -37,10 +44,52 @@ function page(path, session) {
 const NAV = [
   ['/', 'Library'],
   ['/search', 'Search'],
+  ['/timeline', 'Timeline'],
+  ['/people', 'People'],
   ['/import', 'Import'],
 ];
 
-function Shell({ session, onSignOut }) {
+// The header's tenant switch, for a login session whose user is in several tenants: a new token in
+// the chosen tenant (the old one is revoked by the server), then the library, since the page open
+// belonged to the tenant left.
+function TenantSwitch({ session, onSwitched }) {
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const tenants = session.tenants || [];
+  if (tenants.length < 2) {
+    return <strong>{session.tenant.name || session.tenant.slug}</strong>;
+  }
+  async function choose(slug) {
+    setBusy(true);
+    setError('');
+    try {
+      const answer = await post('/v1/auth/switch', { tenant: slug });
+      onSwitched(await sessionFor(answer.token, session.email, { canSwitch: true }));
+    } catch (e) {
+      setError(e.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <>
+      <select aria-label="Tenant" value={session.tenant.slug} disabled={busy} onChange={(e) => choose(e.target.value)}>
+        {tenants.map((t) => (
+          <option key={t.id} value={t.slug}>
+            {t.name || t.slug}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <span role="alert" class="error">
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
+
+function Shell({ session, onSignOut, onSwitched }) {
   const { path } = useLocation();
   const links = session.admin ? [...NAV, ['/admin', 'Admin']] : NAV;
   const current = (href) => (href === '/' ? path === '/' || path.startsWith('/videos') : path.startsWith(href));
@@ -69,16 +118,15 @@ function Shell({ session, onSignOut }) {
           </ul>
         </nav>
         <div class="who">
-          <span title={session.tenant.id}>
-            {session.email ? `${session.email} · ` : ''}
-            <strong>{session.tenant.name || session.tenant.slug}</strong>
-          </span>
+          <span title={session.tenant.id}>{session.email ? `${session.email} · ` : ''}</span>
+          <TenantSwitch session={session} onSwitched={onSwitched} />
           <button type="button" class="link" onClick={onSignOut}>
             Sign out
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      {/* keyed by tenant: a switch starts every page afresh, with nothing of the tenant left */}
+      <main id="main" tabIndex={-1} key={session.tenant.id}>
         {page(path, session)}
       </main>
     </>
@@ -110,6 +158,11 @@ function App() {
       onSignOut={() => {
         signOut();
         navigate('/', { replace: true });
+      }}
+      onSwitched={(s) => {
+        saveSession(s);
+        setSession(s);
+        navigate('/');
       }}
     />
   );

@@ -18,6 +18,11 @@ constexpr const char* kSelectMembership =
     "JOIN users u ON u.id = m.user_id "
     "JOIN roles r ON r.tenant_id = m.tenant_id AND r.id = m.role_id "
     "WHERE m.tenant_id = $1 AND m.public_id = $2";
+constexpr const char* kSelectUserTenants =
+    "SELECT n.id, n.public_id, n.slug, n.name, n.status, n.created_at, n.updated_at, r.name FROM memberships m "
+    "JOIN tenants n ON n.id = m.tenant_id "
+    "JOIN roles r ON r.tenant_id = m.tenant_id AND r.id = m.role_id "
+    "WHERE m.user_id = $1 AND m.status = 'active' AND n.status = 'active' ORDER BY n.slug, r.name";
 // Active owner memberships other than $2: a tenant must keep one, or nobody could manage it.
 constexpr const char* kOtherActiveOwners =
     "SELECT count(*) FROM memberships m JOIN roles r ON r.tenant_id = m.tenant_id AND r.id = m.role_id "
@@ -91,6 +96,27 @@ Result<std::vector<Membership>> MembershipRepository::list(Transaction& tx, cons
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectMemberships));
   s->bind_int64(1, scope.tenant_id());
   return s->collect(read_membership);
+}
+
+Result<std::vector<UserTenant>> MembershipRepository::tenants_of(Transaction& tx, const SystemScope& scope,
+                                                                 std::int64_t user_id) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectUserTenants));
+  s->bind_int64(1, user_id);
+  std::vector<UserTenant> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool has_row, s->step());
+    if (!has_row) break;
+    const std::int64_t tenant_id = s->column_int64(0);
+    if (out.empty() || out.back().tenant.id != tenant_id) {  // rows come by slug: one tenant's roles are adjacent
+      out.push_back(UserTenant{Tenant{tenant_id, s->column_uuid(1), s->column_text(2), s->column_text(3),
+                                      s->column_text(4), s->column_int64(5), s->column_int64(6)},
+                               {}});
+    }
+    out.back().roles.push_back(s->column_text(7));
+  }
+  s->reset();
+  return out;
 }
 
 Result<Membership> MembershipRepository::update(Transaction& tx, const TenantScope& scope, const Uuid& id,

@@ -8,6 +8,7 @@
 
 #include "store/identity/role_repository.hpp"
 #include "store/identity/user_repository.hpp"
+#include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::store {
 
@@ -18,6 +19,12 @@ struct Membership {
   std::string email;
   std::string role;
   std::string status;
+};
+
+// A tenant where a user holds an active membership, with the names of the roles held there.
+struct UserTenant {
+  Tenant tenant;
+  std::vector<std::string> roles;  // sorted
 };
 
 class MembershipRepository {
@@ -33,6 +40,9 @@ class MembershipRepository {
   // without an active owner.
   static Result<Membership> update(Transaction& tx, const TenantScope& scope, const Uuid& id,
                                    std::optional<std::string_view> role_name, std::optional<std::string_view> status);
+  // The active tenants where `user_id` holds an active membership, by slug. Reads across tenants
+  // (the tenants a person may sign in to), hence the SystemScope.
+  static Result<std::vector<UserTenant>> tenants_of(Transaction& tx, const SystemScope& scope, std::int64_t user_id);
   // Ends a membership. Errors: not_found; conflict when it is the tenant's last active owner.
   static Status remove(Transaction& tx, const TenantScope& scope, const Uuid& id);
 };

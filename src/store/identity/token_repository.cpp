@@ -38,6 +38,8 @@ constexpr const char* kSelectAccessByHash =
 constexpr const char* kSelectTokens =
     "SELECT id, public_id, name, prefix, expires_at, revoked_at FROM api_tokens WHERE tenant_id = $1 "
     "ORDER BY id DESC LIMIT $2";
+constexpr const char* kSelectSession =
+    "SELECT public_id, name, expires_at FROM api_tokens WHERE tenant_id = $1 AND id = $2";
 constexpr const char* kTouchToken = "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1";
 constexpr const char* kRevokeToken =
     "UPDATE api_tokens SET revoked_at = $3, updated_at = $3 "
@@ -185,6 +187,18 @@ Result<std::vector<ApiToken>> TokenRepository::list(Transaction& tx, const Tenan
                     row.column_text(2),           row.column_text(3),
                     row.column_optional_int64(4), row.column_optional_int64(5)};
   });
+}
+
+Result<TokenSession> TokenRepository::session(Transaction& tx, const TenantScope& scope, std::int64_t token_id) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectSession));
+  s->bind_int64(1, scope.tenant_id());
+  s->bind_int64(2, token_id);
+  ASSIGN_OR_RETURN(bool found, s->step());
+  if (!found) return make_error(ErrorCode::not_found, "no such token", "token");
+  TokenSession session{s->column_uuid(0), s->column_text(1), s->column_optional_int64(2)};
+  s->reset();
+  return session;
 }
 
 }  // namespace narralytica::store

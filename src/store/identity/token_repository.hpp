@@ -57,6 +57,13 @@ struct TokenAccess {
 inline constexpr std::int64_t kTokenLifetimeDaysMax = 366;
 inline constexpr std::int64_t kTokenLifetimeUsMax = kTokenLifetimeDaysMax * 24 * 3600 * 1'000'000LL;
 
+// What a token is, read by its internal id (a request knows its token's id from authentication).
+struct TokenSession {
+  Uuid public_id;
+  std::string name;
+  std::optional<UnixMicros> expires_at;
+};
+
 class TokenRepository {
  public:
   // Errors: invalid_argument when the user is not a member of the tenant, the name is bad, or
@@ -71,6 +78,8 @@ class TokenRepository {
   // the answer into a scope. Errors: as authenticate.
   static Result<TokenAccess> authenticate_for(Transaction& tx, const SystemScope& scope, std::string_view secret,
                                               Permission permission);
+  // The scope's tenant's token `token_id`. Errors: not_found.
+  static Result<TokenSession> session(Transaction& tx, const TenantScope& scope, std::int64_t token_id);
   // Errors: not_found.
   static Status revoke(Transaction& tx, const TenantScope& scope, const Uuid& token_public_id);
   // The tenant's tokens, newest first, at most `limit`, revoked and expired ones included (no

@@ -15,6 +15,9 @@ constexpr const char* kReadAll =
     "SELECT " NARRALYTICA_EVENT_COLUMNS " FROM event_logs WHERE position > $1 ORDER BY position LIMIT $2";
 constexpr const char* kHeadTenant = "SELECT coalesce(max(position), 0) FROM event_logs WHERE tenant_id = $1";
 constexpr const char* kHeadAll = "SELECT coalesce(max(position), 0) FROM event_logs";
+constexpr const char* kBacklogTenant =
+    "SELECT count(*), min(created_at) FROM event_logs WHERE tenant_id = $1 AND position > $2";
+constexpr const char* kBacklogAll = "SELECT count(*), min(created_at) FROM event_logs WHERE position > $1";
 constexpr const char* kHorizon = "SELECT pruned_through FROM event_log_horizon WHERE id = 1";
 // Pruners take turns on the horizon row (SQLite's writer lock already serializes them).
 constexpr const char* kHorizonForUpdatePostgres =
@@ -80,7 +83,34 @@ Result<FeedPage> read_feed(Transaction& tx, std::optional<std::int64_t> tenant_i
   return page;
 }
 
+Result<FeedBacklog> read_backlog(Transaction& tx, std::optional<std::int64_t> tenant_id, std::int64_t after) {
+  if (after < 0) return make_error(ErrorCode::invalid_argument, "after must not be negative", "after");
+  FeedBacklog backlog;
+  ASSIGN_OR_RETURN(backlog.head, single_int(tx, tenant_id ? kHeadTenant : kHeadAll, tenant_id));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(tenant_id ? kBacklogTenant : kBacklogAll));
+  int i = 1;
+  if (tenant_id) s->bind_int64(i++, *tenant_id);
+  s->bind_int64(i, after);
+  ASSIGN_OR_RETURN(bool has_row, s->step());
+  if (has_row) {
+    backlog.pending = s->column_int64(0);
+    backlog.oldest_pending_at = s->column_optional_int64(1);
+  }
+  s->reset();
+  return backlog;
+}
+
 }  // namespace
+
+Result<FeedBacklog> EventFeed::backlog(Transaction& tx, const TenantScope& scope, std::int64_t after) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  return read_backlog(tx, scope.tenant_id(), after);
+}
+
+Result<FeedBacklog> EventFeed::backlog(Transaction& tx, const SystemScope& scope, std::int64_t after) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  return read_backlog(tx, std::nullopt, after);
+}
 
 Result<FeedPage> EventFeed::read(Transaction& tx, const TenantScope& scope, std::int64_t after, int limit) {
   RETURN_IF_ERROR(tx.enter(scope));

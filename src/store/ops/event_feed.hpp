@@ -50,6 +50,14 @@ struct FeedPage {
   bool behind_horizon = false;
 };
 
+// What a consumer at `after` has still to process: the feed's head, how many events lie after
+// `after` and when the oldest of them was written (nullopt when none: the consumer is current).
+struct FeedBacklog {
+  std::int64_t head = 0;
+  std::int64_t pending = 0;
+  std::optional<UnixMicros> oldest_pending_at;
+};
+
 class EventFeed {
  public:
   // The scope's tenant's events after `after`, at most `limit` (1..kFeedLimitMax).
@@ -60,6 +68,10 @@ class EventFeed {
 
   // The highest position written so far (0 when none).
   static Result<std::int64_t> head(Transaction& tx, const SystemScope& scope);
+  // The scope's tenant's events after `after` (a global pipeline's lag as the tenant sees it), or
+  // every event after it. Errors: invalid_argument for a negative `after`.
+  static Result<FeedBacklog> backlog(Transaction& tx, const TenantScope& scope, std::int64_t after);
+  static Result<FeedBacklog> backlog(Transaction& tx, const SystemScope& scope, std::int64_t after);
   // Positions at or below the returned value may have been pruned (0: nothing pruned).
   static Result<std::int64_t> pruned_through(Transaction& tx, const SystemScope& scope);
 

@@ -91,6 +91,10 @@ for (const [email, role] of [
 cli(['admin', 'tenant', 'create', 'other']);
 cli(['admin', 'user', 'create', 'ola@example.org']);
 cli(['admin', 'member', 'add', '--tenant', 'other', '--user', 'ola@example.org', '--role', 'owner']);
+// Mia works in two tenants: she chooses one after signing in and switches in the header.
+cli(['admin', 'user', 'create', 'mia@example.org', '--password-env', 'UI_TEST_PASSWORD'], { UI_TEST_PASSWORD: PASSWORD });
+cli(['admin', 'member', 'add', '--tenant', 'demo', '--user', 'mia@example.org', '--role', 'editor']);
+cli(['admin', 'member', 'add', '--tenant', 'other', '--user', 'mia@example.org', '--role', 'viewer']);
 const otherToken = cli(['admin', 'token', 'create', '--tenant', 'other', '--user', 'ola@example.org']).match(/nla_\S+/)[0];
 
 // A 3-hour WhisperX transcript: 3,000 segments of 10 words (30,000 words), two speakers.
@@ -197,7 +201,6 @@ async function signIn(page, email) {
   await page.goto(`${base}/`);
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByLabel('Tenant').fill('demo');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Library' }).waitFor();
 }
@@ -312,6 +315,57 @@ try {
   const exported = readFileSync(await download.path(), 'utf8');
   check('export VTT downloads the transcript', exported.startsWith('WEBVTT') && exported.includes('flood coverage'), exported.slice(0, 80));
 
+  // People: link a speaker to a person on the video page, find them on the people page, merge a
+  // duplicate, rename, and follow an appearance to the video at that second.
+  await page.getByRole('button', { name: 'Link SPEAKER_01 to a person' }).click();
+  await page.getByLabel('Person who speaks as SPEAKER_01').fill('Maya Reporter');
+  await page.getByRole('button', { name: 'Link', exact: true }).click();
+  await page.locator('.speakers a.person', { hasText: 'Maya Reporter' }).waitFor();
+  const briefingSpeakers = (await api(`/v1/videos/${briefingId}/speakers`, demoToken)).body.items;
+  check('linking a speaker on the video page stores the person', briefingSpeakers.some((s) => s.label === 'SPEAKER_01' && s.person_name === 'Maya Reporter'));
+  // A duplicate entry for her, made through the API on another video's speaker.
+  const councilId = demo.match(/^video\s+(\S+)\s+city-council-hearing/m)[1];
+  const councilSpeaker = (await api(`/v1/videos/${councilId}/speakers`, demoToken)).body.items.find((s) => s.label === 'Councillor Okafor');
+  const duplicate = await api(`/v1/speakers/${councilSpeaker.id}/link`, demoToken, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ person: 'Maya R.' }),
+  });
+  check('a second person is linked through the API', duplicate.status === 200, JSON.stringify(duplicate.body));
+  await page.getByRole('link', { name: 'People', exact: true }).click();
+  await page.getByRole('heading', { name: 'People' }).waitFor();
+  await page.getByRole('link', { name: 'Maya R.' }).waitFor();
+  await audit(page, 'people');
+  await page.getByLabel('Name contains').fill('reporter');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await until(page, () => location.search.includes('q=reporter'));
+  await page.getByRole('link', { name: 'Maya Reporter' }).waitFor();
+  check('the people filter keeps only matching names', (await page.getByRole('link', { name: 'Maya R.', exact: true }).count()) === 0);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(artifacts, 'people-phone.png') });
+  check('the people page has no horizontal scroll at phone width', await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${base}/people?q=Maya`);
+  await page.getByRole('link', { name: 'Maya R.', exact: true }).click();
+  await page.getByRole('heading', { name: 'Maya R.', exact: true }).waitFor();
+  page.once('dialog', (d) => d.accept());
+  await page.getByLabel('Merge into').selectOption({ label: 'Maya Reporter' });
+  await page.getByRole('button', { name: 'Merge', exact: true }).click();
+  await page.getByRole('heading', { name: 'Maya Reporter', exact: true }).waitFor();
+  await page.locator('table tbody tr', { hasText: 'city-council-hearing' }).waitFor();
+  const appearanceRows = await page.locator('table tbody tr').count();
+  check('merging moves the speakers: the survivor appears in both videos', appearanceRows === 2, String(appearanceRows));
+  await audit(page, 'person');
+  await page.getByLabel('Name', { exact: true }).fill('Maya Quinn');
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await page.getByRole('heading', { name: 'Maya Quinn', exact: true }).waitFor();
+  check('renaming a person stores the name', (await api(`/v1/people?q=Quinn`, demoToken)).body.items.length === 1);
+  const councilRow = page.locator('table tbody tr', { hasText: 'city-council-hearing' });
+  const firstHref = await councilRow.locator('td.first-moment a').getAttribute('href');
+  await councilRow.locator('td.first-moment a').click();
+  await until(page, () => document.querySelector('.seg.current'));
+  const landedAt = await page.evaluate(() => ({ text: document.querySelector('.seg.current').textContent, url: location.href }));
+  check('an appearance\'s first moment opens the video at the person\'s first segment',
+    /#t=[\d.]+$/.test(firstHref) && landedAt.url.endsWith(firstHref) && landedAt.text.includes('Councillor Okafor'), JSON.stringify({ firstHref, landedAt }));
+
   // Search (answers "not available" until the server has /v1/search).
   const probe = await api('/v1/search?q=bridges&group=video', demoToken);
   await page.goto(`${base}/search?q=${encodeURIComponent('"two bridges"')}`);
@@ -334,18 +388,62 @@ try {
   }
   await audit(page, 'search');
 
+  // Timeline: the demo videos have published dates, so "flood" is drawn over months.
+  for (let i = 0; i < 120; i++) {
+    const t = (await api('/v1/timeline?q=flood&bucket=month', demoToken)).body;
+    if (t?.buckets?.length >= 2) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await page.goto(`${base}/timeline`);
+  await page.getByLabel('Query').fill('flood');
+  await page.getByLabel('Bucket').selectOption('month');
+  await page.getByLabel('Lines per').selectOption('person');
+  await page.getByRole('button', { name: 'Draw' }).click();
+  await page.locator('.chart canvas').first().waitFor();
+  const timelineRows = await page.locator('table.timeline tbody tr').count();
+  const timelineApi = (await api('/v1/timeline?q=flood&bucket=month&by=person', demoToken)).body;
+  check('the timeline draws the demo over months, a row per bucket', timelineRows >= 2 && timelineRows === timelineApi.buckets.length && timelineApi.undated === 0,
+    JSON.stringify({ timelineRows, buckets: timelineApi.buckets.map((b) => b.start), undated: timelineApi.undated }));
+  check('the timeline URL carries the query', /[?&]q=flood/.test(page.url()) && /by=person/.test(page.url()));
+  await audit(page, 'timeline');
+  const firstMention = page.locator('.first-mention a.hit');
+  check('the first mention is in the earliest published video', (await firstMention.textContent()).includes('city-council-hearing'),
+    await firstMention.textContent());
+  await firstMention.click();
+  await until(page, () => document.querySelector('.seg.current'));
+  const mentionSegment = await page.evaluate(() => document.querySelector('.seg.current').textContent);
+  check('the first mention opens the video at the segment that says it', /flood/i.test(mentionSegment) && page.url().includes(`/videos/${councilId}#t=`),
+    `${page.url()}: ${mentionSegment}`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/timeline?q=flood&bucket=month&by=none`);
+  await page.locator('.chart canvas').first().waitFor();
+  await page.screenshot({ path: join(artifacts, 'timeline-phone.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   // Admin pages (ada is an admin).
   for (const [path, name, heading] of [
     ['/admin', 'admin-members', 'Members'],
     ['/admin/tokens', 'admin-tokens', 'API tokens'],
     ['/admin/audit', 'admin-audit', 'Audit log'],
     ['/admin/jobs', 'admin-jobs', 'Jobs'],
+    ['/admin/pipelines', 'admin-pipelines', 'Pipelines'],
   ]) {
     await page.goto(base + path);
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();
     await page.locator('table tbody tr').first().waitFor();
     await audit(page, name);
   }
+  // The search pipeline of `serve --workers 1` has run (the search above waited for it).
+  await page.goto(`${base}/admin/pipelines`);
+  const searchRow = page.locator('tr', { has: page.locator('th', { hasText: 'search.index' }) });
+  await searchRow.waitFor();
+  const lagCells = await searchRow.locator('td').allTextContents();
+  const lagReport = (await api('/v1/pipelines', demoToken)).body;
+  const searchLag = lagReport.items.find((p) => p.name === 'search.index');
+  check('the admin page shows each pipeline with its lag in this tenant\'s changes',
+    Boolean(searchLag) && lagCells[0] === 'all tenants' && /^\d+/.test(lagCells[3]) && Number(lagCells[1]) <= lagReport.head,
+    JSON.stringify({ lagCells, searchLag }));
+
   await page.goto(`${base}/admin/tokens`);
   await page.getByLabel('Token name').fill('laptop');
   await page.getByRole('button', { name: 'Create token' }).click();
@@ -366,6 +464,33 @@ try {
   await page.goto(`${base}/admin`);
   await page.getByRole('heading', { name: 'Page not found' }).waitFor();
   check('a viewer opening /admin gets no admin page', (await page.getByRole('heading', { name: 'Administration' }).count()) === 0);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  // A person in two tenants chooses one after signing in, then switches in the header.
+  await page.getByLabel('E-mail').fill('mia@example.org');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('group', { name: 'Choose a tenant' }).waitFor();
+  check('a person in two tenants is asked which one', (await page.getByRole('radio').count()) === 2);
+  await audit(page, 'tenant-chooser');
+  await page.getByRole('radio', { name: /\(demo,/ }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('link', { name: 'newsroom-briefing' }).waitFor();
+  check('choosing demo opens demo\'s library', true);
+  const tokenOf = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('narralytica.session')).token);
+  const demoSession = await tokenOf();
+  await audit(page, 'library-tenant-switch');
+  await page.getByLabel('Tenant', { exact: true }).selectOption('other');
+  await page.getByText('No videos yet').waitFor();
+  check('switching to other shows none of demo\'s videos', (await page.getByRole('link', { name: 'newsroom-briefing' }).count()) === 0);
+  const otherSession = await tokenOf();
+  check('the switch replaces the token and revokes the old one',
+    otherSession !== demoSession && (await api('/v1/tenant', demoSession)).status === 401 &&
+      (await api('/v1/tenant', otherSession)).body?.slug === 'other');
+  check('no token in the URL after a switch', !/nla_/.test(page.url()));
+  await page.getByLabel('Tenant', { exact: true }).selectOption('demo');
+  await page.getByRole('link', { name: 'newsroom-briefing' }).waitFor();
+  check('switching back shows demo\'s library again', true);
   await page.getByRole('button', { name: 'Sign out' }).click();
 
   // A token of another tenant sees none of this tenant's videos.

@@ -1,5 +1,6 @@
 // Administration for owners and admins: members and their roles, API tokens (a new secret is shown
-// once), the audit log, and the job queue with retry and cancel. Each tab reads its own /v1 route;
+// once), the audit log, the job queue with retry and cancel, and how far each pipeline lags the
+// tenant's changes. Each tab reads its own /v1 route;
 // a refusal (403) is shown as such rather than hidden, since roles can be customised.
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, post } from '../api.js';
@@ -10,6 +11,7 @@ const TABS = [
   ['/admin/tokens', 'API tokens'],
   ['/admin/audit', 'Audit log'],
   ['/admin/jobs', 'Jobs'],
+  ['/admin/pipelines', 'Pipelines'],
 ];
 
 function useLoad(path, deps = []) {
@@ -290,6 +292,70 @@ function Jobs() {
   );
 }
 
+function age(seconds) {
+  if (!seconds) return '–';
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}
+
+// GET /v1/pipelines: lag counted in this tenant's own events (a cursor shared by every tenant
+// shows only this tenant's share of what waits).
+function Pipelines() {
+  const [report, reload] = useLoad('/v1/pipelines');
+  const items = report.data ? report.data.items : [];
+  return (
+    <>
+      <div class="toolbar">
+        <p class="hint">
+          How many of this tenant's changes each pipeline (search index, analytics, webhooks) has still to process, and how long the oldest has waited.
+        </p>
+        <button type="button" onClick={reload}>
+          Refresh
+        </button>
+      </div>
+      <Problem text={report.error} />
+      <div class="tablewrap">
+        <table>
+          <caption class="visually-hidden">Pipelines and their lag</caption>
+          <thead>
+            <tr>
+              <th scope="col">Pipeline</th>
+              <th scope="col">Cursor</th>
+              <th scope="col">Position</th>
+              <th scope="col">Newest change</th>
+              <th scope="col">Lag (changes)</th>
+              <th scope="col">Oldest waiting</th>
+              <th scope="col">Last moved</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.data && items.length === 0 && (
+              <tr>
+                <td colSpan={7}>No pipeline has run yet.</td>
+              </tr>
+            )}
+            {items.map((p) => (
+              <tr key={`${p.name}/${p.tenant || ''}`}>
+                <th scope="row">{p.name}</th>
+                <td>{p.tenant ? 'this tenant' : 'all tenants'}</td>
+                <td>{p.position}</td>
+                <td>{p.head}</td>
+                <td class={p.lag_events ? 'lagging' : ''}>
+                  {p.lag_events}
+                  {p.behind_horizon && ' (behind the retention horizon: rebuild)'}
+                </td>
+                <td>{age(p.age_s)}</td>
+                <td>{new Date(p.updated_at).toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
 export function AdminPage({ path }) {
   const tab = TABS.find(([href]) => href === path) || TABS[0];
   return (
@@ -307,6 +373,7 @@ export function AdminPage({ path }) {
       {tab[0] === '/admin/tokens' && <Tokens />}
       {tab[0] === '/admin/audit' && <Audit />}
       {tab[0] === '/admin/jobs' && <Jobs />}
+      {tab[0] === '/admin/pipelines' && <Pipelines />}
     </section>
   );
 }

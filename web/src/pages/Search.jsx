@@ -11,7 +11,7 @@ import { secondsText } from './Video.jsx';
 const HINTS = 'Words match anywhere; "a phrase" in order; prefix*; -word excludes; filters such as speaker:"Ada", from:12m, after:2025 (docs/search.md).';
 
 // Snippets are HTML-escaped by the server with <mark> around matched terms; only <mark> is kept.
-function Snippet({ html }) {
+export function Snippet({ html }) {
   const parts = html.split(/(<mark>|<\/mark>)/);
   const out = [];
   let marked = false;

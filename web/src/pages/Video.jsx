@@ -1,10 +1,10 @@
 // The video page: the player and the transcript side by side, synchronized both ways. Playing
 // highlights the current segment and word; clicking one seeks there; #t=SECONDS in the URL opens
-// at that moment. Speakers are coloured and renameable, layers can be shown on the segments and
+// at that moment. Speakers are coloured, renameable and linked to people, layers can be shown on the segments and
 // charted over time, and the transcript exports as VTT, SRT or JSON.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { memo } from 'preact/compat';
-import { get, getAll, patch, request } from '../api.js';
+import { get, getAll, patch, post, request } from '../api.js';
 import { SPEAKER_COLOURS, clock, speakerName } from '../format.js';
 import { Player } from '../components/Player.jsx';
 import { VirtualList } from '../components/VirtualList.jsx';
@@ -129,10 +129,68 @@ function focusOnce(el) {
   }
 }
 
+// A speaker's person: the link to the person's page, and a form that links the speaker to a
+// person by name (POST /v1/speakers/{id}/link: the one person of that name, created when there is
+// none) with the tenant's people offered as suggestions.
+function PersonLink({ speaker, onLinked }) {
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [error, setError] = useState('');
+  const who = speakerName(speaker);
+  if (!open) {
+    return (
+      <>
+        {speaker.person_id && (
+          <a href={`/people/${speaker.person_id}`} class="person">
+            {speaker.person_name}
+          </a>
+        )}
+        <button type="button" class="link" aria-label={`Link ${who} to a person`} onClick={() => (setOpen(true), setName(speaker.person_name || ''))}>
+          {speaker.person_id ? 'Change person' : 'Link to person'}
+        </button>
+      </>
+    );
+  }
+  return (
+    <form
+      class="rename"
+      onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          onLinked(await post(`/v1/speakers/${speaker.id}/link`, { person: name.trim() }));
+          setOpen(false);
+          setError('');
+        } catch (err) {
+          setError(err.message);
+        }
+      }}
+    >
+      <label>
+        <span class="visually-hidden">Person who speaks as {who}</span>
+        <input value={name} required maxLength={200} list="people-names" placeholder="Person's name" onInput={(e) => setName(e.target.value)} ref={focusOnce} />
+      </label>
+      <button type="submit">Link</button>
+      <button type="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      {error && (
+        <span class="error" role="alert">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
+
 function Speakers({ speakers, colourOf, onRenamed }) {
   const [editing, setEditing] = useState(null);
   const [name, setName] = useState('');
   const [error, setError] = useState('');
+  const [people, setPeople] = useState([]);
+  useEffect(() => {
+    getAll('/v1/people?limit=200', 1000).then(setPeople, () => setPeople([]));
+  }, []);
   async function save(e, s) {
     e.preventDefault();
     try {
@@ -148,6 +206,11 @@ function Speakers({ speakers, colourOf, onRenamed }) {
     <section aria-labelledby="speakers-title" class="speakers">
       <h2 id="speakers-title">Speakers</h2>
       {speakers.length === 0 && <p class="hint">This transcript names no speakers.</p>}
+      <datalist id="people-names">
+        {people.map((p) => (
+          <option key={p.id} value={p.name} />
+        ))}
+      </datalist>
       <ul>
         {speakers.map((s) => (
           <li key={s.id} style={{ '--spk': colourOf(s.id) }}>
@@ -180,6 +243,7 @@ function Speakers({ speakers, colourOf, onRenamed }) {
                 </button>
               </>
             )}
+            <PersonLink speaker={s} onLinked={onRenamed} />
           </li>
         ))}
       </ul>
