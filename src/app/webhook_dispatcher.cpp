@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <map>
 
 #include "app/webhook_service.hpp"
@@ -103,7 +104,8 @@ WebhookDispatcher::~WebhookDispatcher() { stop(); }
 Status WebhookDispatcher::fan_out(store::Transaction& tx, std::span<const store::FeedEvent> events) {
   const auto system = store::SystemScope::because(kDispatcherActor);
   std::map<std::int64_t, std::vector<store::WebhookEndpoint>> endpoints;  // per tenant, read once a batch
-  int queued = 0;
+  std::deque<std::string> bodies;  // stable addresses for the queued deliveries' views
+  std::vector<store::QueuedDelivery> queue;
   for (const store::FeedEvent& event : events) {
     if (!event.tenant_id || !webhook_event_matches({}, event.event_type)) continue;
     auto found = endpoints.find(*event.tenant_id);
@@ -111,16 +113,16 @@ Status WebhookDispatcher::fan_out(store::Transaction& tx, std::span<const store:
       ASSIGN_OR_RETURN(auto enabled, store::WebhookRepository::enabled_endpoints(tx, system, *event.tenant_id));
       found = endpoints.emplace(*event.tenant_id, std::move(enabled)).first;
     }
-    std::string body;
+    const std::string* body = nullptr;
     for (const store::WebhookEndpoint& endpoint : found->second) {
       if (event.position <= endpoint.start_position) continue;
       if (!webhook_event_matches(endpoint.event_types, event.event_type)) continue;
-      if (body.empty()) body = webhook_body(event);
-      ASSIGN_OR_RETURN(bool inserted,
-                       store::WebhookRepository::enqueue(tx, system, endpoint, event.position, event.event_type, body));
-      queued += inserted ? 1 : 0;
+      if (body == nullptr) body = &bodies.emplace_back(webhook_body(event));
+      queue.push_back(store::QueuedDelivery{endpoint.tenant_id, endpoint.id, event.position, event.event_type, *body});
     }
   }
+  if (queue.empty()) return ok_status();
+  ASSIGN_OR_RETURN(std::int64_t queued, store::WebhookRepository::enqueue(tx, system, queue));
   if (queued > 0) wake();  // early at worst: the loop finds nothing and waits one idle poll
   return ok_status();
 }
@@ -233,19 +235,26 @@ Result<WebhookRoundReport> WebhookDispatcher::deliver_due() {
   for (auto& t : pool) t.join();
 
   ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, options_.store_context));
+  std::vector<const EndpointWork*> held;
+  std::vector<store::DeliveryOutcome> outcomes;
   for (const EndpointWork& w : work) {
-    ASSIGN_OR_RETURN(bool held, store::WebhookRepository::holds_lease(tx, system, w.endpoint.id, options_.owner));
-    if (!held) continue;  // taken over after our lease expired: its new holder posts again
+    ASSIGN_OR_RETURN(bool holds, store::WebhookRepository::holds_lease(tx, system, w.endpoint.id, options_.owner));
+    if (!holds) continue;  // taken over after our lease expired: its new holder posts again
+    held.push_back(&w);
+    outcomes.insert(outcomes.end(), w.outcomes.begin(), w.outcomes.end());
     for (const store::DeliveryOutcome& o : w.outcomes) {
-      RETURN_IF_ERROR(store::WebhookRepository::settle(tx, system, o));
       report.attempted += 1;
       report.delivered += o.status == "delivered" ? 1 : 0;
     }
-    RETURN_IF_ERROR(store::WebhookRepository::release(tx, system, w.endpoint.id, options_.owner, w.disable_reason));
-    if (w.disable_reason) {
-      tx.record_audit(store::AuditRecord{w.endpoint.tenant_id, kDispatcherActor, "webhook.disabled", "webhook",
-                                         w.endpoint.public_id, store::AuditOutcome::allowed, {},
-                                         "{\"reason\":\"" + *w.disable_reason + "\"}"});
+  }
+  // Every attempt in a few statements; then each endpoint is due again at its new queue head.
+  RETURN_IF_ERROR(store::WebhookRepository::settle(tx, system, outcomes));
+  for (const EndpointWork* w : held) {
+    RETURN_IF_ERROR(store::WebhookRepository::release(tx, system, w->endpoint.id, options_.owner, w->disable_reason));
+    if (w->disable_reason) {
+      tx.record_audit(store::AuditRecord{w->endpoint.tenant_id, kDispatcherActor, "webhook.disabled", "webhook",
+                                         w->endpoint.public_id, store::AuditOutcome::allowed, {},
+                                         "{\"reason\":\"" + *w->disable_reason + "\"}"});
     }
   }
   RETURN_IF_ERROR(tx.commit());

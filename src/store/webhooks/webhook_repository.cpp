@@ -1,5 +1,7 @@
 #include "store/webhooks/webhook_repository.hpp"
 
+#include <set>
+
 namespace narralytica::store {
 namespace {
 
@@ -47,11 +49,6 @@ constexpr const char* kSelectDelivery =
 constexpr const char* kSelectAttempts =
     "SELECT outcome, status_code, latency_us, error, response_body, created_at FROM webhook_attempts "
     "WHERE tenant_id = $1 AND delivery_id = $2 ORDER BY id DESC LIMIT $3";
-// Fan-out: a delivery that exists already (a batch run again after a crash) stays as it is.
-constexpr const char* kEnqueue =
-    "INSERT INTO webhook_deliveries (public_id, tenant_id, endpoint_id, event_position, event_type, payload, "
-    "next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7) "
-    "ON CONFLICT (tenant_id, endpoint_id, event_position) DO NOTHING";
 // Replay: a delivery that exists keeps its webhook-id and body, and starts its schedule again.
 constexpr const char* kRequeue =
     "INSERT INTO webhook_deliveries (public_id, tenant_id, endpoint_id, event_position, event_type, payload, "
@@ -81,13 +78,6 @@ constexpr const char* kPending =
     "ORDER BY event_position LIMIT $2";
 constexpr const char* kHoldsSqlite = "SELECT lease_owner FROM webhook_endpoints WHERE id = $1";
 constexpr const char* kHoldsPostgres = "SELECT lease_owner FROM webhook_endpoints WHERE id = $1 FOR UPDATE";
-constexpr const char* kInsertAttempt =
-    "INSERT INTO webhook_attempts (tenant_id, delivery_id, outcome, status_code, latency_us, error, "
-    "response_body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-constexpr const char* kSettle =
-    "UPDATE webhook_deliveries SET status = $3, attempts = $4, next_attempt_at = $5, last_status_code = $6, "
-    "last_error = $7, delivered_at = CASE WHEN $3 = 'delivered' THEN $8 ELSE delivered_at END, updated_at = $8 "
-    "WHERE tenant_id = $1 AND id = $2";
 constexpr const char* kRelease =
     "UPDATE webhook_endpoints SET lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = " HEAD_DUE ", "
     "enabled = CASE WHEN CAST($3 AS TEXT) IS NULL THEN enabled ELSE $4 END, "
@@ -96,6 +86,106 @@ constexpr const char* kRelease =
 #undef ENDPOINT_COLUMNS
 #undef DELIVERY_COLUMNS
 #undef HEAD_DUE
+
+// Fan-out's deliveries and a round's attempts are written kWebhookBatchRows rows per statement:
+// on PostgreSQL a statement is a round trip, and 10,000 deliveries made 20,000 of them. A
+// statement's unused rows are padding that it skips (their id 0; ids start at 1), so one
+// statement text serves every batch.
+constexpr int kWebhookBatchRows = 64;
+
+// "(v1, v2, ...), (...)": kWebhookBatchRows rows of the parameters $first... with `types`.
+// PostgreSQL types a VALUES column of bare parameters as text, so there each is cast; SQLite
+// takes them as bound.
+std::string values_rows(Backend backend, std::initializer_list<const char*> types, int first) {
+  std::string sql = "(VALUES ";
+  int p = first;
+  for (int r = 0; r < kWebhookBatchRows; ++r) {
+    sql += r ? ",(" : "(";
+    bool comma = false;
+    for (const char* type : types) {
+      if (comma) sql += ',';
+      comma = true;
+      const std::string parameter = "$" + std::to_string(p++);
+      sql += backend == Backend::postgres ? "CAST(" + parameter + " AS " + type + ")" : parameter;
+    }
+    sql += ')';
+  }
+  return sql + ") AS v";
+}
+
+// The statement `make` writes for each backend, built once: each caller's lambda is a type of
+// its own, so each gets its own pair.
+template <class Make>
+const std::string& per_backend(Backend backend, Make make) {
+  static const std::string sqlite = make(Backend::sqlite);
+  static const std::string postgres = make(Backend::postgres);
+  return backend == Backend::postgres ? postgres : sqlite;
+}
+
+// Fan-out: a delivery that exists already (a batch run again after a crash) stays as it is.
+// $1 is the time; each row binds public_id, tenant, endpoint, position, type, payload.
+constexpr int kEnqueueColumns = 6;
+const std::string& enqueue_sql(Backend backend) {
+  return per_backend(backend, [](Backend b) {
+    return "INSERT INTO webhook_deliveries (public_id, tenant_id, endpoint_id, event_position, event_type, payload, "
+           "next_attempt_at, created_at, updated_at) SELECT v.column1, v.column2, v.column3, v.column4, v.column5, "
+           "v.column6, $1, $1, $1 FROM " +
+           values_rows(b, {"uuid", "bigint", "bigint", "bigint", "text", "text"}, 2) +
+           " WHERE v.column3 > 0 ON CONFLICT (tenant_id, endpoint_id, event_position) DO NOTHING";
+  });
+}
+
+// A round's attempts: tenant, delivery, outcome, status code, latency, error, body, time.
+constexpr int kAttemptColumns = 8;
+const std::string& insert_attempts_sql(Backend backend) {
+  return per_backend(backend, [](Backend b) {
+    return "INSERT INTO webhook_attempts (tenant_id, delivery_id, outcome, status_code, latency_us, error, "
+           "response_body, created_at) SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, "
+           "v.column7, v.column8 FROM " +
+           values_rows(b, {"bigint", "bigint", "text", "bigint", "bigint", "text", "text", "bigint"}, 1) +
+           " WHERE v.column2 > 0";
+  });
+}
+
+// The deliveries' new states: tenant, delivery, status, attempts, next attempt, status code,
+// error, time (also delivered_at when delivered).
+constexpr int kSettleColumns = 8;
+const std::string& settle_sql(Backend backend) {
+  return per_backend(backend, [](Backend b) {
+    return "UPDATE webhook_deliveries SET status = v.column3, attempts = v.column4, next_attempt_at = v.column5, "
+           "last_status_code = v.column6, last_error = v.column7, delivered_at = CASE WHEN v.column3 = 'delivered' "
+           "THEN v.column8 ELSE webhook_deliveries.delivered_at END, updated_at = v.column8 FROM " +
+           values_rows(b, {"bigint", "bigint", "text", "bigint", "bigint", "bigint", "text", "bigint"}, 1) +
+           " WHERE webhook_deliveries.tenant_id = v.column1 AND webhook_deliveries.id = v.column2";
+  });
+}
+
+// Runs `sql` once per kWebhookBatchRows of `rows`, `bind_row(statement, first parameter, row)`
+// binding each and padding binding zeros (and nulls) after the last; `leading` parameters come
+// before the rows ($1.. bound by `bind_leading`). Returns the rows the statements changed.
+template <class Row, class BindLeading, class BindRow>
+Result<std::int64_t> write_batches(Transaction& tx, const std::string& sql, std::span<const Row> rows, int leading,
+                                   int columns, BindLeading bind_leading, BindRow bind_row) {
+  std::int64_t changed = 0;
+  for (std::size_t next = 0; next < rows.size(); next += kWebhookBatchRows) {
+    ASSIGN_OR_RETURN(Statement * s, tx.prepare(sql));
+    bind_leading(*s);
+    for (int r = 0; r < kWebhookBatchRows; ++r) {
+      const int first = leading + 1 + r * columns;
+      const std::size_t k = next + static_cast<std::size_t>(r);
+      if (k < rows.size()) {
+        bind_row(*s, first, rows[k]);
+      } else {
+        for (int c = 0; c < columns; ++c) s->bind_null(first + c);
+        s->bind_int64(first + 1, 0);  // the padding's id, which no row has
+        s->bind_int64(first + 2, 0);
+      }
+    }
+    ASSIGN_OR_RETURN(std::int64_t n, s->execute());
+    changed += n;
+  }
+  return changed;
+}
 
 // Event type patterns are validated by the app layer ([a-z0-9_.*] only), so the JSON array needs
 // no escaping and is read back by splitting on quotes.
@@ -337,15 +427,28 @@ Result<std::vector<WebhookEndpoint>> WebhookRepository::enabled_endpoints(Transa
   return s->collect(read_endpoint);
 }
 
-Result<bool> WebhookRepository::enqueue(Transaction& tx, const SystemScope& scope, const WebhookEndpoint& endpoint,
-                                        std::int64_t position, std::string_view event_type, std::string_view payload) {
+Result<std::int64_t> WebhookRepository::enqueue(Transaction& tx, const SystemScope& scope,
+                                                std::span<const QueuedDelivery> deliveries) {
   RETURN_IF_ERROR(tx.enter(scope));
-  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kEnqueue));
-  bind_delivery_insert(*s, tx, endpoint.tenant_id, endpoint.id, position, event_type, payload);
-  ASSIGN_OR_RETURN(std::int64_t inserted, s->execute());
-  if (inserted == 0) return false;
-  RETURN_IF_ERROR(make_due(tx, endpoint.tenant_id, endpoint.id));
-  return true;
+  const UnixMicros now = tx.now_us();
+  ASSIGN_OR_RETURN(std::int64_t inserted,
+                   write_batches(
+                       tx, enqueue_sql(tx.backend()), deliveries, 1, kEnqueueColumns,
+                       [&](Statement& s) { s.bind_int64(1, now); },
+                       [&](Statement& s, int p, const QueuedDelivery& d) {
+                         s.bind_uuid(p, tx.new_id());
+                         s.bind_int64(p + 1, d.tenant_id);
+                         s.bind_int64(p + 2, d.endpoint_id);
+                         s.bind_int64(p + 3, d.position);
+                         s.bind_text(p + 4, d.event_type);
+                         s.bind_text(p + 5, d.payload);
+                       }));
+  if (inserted == 0) return inserted;
+  // The due time follows the queue's head, so it is set once per endpoint, after its rows.
+  std::set<std::pair<std::int64_t, std::int64_t>> endpoints;
+  for (const QueuedDelivery& d : deliveries) endpoints.emplace(d.tenant_id, d.endpoint_id);
+  for (const auto& [tenant_id, endpoint_id] : endpoints) RETURN_IF_ERROR(make_due(tx, tenant_id, endpoint_id));
+  return inserted;
 }
 
 Result<std::vector<ClaimedEndpoint>> WebhookRepository::claim_due(Transaction& tx, const SystemScope& scope,
@@ -394,29 +497,39 @@ Result<bool> WebhookRepository::holds_lease(Transaction& tx, const SystemScope& 
   return !owners.empty() && owners.front() && *owners.front() == owner;
 }
 
-Status WebhookRepository::settle(Transaction& tx, const SystemScope& scope, const DeliveryOutcome& outcome) {
+Status WebhookRepository::settle(Transaction& tx, const SystemScope& scope,
+                                 std::span<const DeliveryOutcome> outcomes) {
   RETURN_IF_ERROR(tx.enter(scope));
-  const WebhookAttempt& a = outcome.attempt;
-  ASSIGN_OR_RETURN(Statement * insert, tx.prepare(kInsertAttempt));
-  insert->bind_int64(1, outcome.tenant_id);
-  insert->bind_int64(2, outcome.delivery_id);
-  insert->bind_text(3, a.outcome);
-  insert->bind_optional_int64(4, a.status_code ? std::optional<std::int64_t>(*a.status_code) : std::nullopt);
-  insert->bind_int64(5, a.latency_us);
-  insert->bind_optional_text(6, a.error);
-  insert->bind_text(7, std::string_view(a.response_body).substr(0, kWebhookResponseBodyBytesMax));
-  insert->bind_int64(8, a.created_at);
-  RETURN_IF_ERROR(insert->execute());
-  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSettle));
-  s->bind_int64(1, outcome.tenant_id);
-  s->bind_int64(2, outcome.delivery_id);
-  s->bind_text(3, outcome.status);
-  s->bind_int64(4, outcome.attempts);
-  s->bind_int64(5, outcome.next_attempt_at);
-  s->bind_optional_int64(6, a.status_code ? std::optional<std::int64_t>(*a.status_code) : std::nullopt);
-  s->bind_optional_text(7, a.error);
-  s->bind_int64(8, a.created_at);
-  RETURN_IF_ERROR(s->execute());
+  auto status_code = [](const WebhookAttempt& a) {
+    return a.status_code ? std::optional<std::int64_t>(*a.status_code) : std::nullopt;
+  };
+  auto nothing_leading = [](Statement&) {};
+  auto attempts = write_batches(tx, insert_attempts_sql(tx.backend()), outcomes, 0, kAttemptColumns, nothing_leading,
+                                [&](Statement& s, int p, const DeliveryOutcome& o) {
+                                  const WebhookAttempt& a = o.attempt;
+                                  s.bind_int64(p, o.tenant_id);
+                                  s.bind_int64(p + 1, o.delivery_id);
+                                  s.bind_text(p + 2, a.outcome);
+                                  s.bind_optional_int64(p + 3, status_code(a));
+                                  s.bind_int64(p + 4, a.latency_us);
+                                  s.bind_optional_text(p + 5, a.error);
+                                  s.bind_text(p + 6,
+                                              std::string_view(a.response_body).substr(0, kWebhookResponseBodyBytesMax));
+                                  s.bind_int64(p + 7, a.created_at);
+                                });
+  if (!attempts.ok()) return std::move(attempts).error();
+  auto settled = write_batches(tx, settle_sql(tx.backend()), outcomes, 0, kSettleColumns, nothing_leading,
+                                [&](Statement& s, int p, const DeliveryOutcome& o) {
+                                  s.bind_int64(p, o.tenant_id);
+                                  s.bind_int64(p + 1, o.delivery_id);
+                                  s.bind_text(p + 2, o.status);
+                                  s.bind_int64(p + 3, o.attempts);
+                                  s.bind_int64(p + 4, o.next_attempt_at);
+                                  s.bind_optional_int64(p + 5, status_code(o.attempt));
+                                  s.bind_optional_text(p + 6, o.attempt.error);
+                                  s.bind_int64(p + 7, o.attempt.created_at);
+                                });
+  if (!settled.ok()) return std::move(settled).error();
   return ok_status();
 }
 

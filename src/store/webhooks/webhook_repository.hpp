@@ -8,7 +8,9 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/page.hpp"
@@ -75,6 +77,15 @@ struct ClaimedEndpoint {
   std::optional<UnixMicros> previous_secret_expires_at;
 };
 
+// One delivery for fan-out to queue: an event of the endpoint's tenant, with the body to send.
+struct QueuedDelivery {
+  std::int64_t tenant_id = 0;
+  std::int64_t endpoint_id = 0;
+  std::int64_t position = 0;
+  std::string_view event_type;
+  std::string_view payload;
+};
+
 // What a round did to one delivery.
 struct DeliveryOutcome {
   std::int64_t tenant_id = 0;
@@ -120,10 +131,11 @@ class WebhookRepository {
   // The enabled endpoints of a tenant, for fan-out.
   static Result<std::vector<WebhookEndpoint>> enabled_endpoints(Transaction& tx, const SystemScope& scope,
                                                                 std::int64_t tenant_id);
-  // One delivery of the event at `position` to `endpoint`, unless it exists (fan-out replays
-  // after a crash insert nothing twice). Returns true when inserted.
-  static Result<bool> enqueue(Transaction& tx, const SystemScope& scope, const WebhookEndpoint& endpoint,
-                              std::int64_t position, std::string_view event_type, std::string_view payload);
+  // Queues each of `deliveries` unless it exists (fan-out replays after a crash insert nothing
+  // twice), many rows per statement, then makes each endpoint they name due at its oldest pending
+  // delivery, once. Returns how many were new.
+  static Result<std::int64_t> enqueue(Transaction& tx, const SystemScope& scope,
+                                      std::span<const QueuedDelivery> deliveries);
   // Leases up to `limit` enabled endpoints whose oldest pending delivery is due at `now`, not
   // leased by another dispatcher (or whose lease expired), to `owner` until `lease_until`.
   static Result<std::vector<ClaimedEndpoint>> claim_due(Transaction& tx, const SystemScope& scope, UnixMicros now,
@@ -135,8 +147,8 @@ class WebhookRepository {
   // ends on PostgreSQL): a dispatcher whose lease was taken over records nothing.
   static Result<bool> holds_lease(Transaction& tx, const SystemScope& scope, std::int64_t endpoint_id,
                                   std::string_view owner);
-  // Records an attempt and the delivery's new state.
-  static Status settle(Transaction& tx, const SystemScope& scope, const DeliveryOutcome& outcome);
+  // Records each attempt and its delivery's new state, many rows per statement.
+  static Status settle(Transaction& tx, const SystemScope& scope, std::span<const DeliveryOutcome> outcomes);
   // Ends `owner`'s lease of the endpoint, disables it when `disable_reason` is set, and makes it
   // due at its oldest pending delivery.
   static Status release(Transaction& tx, const SystemScope& scope, std::int64_t endpoint_id,
