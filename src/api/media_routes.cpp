@@ -4,6 +4,7 @@
 // see api/detail/media_url.hpp for why and what it grants.
 #include <charconv>
 
+#include "api/detail/byte_range.hpp"
 #include "api/detail/io.hpp"
 #include "api/detail/media_url.hpp"
 #include "api/detail/route.hpp"
@@ -61,45 +62,6 @@ Result<HttpResponse> get_media_url(Call& call) {
   HttpResponse response = json_response(200, attachment_json(*attachment, url, expires_s));
   response.with_header("Cache-Control", "no-store");
   return response;
-}
-
-struct ByteRange {
-  std::int64_t first = 0;
-  std::int64_t last = 0;  // inclusive
-};
-
-// "bytes=FIRST-[LAST]" or "bytes=-SUFFIX" against a file of `size` bytes. nullopt: no usable
-// single range (absent, several ranges, or not bytes), answered with the whole file. An empty
-// range (first past the end) is unsatisfiable: 416.
-std::optional<std::optional<ByteRange>> parse_range(std::string_view header, std::int64_t size) {
-  constexpr std::string_view kUnit = "bytes=";
-  if (!header.starts_with(kUnit) || header.find(',') != std::string_view::npos) return std::nullopt;
-  header.remove_prefix(kUnit.size());
-  const auto dash = header.find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  auto number = [](std::string_view text, std::int64_t& out) {
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && end == text.data() + text.size() && out >= 0;
-  };
-  const std::string_view first_text = header.substr(0, dash);
-  const std::string_view last_text = header.substr(dash + 1);
-  ByteRange range;
-  if (first_text.empty()) {
-    std::int64_t suffix = 0;
-    if (!number(last_text, suffix)) return std::nullopt;
-    if (suffix == 0 || size == 0) return std::optional<ByteRange>();
-    range.first = std::max<std::int64_t>(0, size - suffix);
-    range.last = size - 1;
-    return std::optional<ByteRange>(range);
-  }
-  if (!number(first_text, range.first)) return std::nullopt;
-  range.last = size - 1;
-  if (!last_text.empty()) {
-    if (!number(last_text, range.last) || range.last < range.first) return std::nullopt;
-    range.last = std::min(range.last, size - 1);
-  }
-  if (range.first >= size) return std::optional<ByteRange>();
-  return std::optional<ByteRange>(range);
 }
 
 // GET /media/{tenant}/{sha256}?type=&expires=&sig=: open (the URL is the credential). Anything

@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "api/detail/dispatch.hpp"
+#include "api/detail/request_convert.hpp"
 #include "api/detail/route.hpp"
 #include "api/problem.hpp"
 #include "core/json_writer.hpp"
@@ -30,8 +31,6 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 namespace {
-
-constexpr std::size_t kRequestIdLengthMax = 128;
 
 class Session;
 
@@ -57,14 +56,6 @@ struct Server::Impl {
 };
 
 namespace {
-
-bool valid_request_id(std::string_view id) {
-  if (id.empty() || id.size() > kRequestIdLengthMax) return false;
-  for (char c : id) {
-    if (c <= ' ' || c > '~' || c == '"' || c == '\\') return false;
-  }
-  return true;
-}
 
 std::string new_request_id(Server::Impl& server) {
   // Random prefix per process plus a counter: unique without a random draw per request.
@@ -136,22 +127,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   HttpRequest convert(http::request<http::string_body>& message) {
-    HttpRequest request;
-    request.method = std::string(message.method_string());
-    const std::string_view target = message.target();
-    const auto question = target.find('?');
-    request.path = std::string(target.substr(0, question));
-    if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
-    request.headers.reserve(8);
-    for (const auto& field : message) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      request.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
-    request.body = std::move(message.body());
-    request.client_address = client_address_;
-    const std::string_view given = request.header("x-request-id");
-    request.request_id = valid_request_id(given) ? std::string(given) : new_request_id(server_);
+    HttpRequest request = to_http_request(message, client_address_);
+    if (request.request_id.empty()) request.request_id = new_request_id(server_);
     return request;
   }
 

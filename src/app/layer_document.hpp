@@ -32,8 +32,13 @@ LayerDocumentFormat detect_layer_document(std::string_view content);
 
 // Errors: invalid_argument with "source:line:column" for broken JSON or nesting deeper than
 // kLayerDocumentDepthMax, or the JSON path of the first invalid member ("source: $.items[3].value.score", "source:5: $.value.label" for NDJSON).
+// `reader`: fast (what the API and CLI use) scans machine-written items in one pass and leaves
+// everything else to the DOM reader; dom reads with the DOM reader alone. The two must return the
+// same draft, or the same error, for every input: dom exists as the reference they are compared
+// against (tests/unit/app, tests/fuzz/fuzz_layer_document.cpp).
+enum class LayerReader { fast, dom };
 Result<store::LayerRunDraft> read_layer_run(std::string_view content, std::string_view source_name,
-                                            LayerDocumentFormat format);
+                                            LayerDocumentFormat format, LayerReader reader = LayerReader::fast);
 
 // A run's metadata as the API shows it (no items).
 std::string layer_run_json(const store::LayerRun& run);

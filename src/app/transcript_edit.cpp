@@ -75,7 +75,9 @@ Result<EditOperation> parse_operation(const Json& item, const std::string& at) {
   if (spec == nullptr) return invalid("unknown operation \"" + name + "\": expected " + kOpNames, at + ".op");
   for (const auto& [key, value] : item.items()) {
     if (key == "op" || key == "segment") continue;
-    if (std::find_if(spec->members.begin(), spec->members.end(), [&](const char* m) { return m && key == m; }) ==
+    // A named copy: clang before 16 cannot capture a structured binding.
+    const std::string& member = key;
+    if (std::find_if(spec->members.begin(), spec->members.end(), [&](const char* m) { return m && member == m; }) ==
         spec->members.end()) {
       std::string allowed = "op, segment";
       for (const char* m : spec->members) {

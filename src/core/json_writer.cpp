@@ -5,10 +5,48 @@
 
 namespace narralytica {
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence that `s` starts with (RFC 3629: no overlong form,
+// no surrogate, nothing past U+10FFFF), or 0 when it starts with none.
+std::size_t json_writer_utf8_length(std::string_view s) {
+  const auto first = static_cast<unsigned char>(s[0]);
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (first >= 0xC2 && first <= 0xDF) {
+    length = 2;
+  } else if (first >= 0xE0 && first <= 0xEF) {
+    length = 3;
+    if (first == 0xE0) low = 0xA0;   // overlong below U+0800
+    if (first == 0xED) high = 0x9F;  // surrogates
+  } else if (first >= 0xF0 && first <= 0xF4) {
+    length = 4;
+    if (first == 0xF0) low = 0x90;   // overlong below U+10000
+    if (first == 0xF4) high = 0x8F;  // past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (s.size() < length) return 0;
+  const auto second = static_cast<unsigned char>(s[1]);
+  if (second < low || second > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    const auto next = static_cast<unsigned char>(s[i]);
+    if (next < 0x80 || next > 0xBF) return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+// Well-formed UTF-8 is copied as it is (stored hashes depend on those bytes); a byte that starts
+// no well-formed sequence is written as U+FFFD, so the result is valid JSON whatever `value`
+// holds: problem bodies quote a client's raw bytes. (Found by tests/fuzz, api_body.)
 void append_json_string(std::string& out, std::string_view value) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char ch : value) {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char ch = value[i];
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
       case '"': out += "\\\""; break;
@@ -23,8 +61,13 @@ void append_json_string(std::string& out, std::string_view value) {
           out += "\\u00";
           out.push_back(hex[c >> 4]);
           out.push_back(hex[c & 0xf]);
-        } else {
+        } else if (c < 0x80) {
           out.push_back(ch);
+        } else if (const std::size_t length = json_writer_utf8_length(value.substr(i)); length > 0) {
+          out.append(value.data() + i, length);
+          i += length - 1;
+        } else {
+          out += "\xEF\xBF\xBD";  // U+FFFD for a byte that starts no well-formed sequence
         }
     }
   }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang, AddressSanitizer and UBSan into build/fuzz, then runs
-# each reader's target for SECONDS (default 60) from a copy of its seed corpus.
+# each target (the transcript readers, the search query, and what the API reads: bodies, the HTTP
+# request, layer documents, the segment filter, cursors) for SECONDS (default 60) from a copy of
+# its seed corpus.
 # Exit status is non-zero if any target finds a crash, leak, timeout or sanitizer report; the
 # input is left in build/fuzz/artifacts and the log in build/fuzz/logs.
 # Usage: tests/fuzz/run.sh [SECONDS]      FUZZ_JOBS=N to change build parallelism (default 2).
@@ -9,7 +11,8 @@ set -euo pipefail
 seconds="${1:-60}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$root/build/fuzz"
-readers=(webvtt srt whisper whisperx assemblyai deepgram narralytica_json read_document search_query)
+readers=(webvtt srt whisper whisperx assemblyai deepgram narralytica_json read_document search_query
+  cursor layer_document segment_filter api_body http_request)
 
 command -v clang++ >/dev/null || { echo "clang++ not found: apt-get install -y clang libclang-rt-14-dev" >&2; exit 2; }
 
@@ -30,6 +33,10 @@ for reader in "${readers[@]}"; do
     srt) dict=(-dict="$root/tests/fuzz/srt.dict") ;;
     read_document) ;;
     search_query) dict=(-dict="$root/tests/fuzz/search_query.dict") ;;
+    cursor) ;;
+    layer_document) dict=(-dict="$root/tests/fuzz/layer.dict") ;;
+    segment_filter) dict=(-dict="$root/tests/fuzz/segment_filter.dict") ;;
+    http_request) dict=(-dict="$root/tests/fuzz/http.dict") ;;
     *) dict=(-dict="$root/tests/fuzz/json.dict") ;;
   esac
   log="$build/logs/$reader.log"

@@ -90,6 +90,10 @@ Result<std::string> decode_cursor(char kind, std::string_view text) {
       out += static_cast<char>((buffer >> bits) & 0xff);
     }
   }
+  // Only the text encode_cursor writes: no sixth bit-group left over, and the bits left over
+  // zero. Else several texts would name one position (a cache keyed by the query would hold the
+  // same page under each of them).
+  if (bits >= 6 || (buffer & ((1u << bits) - 1)) != 0) return bad;
   if (out.empty() || out[0] != kind) return bad;
   return out.substr(1);
 }

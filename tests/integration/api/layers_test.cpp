@@ -130,6 +130,12 @@ TEST_P(ApiTest, SegmentsComeWithLayersAndCanBeFilteredAndCounted) {
   EXPECT_EQ(economy["items"][0]["segment"]["ordinal"], 1);
   EXPECT_EQ(call("GET", "/v1/segments?where=sentiment.mood=sad", viewer_a_).status, 422);
   EXPECT_EQ(call("GET", "/v1/segments?where=score>0.5", viewer_a_).status, 422);
+  // from_chars reads "nan" and "inf"; no score compares with them (and SQLite binds NaN as NULL).
+  for (const char* number : {"nan", "inf", "-infinity"}) {
+    auto refused = call("GET", std::string("/v1/segments?where=sentiment.label=negative;sentiment.score<") + number, viewer_a_);
+    EXPECT_EQ(refused.status, 422) << number;
+    EXPECT_EQ(json_of(refused)["field"], "where[1]") << number;
+  }
   // Another tenant sees nothing of A's, and cannot name A's video.
   EXPECT_TRUE(json_of(call("GET", "/v1/segments?where=sentiment.label=negative", owner_b_))["items"].empty());
   EXPECT_EQ(call("GET", "/v1/segments?where=sentiment.label=negative&video=" + video_a_.public_id.to_string(), owner_b_)

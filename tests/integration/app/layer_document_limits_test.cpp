@@ -53,5 +53,27 @@ TEST(LayerDocumentLimits, NestingAtTheLimitIsReadOneMoreIsRefusedNamingThePlace)
   EXPECT_EQ(app::detect_layer_document(std::string(100'000, '[') + "\n{}\n"), app::LayerDocumentFormat::json);
 }
 
+// A number too large for a double is refused like any other bad JSON, with its place, by both
+// readers, in JSON and in NDJSON. nlohmann reports it as an out_of_range exception rather than a
+// parse error; uncaught, the upload route answered 500. (Found by tests/fuzz, layer_document.)
+TEST(LayerDocumentLimits, NumberTooLargeForADoubleIsRefusedNamingThePlace) {
+  const std::string head = R"("kind":"sentiment","producer":{"name":"a","version":"1"})";
+  const std::string item = R"({"segment":0,"value":{"label":"negative","score":1e999}})";
+  for (bool ndjson : {false, true}) {
+    const auto format = ndjson ? app::LayerDocumentFormat::ndjson : app::LayerDocumentFormat::json;
+    const std::string content = ndjson ? "{" + head + "}\n" + item + "\n" : "{" + head + R"(,"items":[)" + item + "]}";
+    const std::string line = ndjson ? item : content;
+    const std::string expected_place =
+        (ndjson ? "run:2:" : "run:1:") + std::to_string(line.find("1e999") + 1);
+    for (auto reader : {app::LayerReader::fast, app::LayerReader::dom}) {
+      auto refused = app::read_layer_run(content, "run", format, reader);
+      ASSERT_FALSE(refused.ok()) << ndjson;
+      EXPECT_EQ(refused.error().code, ErrorCode::invalid_argument);
+      EXPECT_EQ(refused.error().field, expected_place);
+      EXPECT_NE(refused.error().message.find("1e999"), std::string::npos) << refused.error().message;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace narralytica
