@@ -9,6 +9,7 @@
 #include "app/conversation_view.hpp"
 
 namespace narralytica::api {
+namespace analytics_routes_impl {
 namespace {
 
 Result<std::optional<Uuid>> id_param(const HttpRequest& request, std::string_view name) {
@@ -60,7 +61,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace analytics_routes_impl
 
-std::span<const Route> analytics_routes() { return kRoutes; }
+std::span<const Route> analytics_routes() { return analytics_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

@@ -10,6 +10,7 @@
 #include "core/secrets.hpp"
 
 namespace narralytica::api {
+namespace auth_routes_impl {
 namespace {
 
 store::RequestContext context_of(const HttpRequest& request) {
@@ -123,7 +124,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace auth_routes_impl
 
-std::span<const Route> auth_routes() { return kRoutes; }
+std::span<const Route> auth_routes() { return auth_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

@@ -8,6 +8,7 @@
 #include "core/json_writer.hpp"
 
 namespace narralytica::api {
+namespace collection_routes_impl {
 namespace {
 
 using app::CollectionService;
@@ -274,7 +275,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace collection_routes_impl
 
-std::span<const Route> collection_routes() { return kRoutes; }
+std::span<const Route> collection_routes() { return collection_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

@@ -11,6 +11,7 @@
 #include "app/tenant_service.hpp"
 
 namespace narralytica::api {
+namespace jobs_routes_impl {
 namespace {
 
 using app::JobService;
@@ -114,7 +115,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace jobs_routes_impl
 
-std::span<const Route> jobs_routes() { return kRoutes; }
+std::span<const Route> jobs_routes() { return jobs_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

@@ -7,11 +7,13 @@
 #include "api/detail/layer_where.hpp"
 #include "api/detail/route.hpp"
 #include "api/detail/views.hpp"
+#include "app/layer_json.hpp"
 #include "app/layer_service.hpp"
 #include "core/json_writer.hpp"
 #include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::api {
+namespace layer_routes_impl {
 namespace {
 
 using app::LayerService;
@@ -63,19 +65,9 @@ Result<HttpResponse> get_layer_run(Call& call) {
   ASSIGN_OR_RETURN(query.after_ordinal, ordinal_from_cursor(call.request));
   ASSIGN_OR_RETURN(LayerRun run, LayerService::get_in(*call.tx, *call.scope, transcript, kind_param(call), version));
   ASSIGN_OR_RETURN(store::LayerItemPage page, store::LayerRepository::items(*call.tx, *call.scope, run, query));
-  std::string out = "{\"run\":" + app::layer_run_json(run) + ",\"items\":[";
-  for (std::size_t i = 0; i < page.items.size(); ++i) {
-    if (i) out += ',';
-    app::append_layer_item_json(out, page.items[i]);
-  }
-  out += "],\"next_cursor\":";
-  if (page.next_after_ordinal) {
-    append_json_text(out, ordinal_cursor(*page.next_after_ordinal));
-  } else {
-    out += "null";
-  }
-  out += '}';
-  return json_response(200, std::move(out));
+  std::optional<std::string> next;
+  if (page.next_after_ordinal) next = ordinal_cursor(*page.next_after_ordinal);
+  return json_response(200, app::layer_run_page_json(run, page.items, next));
 }
 
 Result<HttpResponse> set_current_layer(Call& call) {
@@ -92,15 +84,6 @@ Result<HttpResponse> set_current_layer(Call& call) {
   return json_response(200, app::layer_run_json(change.current));
 }
 
-const char* change_name(app::LayerDiffEntry::Change change) {
-  switch (change) {
-    case app::LayerDiffEntry::Change::added: return "added";
-    case app::LayerDiffEntry::Change::removed: return "removed";
-    case app::LayerDiffEntry::Change::changed: return "changed";
-  }
-  return "changed";
-}
-
 // Runs are immutable, so a diff is the same every time it is asked: its entries page by offset.
 Result<HttpResponse> diff_layer(Call& call) {
   ASSIGN_OR_RETURN(Uuid transcript, path_id(call, "id", "transcript"));
@@ -112,48 +95,11 @@ Result<HttpResponse> diff_layer(Call& call) {
   ASSIGN_OR_RETURN(std::optional<std::int64_t> offset, ordinal_from_cursor(call.request));
   ASSIGN_OR_RETURN(app::LayerDiff diff,
                    LayerService::diff_in(*call.tx, *call.scope, transcript, kind_param(call), *from, *to));
-  std::string segments = "[";
-  for (std::size_t i = 0; i < diff.changed_segments.size(); ++i) {
-    if (i) segments += ',';
-    segments += "[" + std::to_string(diff.changed_segments[i].first) + "," +
-                std::to_string(diff.changed_segments[i].second) + "]";
-  }
-  segments += ']';
-  std::string out = JsonObject()
-                        .add("kind", diff.from.kind)
-                        .add("from", diff.from.version)
-                        .add("to", diff.to.version)
-                        .add("added", diff.added)
-                        .add("removed", diff.removed)
-                        .add("changed", diff.changed)
-                        .add("unchanged", diff.unchanged)
-                        .add_raw("changed_segments", segments)
-                        .str();
-  out.pop_back();
-  out += ",\"items\":[";
   const std::size_t begin = static_cast<std::size_t>(offset.value_or(0));
   const std::size_t end = std::min(diff.entries.size(), begin + static_cast<std::size_t>(limit));
-  for (std::size_t i = begin; i < end; ++i) {
-    const app::LayerDiffEntry& e = diff.entries[i];
-    JsonObject entry;
-    entry.add("change", change_name(e.change));
-    if (e.segment_first) {
-      entry.add("segment_first", *e.segment_first).add("segment_last", *e.segment_last);
-    }
-    entry.add("start_ms", e.start_ms).add("end_ms", e.end_ms);
-    if (e.from_value) entry.add_raw("from", *e.from_value);
-    if (e.to_value) entry.add_raw("to", *e.to_value);
-    if (i > begin) out += ',';
-    out += entry.str();
-  }
-  out += "],\"next_cursor\":";
-  if (end < diff.entries.size()) {
-    append_json_text(out, ordinal_cursor(static_cast<std::int64_t>(end)));
-  } else {
-    out += "null";
-  }
-  out += '}';
-  return json_response(200, std::move(out));
+  std::optional<std::string> next;
+  if (end < diff.entries.size()) next = ordinal_cursor(static_cast<std::int64_t>(end));
+  return json_response(200, app::layer_diff_json(diff, begin, end, next));
 }
 
 Result<std::optional<Uuid>> query_id(const HttpRequest& request, std::string_view name) {
@@ -320,7 +266,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace layer_routes_impl
 
-std::span<const Route> layer_routes() { return kRoutes; }
+std::span<const Route> layer_routes() { return layer_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

@@ -15,6 +15,7 @@
 #include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::api {
+namespace media_routes_impl {
 namespace {
 
 // One answer holds at most this much of a media file: a player asks for the rest by Range.
@@ -131,7 +132,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace media_routes_impl
 
-std::span<const Route> media_routes() { return kRoutes; }
+std::span<const Route> media_routes() { return media_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

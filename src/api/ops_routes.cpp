@@ -6,6 +6,7 @@
 #include "api/openapi.hpp"
 
 namespace narralytica::api {
+namespace ops_routes_impl {
 namespace {
 
 Result<HttpResponse> healthz(Call&) { return json_response(200, R"({"status":"ok"})"); }
@@ -41,7 +42,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace ops_routes_impl
 
-std::span<const Route> ops_routes() { return kRoutes; }
+std::span<const Route> ops_routes() { return ops_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

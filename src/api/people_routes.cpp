@@ -7,6 +7,7 @@
 #include "app/people_service.hpp"
 
 namespace narralytica::api {
+namespace people_routes_impl {
 namespace {
 
 using app::PeopleService;
@@ -45,12 +46,7 @@ Result<store::Person> person_of(Call& call) {
 Result<HttpResponse> list_people(Call& call) {
   store::PersonListQuery query;
   ASSIGN_OR_RETURN(query.page.limit, page_limit(call.request));
-  if (auto cursor = call.request.query_param("cursor")) {
-    ASSIGN_OR_RETURN(std::string key, decode_cursor('p', *cursor));
-    auto after = Uuid::from_bytes(key);
-    if (!after) return make_error(ErrorCode::invalid_argument, "not a cursor this list gave out", "cursor");
-    query.page.after = *after;
-  }
+  ASSIGN_OR_RETURN(query.page.after, id_cursor_after('p', call.request.query_param("cursor")));
   if (auto q = call.request.query_param("q"); q && !q->empty()) {
     if (q->size() > store::kPersonNameLengthMax) {
       return make_error(ErrorCode::invalid_argument, "at most 200 bytes", "q");
@@ -60,9 +56,7 @@ Result<HttpResponse> list_people(Call& call) {
   ASSIGN_OR_RETURN(auto people, PeopleService::list(*call.tx, *call.scope, query));
   JsonArray items;
   for (const auto& p : people.items) items.add_raw(person_json(p));
-  std::optional<std::string> next;
-  if (people.next_after) next = encode_cursor('p', people.next_after->byte_view());
-  return json_response(200, page_json(items.str(), next));
+  return json_response(200, page_json(items.str(), id_cursor('p', people.next_after)));
 }
 
 Result<HttpResponse> create_person(Call& call) {
@@ -288,7 +282,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace people_routes_impl
 
-std::span<const Route> people_routes() { return kRoutes; }
+std::span<const Route> people_routes() { return people_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

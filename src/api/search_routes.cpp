@@ -12,6 +12,7 @@
 #include "app/search_service.hpp"
 
 namespace narralytica::api {
+namespace search_routes_impl {
 namespace {
 
 // A query the language cannot parse is a malformed request (400, code malformed_query, with the
@@ -217,7 +218,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace search_routes_impl
 
-std::span<const Route> search_routes() { return kRoutes; }
+std::span<const Route> search_routes() { return search_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

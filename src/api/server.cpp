@@ -30,11 +30,8 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-namespace {
-
+// One connection. Not in the anonymous namespace: Server::Impl, which has linkage, holds them.
 class Session;
-
-}  // namespace
 
 struct Server::Impl {
   Impl(store::Database& database, ServerOptions options, store::StoreContext context)
@@ -67,6 +64,8 @@ std::string new_request_id(Server::Impl& server) {
   }();
   return prefix + "-" + std::to_string(server.request_counter.fetch_add(1, std::memory_order_relaxed) + 1);
 }
+
+}  // namespace
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -256,8 +255,6 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string client_address_;
   bool busy_ = false;
 };
-
-}  // namespace
 
 void Server::Impl::accept() {
   acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {

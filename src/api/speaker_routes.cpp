@@ -6,6 +6,7 @@
 #include "app/speaker_service.hpp"
 
 namespace narralytica::api {
+namespace speaker_routes_impl {
 namespace {
 
 using app::SpeakerService;
@@ -63,7 +64,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace speaker_routes_impl
 
-std::span<const Route> speaker_routes() { return kRoutes; }
+std::span<const Route> speaker_routes() { return speaker_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

@@ -10,6 +10,7 @@
 #include "app/tenant_service.hpp"
 
 namespace narralytica::api {
+namespace tenant_routes_impl {
 namespace {
 
 using app::TenantService;
@@ -201,7 +202,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace tenant_routes_impl
 
-std::span<const Route> tenant_routes() { return kRoutes; }
+std::span<const Route> tenant_routes() { return tenant_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

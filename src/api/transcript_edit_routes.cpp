@@ -9,6 +9,7 @@
 #include "core/json_writer.hpp"
 
 namespace narralytica::api {
+namespace transcript_edit_routes_impl {
 namespace {
 
 constexpr Field kOperationFields[] = {
@@ -173,7 +174,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace transcript_edit_routes_impl
 
-std::span<const Route> transcript_edit_routes() { return kRoutes; }
+std::span<const Route> transcript_edit_routes() { return transcript_edit_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

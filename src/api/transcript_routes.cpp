@@ -5,12 +5,14 @@
 #include "api/detail/route.hpp"
 #include "api/detail/state.hpp"
 #include "api/detail/views.hpp"
+#include "app/layer_json.hpp"
 #include "app/layer_service.hpp"
 #include "app/transcript_service.hpp"
 #include "formats/format.hpp"
 #include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::api {
+namespace transcript_routes_impl {
 namespace {
 
 using app::TranscriptService;
@@ -195,7 +197,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace transcript_routes_impl
 
-std::span<const Route> transcript_routes() { return kRoutes; }
+std::span<const Route> transcript_routes() { return transcript_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

@@ -6,6 +6,7 @@
 #include "app/video_service.hpp"
 
 namespace narralytica::api {
+namespace video_routes_impl {
 namespace {
 
 using nlohmann::json;
@@ -169,7 +170,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace video_routes_impl
 
-std::span<const Route> video_routes() { return kRoutes; }
+std::span<const Route> video_routes() { return video_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

@@ -9,6 +9,7 @@
 #include "app/webhook_service.hpp"
 
 namespace narralytica::api {
+namespace webhook_routes_impl {
 namespace {
 
 using nlohmann::json;
@@ -208,7 +209,8 @@ constexpr Route kRoutes[] = {
 };
 
 }  // namespace
+}  // namespace webhook_routes_impl
 
-std::span<const Route> webhook_routes() { return kRoutes; }
+std::span<const Route> webhook_routes() { return webhook_routes_impl::kRoutes; }
 
 }  // namespace narralytica::api

@@ -9,9 +9,7 @@
 #include <optional>
 
 #include "app/layer_kinds.hpp"
-#include "core/clock.hpp"
 #include "core/json_depth.hpp"
-#include "core/json_writer.hpp"
 
 namespace narralytica::app {
 namespace {
@@ -736,14 +734,6 @@ Result<LayerRunDraft> read_ndjson(std::string_view content, const Place& place, 
   return run;
 }
 
-std::string producer_json(const store::LayerRun& run) {
-  return JsonObject()
-      .add("name", run.producer_name)
-      .add("version", run.producer_version)
-      .add_raw("params", run.params_json)
-      .str();
-}
-
 }  // namespace
 
 LayerDocumentFormat detect_layer_document(std::string_view content) {
@@ -776,65 +766,6 @@ Result<LayerRunDraft> read_layer_run(std::string_view content, std::string_view 
     if (auto run = read_json_fast(content)) return std::move(*run);
   }
   return read_json_dom(content, place);
-}
-
-std::string layer_run_json(const store::LayerRun& run) {
-  return JsonObject()
-      .add("id", run.public_id.to_string())
-      .add("transcript", run.transcript_public_id.to_string())
-      .add("transcript_revision", run.transcript_revision)
-      .add("kind", run.kind)
-      .add("version", run.version)
-      .add_raw("producer", producer_json(run))
-      .add("params_hash", run.params_hash)
-      .add("transcript_content_hash", run.transcript_content_hash)
-      .add("item_count", run.item_count)
-      .add("current", run.current)
-      .add("pinned", run.pinned)
-      .add("stale", run.stale)
-      .add("created_at", format_rfc3339(run.created_at))
-      .str();
-}
-
-void append_layer_item_json(std::string& out, const store::LayerItem& item) {
-  out += '{';
-  if (item.segment_ordinal_first && *item.segment_ordinal_first == *item.segment_ordinal_last) {
-    out += "\"segment\":";
-    out += std::to_string(*item.segment_ordinal_first);
-    out += ',';
-  } else if (item.segment_ordinal_first) {
-    out += "\"segments\":[";
-    out += std::to_string(*item.segment_ordinal_first);
-    out += ',';
-    out += std::to_string(*item.segment_ordinal_last);
-    out += "],";
-  }
-  out += "\"start_ms\":";
-  out += std::to_string(item.start_ms);
-  out += ",\"end_ms\":";
-  out += std::to_string(item.end_ms);
-  out += ",\"value\":";
-  out += item.payload_json;
-  out += '}';
-}
-
-std::string write_layer_run(const store::LayerRun& run, const std::vector<store::LayerItem>& items) {
-  std::string out;
-  out.reserve(256 + items.size() * 96);
-  out += JsonObject()
-             .add("kind", run.kind)
-             .add_raw("producer", producer_json(run))
-             .add_raw("run", layer_run_json(run))
-             .str();
-  out.pop_back();  // the closing brace: items follow
-  out += ",\"items\":[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '\n';
-    append_layer_item_json(out, items[i]);
-  }
-  out += "\n]}\n";
-  return out;
 }
 
 }  // namespace narralytica::app

@@ -40,12 +40,4 @@ enum class LayerReader { fast, dom };
 Result<store::LayerRunDraft> read_layer_run(std::string_view content, std::string_view source_name,
                                             LayerDocumentFormat format, LayerReader reader = LayerReader::fast);
 
-// A run's metadata as the API shows it (no items).
-std::string layer_run_json(const store::LayerRun& run);
-// One item as the document above has it, with its resolved times.
-void append_layer_item_json(std::string& out, const store::LayerItem& item);
-// A whole run in the document form above (what `layers export` writes and `layers import` reads),
-// with the run's metadata alongside (ignored when read back).
-std::string write_layer_run(const store::LayerRun& run, const std::vector<store::LayerItem>& items);
-
 }  // namespace narralytica::app

@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 
+#include "app/layer_json.hpp"
 #include "app/layer_kinds.hpp"
 #include "store/tenancy/tenant_repository.hpp"
 
@@ -229,6 +230,34 @@ Result<std::string> LayerService::export_run(const Principal& principal, std::st
   ASSIGN_OR_RETURN(LayerRun run, get_in(auth.tx, auth.scope, transcript, kind, version));
   ASSIGN_OR_RETURN(std::vector<LayerItem> items, LayerRepository::all_items(auth.tx, auth.scope, run));
   return write_layer_run(run, items);
+}
+
+Result<std::pair<LayerRun, store::LayerItemPage>> LayerService::show(const Principal& principal,
+                                                                    std::string_view tenant, const Uuid& transcript,
+                                                                    std::string_view kind, std::optional<int> version,
+                                                                    const store::LayerItemQuery& query) {
+  ASSIGN_OR_RETURN(Authorized auth, begin_authorized(database_, context_, principal, tenant, transcript,
+                                                     {"read", "layers"}, TxMode::read));
+  ASSIGN_OR_RETURN(LayerRun run, get_in(auth.tx, auth.scope, transcript, kind, version));
+  ASSIGN_OR_RETURN(store::LayerItemPage page, LayerRepository::items(auth.tx, auth.scope, run, query));
+  return std::make_pair(std::move(run), std::move(page));
+}
+
+Result<store::CurrentChange> LayerService::set_current(const Principal& principal, std::string_view tenant,
+                                                       const Uuid& transcript, std::string_view kind,
+                                                       std::optional<int> version) {
+  ASSIGN_OR_RETURN(Authorized auth, begin_authorized(database_, context_, principal, tenant, transcript,
+                                                     {"write", "layers"}, TxMode::write));
+  ASSIGN_OR_RETURN(store::CurrentChange change, set_current_in(auth.tx, auth.scope, transcript, kind, version));
+  RETURN_IF_ERROR(auth.tx.commit());
+  return change;
+}
+
+Result<LayerDiff> LayerService::diff(const Principal& principal, std::string_view tenant, const Uuid& transcript,
+                                     std::string_view kind, int from, int to) {
+  ASSIGN_OR_RETURN(Authorized auth, begin_authorized(database_, context_, principal, tenant, transcript,
+                                                     {"read", "layers"}, TxMode::read));
+  return diff_in(auth.tx, auth.scope, transcript, kind, from, to);
 }
 
 }  // namespace narralytica::app

@@ -84,6 +84,19 @@ class LayerService {
   // The run in the document form `import` reads (layer_document.hpp).
   Result<std::string> export_run(const store::Principal& principal, std::string_view tenant, const Uuid& transcript,
                                  std::string_view kind, std::optional<int> version);
+  // One version (the current one when `version` is empty) and a page of its items. Errors:
+  // not_found for an unknown transcript, kind or version.
+  Result<std::pair<store::LayerRun, store::LayerItemPage>> show(const store::Principal& principal,
+                                                                std::string_view tenant, const Uuid& transcript,
+                                                                std::string_view kind, std::optional<int> version,
+                                                                const store::LayerItemQuery& query);
+  // Pins `version` as the current one, or unpins (the newest becomes current) when it is empty;
+  // one event and one audit record, committed. Errors: as set_current_in.
+  Result<store::CurrentChange> set_current(const store::Principal& principal, std::string_view tenant,
+                                           const Uuid& transcript, std::string_view kind, std::optional<int> version);
+  // Errors: as diff_in.
+  Result<LayerDiff> diff(const store::Principal& principal, std::string_view tenant, const Uuid& transcript,
+                         std::string_view kind, int from, int to);
 
  private:
   store::Database& database_;

@@ -35,7 +35,7 @@ const OpSpec kOps[] = {
     {EditOpKind::remove, "delete", {}},
 };
 
-Error invalid(std::string message, std::string field) {
+Error invalid_edit(std::string message, std::string field) {
   return make_error(ErrorCode::invalid_argument, std::move(message), std::move(field));
 }
 
@@ -46,33 +46,33 @@ std::string describe(const Json& value) {
 }
 
 Result<std::size_t> index_member(const Json& value, const std::string& field) {
-  if (!value.is_number_unsigned()) return invalid("expected an index (an integer, 0 or more), found " + describe(value), field);
+  if (!value.is_number_unsigned()) return invalid_edit("expected an index (an integer, 0 or more), found " + describe(value), field);
   return static_cast<std::size_t>(value.get<std::uint64_t>());
 }
 
 Result<std::int64_t> ms_member(const Json& value, const std::string& field) {
   if (!value.is_number_integer() || value.get<std::int64_t>() < 0 ||
       value.get<std::int64_t>() > formats::limits::timestamp_ms_max) {
-    return invalid("expected milliseconds (an integer from 0 to 3600000000), found " + describe(value), field);
+    return invalid_edit("expected milliseconds (an integer from 0 to 3600000000), found " + describe(value), field);
   }
   return value.get<std::int64_t>();
 }
 
 Result<std::string> text_member(const Json& value, const std::string& field) {
-  if (!value.is_string()) return invalid("expected a string, found " + describe(value), field);
+  if (!value.is_string()) return invalid_edit("expected a string, found " + describe(value), field);
   return value.get<std::string>();
 }
 
 Result<EditOperation> parse_operation(const Json& item, const std::string& at) {
-  if (!item.is_object()) return invalid("expected an operation object {\"op\": ...}, found " + describe(item), at);
+  if (!item.is_object()) return invalid_edit("expected an operation object {\"op\": ...}, found " + describe(item), at);
   auto op = item.find("op");
-  if (op == item.end() || !op->is_string()) return invalid("expected \"op\": one of " + std::string(kOpNames), at + ".op");
+  if (op == item.end() || !op->is_string()) return invalid_edit("expected \"op\": one of " + std::string(kOpNames), at + ".op");
   const std::string name = op->get<std::string>();
   const OpSpec* spec = nullptr;
   for (const OpSpec& candidate : kOps) {
     if (name == candidate.name) spec = &candidate;
   }
-  if (spec == nullptr) return invalid("unknown operation \"" + name + "\": expected " + kOpNames, at + ".op");
+  if (spec == nullptr) return invalid_edit("unknown operation \"" + name + "\": expected " + kOpNames, at + ".op");
   for (const auto& [key, value] : item.items()) {
     if (key == "op" || key == "segment") continue;
     // A named copy: clang before 16 cannot capture a structured binding.
@@ -83,13 +83,13 @@ Result<EditOperation> parse_operation(const Json& item, const std::string& at) {
       for (const char* m : spec->members) {
         if (m) allowed += std::string(", ") + m;
       }
-      return invalid("unknown member for " + name + " (it takes " + allowed + ")", at + "." + key);
+      return invalid_edit("unknown member for " + name + " (it takes " + allowed + ")", at + "." + key);
     }
   }
   EditOperation operation;
   operation.kind = spec->kind;
   auto segment = item.find("segment");
-  if (segment == item.end()) return invalid("missing: the index of the segment", at + ".segment");
+  if (segment == item.end()) return invalid_edit("missing: the index of the segment", at + ".segment");
   ASSIGN_OR_RETURN(operation.segment, index_member(*segment, at + ".segment"));
   auto member = [&](const char* key) -> const Json* {
     auto it = item.find(key);
@@ -116,11 +116,11 @@ Result<EditOperation> parse_operation(const Json& item, const std::string& at) {
   const Json* speaker_id = member("speaker_id");
   const Json* speaker_label = member("speaker_label");
   if (speaker_id && speaker_label) {
-    return invalid("name the speaker by speaker_id or by speaker_label, not both", at + ".speaker_label");
+    return invalid_edit("name the speaker by speaker_id or by speaker_label, not both", at + ".speaker_label");
   }
   if (speaker_id) {
     auto id = speaker_id->is_string() ? Uuid::parse(speaker_id->get<std::string>()) : std::nullopt;
-    if (!id) return invalid("expected a speaker id (a UUID), found " + describe(*speaker_id), at + ".speaker_id");
+    if (!id) return invalid_edit("expected a speaker id (a UUID), found " + describe(*speaker_id), at + ".speaker_id");
     operation.speaker_id = *id;
   }
   if (speaker_label) {
@@ -129,33 +129,33 @@ Result<EditOperation> parse_operation(const Json& item, const std::string& at) {
     } else {
       ASSIGN_OR_RETURN(std::string label, text_member(*speaker_label, at + ".speaker_label"));
       if (label.empty() || label.size() > kSpeakerLabelLengthMax) {
-        return invalid("a speaker label has 1 to 200 bytes", at + ".speaker_label");
+        return invalid_edit("a speaker label has 1 to 200 bytes", at + ".speaker_label");
       }
       operation.speaker_label = std::move(label);
     }
   }
   switch (operation.kind) {
     case EditOpKind::set_text:
-      if (!operation.text) return invalid("missing: the segment's new text", at + ".text");
+      if (!operation.text) return invalid_edit("missing: the segment's new text", at + ".text");
       break;
     case EditOpKind::set_times:
-      if (!operation.start_ms && !operation.end_ms) return invalid("missing: start_ms, end_ms or both", at + ".start_ms");
+      if (!operation.start_ms && !operation.end_ms) return invalid_edit("missing: start_ms, end_ms or both", at + ".start_ms");
       break;
     case EditOpKind::set_speaker:
       if (!speaker_id && !speaker_label) {
-        return invalid("missing: speaker_id (a speaker of the video), speaker_label (a label; null for none)",
+        return invalid_edit("missing: speaker_id (a speaker of the video), speaker_label (a label; null for none)",
                        at + ".speaker_id");
       }
       break;
     case EditOpKind::split:
       if (operation.at_word.has_value() == operation.at_char.has_value()) {
-        return invalid("name the split point by at_word or by at_char (one of them)", at + ".at_word");
+        return invalid_edit("name the split point by at_word or by at_char (one of them)", at + ".at_word");
       }
       break;
     case EditOpKind::insert:
-      if (!operation.start_ms) return invalid("missing: the new segment's start", at + ".start_ms");
-      if (!operation.end_ms) return invalid("missing: the new segment's end", at + ".end_ms");
-      if (!operation.text) return invalid("missing: the new segment's text", at + ".text");
+      if (!operation.start_ms) return invalid_edit("missing: the new segment's start", at + ".start_ms");
+      if (!operation.end_ms) return invalid_edit("missing: the new segment's end", at + ".end_ms");
+      if (!operation.text) return invalid_edit("missing: the new segment's text", at + ".text");
       break;
     case EditOpKind::merge:
     case EditOpKind::remove: break;
@@ -203,7 +203,7 @@ class Applier {
 
   Result<EditableSegment*> existing(const EditOperation& op) {
     if (op.segment >= segments_.size()) {
-      return invalid("no segment " + std::to_string(op.segment) + ": the transcript has " +
+      return invalid_edit("no segment " + std::to_string(op.segment) + ": the transcript has " +
                          std::to_string(segments_.size()) + " at this point of the edit (indexes from 0)",
                      field("segment"));
     }
@@ -211,16 +211,16 @@ class Applier {
   }
 
   Result<std::string> checked_text(const std::string& text) const {
-    if (word_spans(text).empty()) return invalid("a segment's text cannot be empty; delete the segment instead", field("text"));
+    if (word_spans(text).empty()) return invalid_edit("a segment's text cannot be empty; delete the segment instead", field("text"));
     if (text.size() > store::kSegmentTextLengthMax) {
-      return invalid("a segment's text is at most " + std::to_string(store::kSegmentTextLengthMax) + " bytes", field("text"));
+      return invalid_edit("a segment's text is at most " + std::to_string(store::kSegmentTextLengthMax) + " bytes", field("text"));
     }
     return text;
   }
 
   Status checked_times(std::int64_t start_ms, std::int64_t end_ms) const {
     if (end_ms < start_ms) {
-      return invalid("end_ms " + std::to_string(end_ms) + " is before start_ms " + std::to_string(start_ms),
+      return invalid_edit("end_ms " + std::to_string(end_ms) + " is before start_ms " + std::to_string(start_ms),
                      field("end_ms"));
     }
     return ok_status();
@@ -231,13 +231,13 @@ class Applier {
   Status checked_order(std::size_t i) const {
     const std::int64_t start = segments_[i].start_ms;
     if (i > 0 && segments_[i - 1].start_ms > start) {
-      return invalid("segment " + std::to_string(i) + " would start at " + std::to_string(start) +
+      return invalid_edit("segment " + std::to_string(i) + " would start at " + std::to_string(start) +
                          " ms, before segment " + std::to_string(i - 1) + " (" +
                          std::to_string(segments_[i - 1].start_ms) + " ms): segments stay in time order",
                      field("start_ms"));
     }
     if (i + 1 < segments_.size() && segments_[i + 1].start_ms < start) {
-      return invalid("segment " + std::to_string(i) + " would start at " + std::to_string(start) +
+      return invalid_edit("segment " + std::to_string(i) + " would start at " + std::to_string(start) +
                          " ms, after segment " + std::to_string(i + 1) + " (" +
                          std::to_string(segments_[i + 1].start_ms) + " ms): segments stay in time order",
                      field("start_ms"));
@@ -308,7 +308,7 @@ class Applier {
     if (op.at_word) {
       k = *op.at_word;
       if (k < 1 || k >= spans.size()) {
-        return invalid("a split leaves a word on each side: at_word is from 1 to " +
+        return invalid_edit("a split leaves a word on each side: at_word is from 1 to " +
                            std::to_string(spans.size() - 1) + " for this segment's " + std::to_string(spans.size()) +
                            " words",
                        field("at_word"));
@@ -320,7 +320,7 @@ class Applier {
     std::int64_t boundary = 0;
     if (op.at_ms) {
       if (*op.at_ms < segment->start_ms || *op.at_ms > segment->end_ms) {
-        return invalid("at_ms " + std::to_string(*op.at_ms) + " is outside the segment [" +
+        return invalid_edit("at_ms " + std::to_string(*op.at_ms) + " is outside the segment [" +
                            std::to_string(segment->start_ms) + ", " + std::to_string(segment->end_ms) + "]",
                        field("at_ms"));
       }
@@ -361,14 +361,14 @@ class Applier {
     std::size_t byte = 0;
     for (std::size_t chars = 0; chars < at_char; ++chars) {
       if (byte >= text.size()) {
-        return invalid("at_char " + std::to_string(at_char) + " is past the end of the segment's text", field("at_char"));
+        return invalid_edit("at_char " + std::to_string(at_char) + " is past the end of the segment's text", field("at_char"));
       }
       ++byte;
       while (byte < text.size() && (static_cast<unsigned char>(text[byte]) & 0xC0) == 0x80) ++byte;
     }
     for (std::size_t k = 0; k < spans.size(); ++k) {
       if (byte > spans[k].begin && byte < spans[k].end) {
-        return invalid("at_char " + std::to_string(at_char) + " falls inside the word \"" +
+        return invalid_edit("at_char " + std::to_string(at_char) + " falls inside the word \"" +
                            text.substr(spans[k].begin, spans[k].end - spans[k].begin) +
                            "\": a split falls between words",
                        field("at_char"));
@@ -378,7 +378,7 @@ class Applier {
         return k;
       }
     }
-    return invalid("a split leaves a word on each side: at_char " + std::to_string(at_char) +
+    return invalid_edit("a split leaves a word on each side: at_char " + std::to_string(at_char) +
                        " has no word before or after it",
                    field("at_char"));
   }
@@ -386,7 +386,7 @@ class Applier {
   Status merge(const EditOperation& op) {
     ASSIGN_OR_RETURN(EditableSegment * first, existing(op));
     if (op.segment + 1 >= segments_.size()) {
-      return invalid("merge joins a segment with the next one, and segment " + std::to_string(op.segment) +
+      return invalid_edit("merge joins a segment with the next one, and segment " + std::to_string(op.segment) +
                          " is the last",
                      field("segment"));
     }
@@ -396,7 +396,7 @@ class Applier {
     first->text += ' ';
     first->text += second.text;
     if (first->text.size() > store::kSegmentTextLengthMax) {
-      return invalid("the merged text would pass " + std::to_string(store::kSegmentTextLengthMax) + " bytes",
+      return invalid_edit("the merged text would pass " + std::to_string(store::kSegmentTextLengthMax) + " bytes",
                      field("segment"));
     }
     first->start_ms = std::min(first->start_ms, second.start_ms);
@@ -415,7 +415,7 @@ class Applier {
 
   Status insert(const EditOperation& op) {
     if (op.segment > segments_.size()) {
-      return invalid("insert at " + std::to_string(op.segment) + ": the transcript has " +
+      return invalid_edit("insert at " + std::to_string(op.segment) + ": the transcript has " +
                          std::to_string(segments_.size()) + " segments at this point (insert at 0 to " +
                          std::to_string(segments_.size()) + ")",
                      field("segment"));
@@ -461,14 +461,14 @@ Result<std::vector<EditOperation>> parse_edit(std::string_view text) {
   }
   const Json root = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded() || !root.is_object()) {
-    return invalid("expected a JSON object {\"operations\": [...]}", "body");
+    return invalid_edit("expected a JSON object {\"operations\": [...]}", "body");
   }
   for (const auto& [key, value] : root.items()) {
-    if (key != "operations") return invalid("unknown member: an edit is {\"operations\": [...]}", key);
+    if (key != "operations") return invalid_edit("unknown member: an edit is {\"operations\": [...]}", key);
   }
   auto operations = root.find("operations");
   if (operations == root.end() || !operations->is_array() || operations->empty()) {
-    return invalid("expected a list of one or more operations", "operations");
+    return invalid_edit("expected a list of one or more operations", "operations");
   }
   if (operations->size() > kEditOperationsMax) {
     return make_error(ErrorCode::resource_exhausted,
@@ -488,7 +488,7 @@ Result<EditStats> apply_edit(std::vector<EditableSegment>& segments, const std::
   Applier applier(segments, video_speakers);
   for (std::size_t i = 0; i < operations.size(); ++i) RETURN_IF_ERROR(applier.apply(operations[i], i));
   if (segments.empty()) {
-    return invalid("an edit leaves at least one segment; to remove them all, delete the transcript", "operations");
+    return invalid_edit("an edit leaves at least one segment; to remove them all, delete the transcript", "operations");
   }
   EditStats stats;
   for (const EditableSegment& segment : segments) {

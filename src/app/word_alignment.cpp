@@ -2,12 +2,12 @@
 
 #include <algorithm>
 
+#include "core/ascii.hpp"
 #include "search/text_analysis.hpp"
 
 namespace narralytica::app {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // Myers' greedy diff of from[0, n) and to[0, m), recording each step's frontier so the path can be
 // walked back. Appends the matches (offset by `base_from`/`base_to`) in increasing order; appends
@@ -80,9 +80,9 @@ std::vector<WordSpan> word_spans(std::string_view text) {
   std::vector<WordSpan> spans;
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && is_space(text[i])) ++i;
+    while (i < text.size() && is_ascii_space(text[i])) ++i;
     const std::size_t begin = i;
-    while (i < text.size() && !is_space(text[i])) ++i;
+    while (i < text.size() && !is_ascii_space(text[i])) ++i;
     if (i > begin) spans.push_back({begin, i});
   }
   return spans;

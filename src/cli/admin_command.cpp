@@ -6,6 +6,7 @@
 #include "cli/cli_support.hpp"
 
 namespace narralytica::cli {
+namespace admin_command_impl {
 namespace {
 
 struct AdminArgs {
@@ -26,8 +27,10 @@ int with_admin(const GlobalOptions& options, Action action) {
 }
 
 }  // namespace
+}  // namespace admin_command_impl
 
 void add_admin_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace admin_command_impl;
   auto* admin = app.add_subcommand("admin", "Manage tenants, users, memberships and API tokens");
   admin->require_subcommand(1);
 

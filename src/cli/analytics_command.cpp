@@ -12,6 +12,7 @@
 #include "cli/cli_support.hpp"
 
 namespace narralytica::cli {
+namespace analytics_command_impl {
 namespace {
 
 using store::TenantScope;
@@ -148,8 +149,10 @@ int run_rebuild(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace analytics_command_impl
 
 void add_analytics_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace analytics_command_impl;
   auto* analytics = app.add_subcommand("analytics", "Conversation analytics (docs/analytics.md)");
   analytics->require_subcommand(1);
   auto* conversation = analytics->add_subcommand(

@@ -14,6 +14,7 @@ namespace narralytica::cli {
 
 void add_audit_list_command(CLI::App& audit, GlobalOptions& options, int& exit_code);  // tenant_command.cpp
 
+namespace audit_command_impl {
 namespace {
 
 struct AuditArgs {
@@ -51,8 +52,10 @@ int run_verify(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace audit_command_impl
 
 void add_audit_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace audit_command_impl;
   auto* audit = app.add_subcommand("audit", "The audit log");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "Check the audit log's hash chains (exit 9 when one is broken)");

@@ -12,6 +12,7 @@
 #include "cli/cli_support.hpp"
 
 namespace narralytica::cli {
+namespace backup_command_impl {
 namespace {
 
 struct BackupArgs {
@@ -64,8 +65,10 @@ int run_restore(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace backup_command_impl
 
 void add_backup_commands(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace backup_command_impl;
   auto* backup = app.add_subcommand(
       "backup", "Write a consistent backup of the database to a new file while the server keeps running");
   backup->add_option("path", args.path, "The backup file to create (must not exist)")->required();

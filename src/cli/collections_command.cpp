@@ -11,6 +11,7 @@
 #include "cli/command_support.hpp"
 
 namespace narralytica::cli {
+namespace collections_command_impl {
 namespace {
 
 using app::CollectionService;
@@ -157,8 +158,10 @@ CLI::App* with_tenant(CLI::App* command) {
 }
 
 }  // namespace
+}  // namespace collections_command_impl
 
 void add_collections_commands(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace collections_command_impl;
   auto* collections = app.add_subcommand("collections", "Named collections of videos");
   collections->require_subcommand(1);
   auto* list = with_tenant(collections->add_subcommand("list", "The tenant's collections"));

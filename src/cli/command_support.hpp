@@ -2,6 +2,7 @@
 // tenant --tenant names (app::in_tenant), and printing a page as the API answers it for --json.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -43,6 +44,14 @@ std::string json_page(const Items& items, ToJson to_json, const std::optional<st
 // After a table whose page stopped early: how to read on.
 inline void print_more(const std::optional<std::string>& next_cursor) {
   if (next_cursor) std::printf("(more: --cursor %s)\n", next_cursor->c_str());
+}
+
+// A moment in a video as minutes:seconds.milliseconds ("83:05.120"), for tables.
+inline std::string clock_text(std::int64_t ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%lld:%02lld.%03lld", static_cast<long long>(ms / 60'000),
+                static_cast<long long>(ms / 1000 % 60), static_cast<long long>(ms % 1000));
+  return text;
 }
 
 // An option left empty as absent.

@@ -15,6 +15,7 @@
 #include "store/media/video_repository.hpp"
 
 namespace narralytica::cli {
+namespace demo_command_impl {
 namespace {
 
 constexpr const char* kDemoTenant = "demo";
@@ -129,8 +130,10 @@ int run_demo(const GlobalOptions& options) {
 }
 
 }  // namespace
+}  // namespace demo_command_impl
 
 void add_demo_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace demo_command_impl;
   auto* demo = app.add_subcommand("demo", "Migrate, create a demo tenant, owner and API token, import sample transcripts, and print them");
   demo->callback([&options, &exit_code] { exit_code = run_demo(options); });
 }

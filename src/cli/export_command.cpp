@@ -10,6 +10,7 @@
 #include "cli/cli_support.hpp"
 
 namespace narralytica::cli {
+namespace export_command_impl {
 namespace {
 
 struct ExportArgs {
@@ -38,8 +39,10 @@ int run_export(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace export_command_impl
 
 void add_export_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace export_command_impl;
   auto* command = app.add_subcommand("export", "Write a stored transcript as WebVTT, SRT or Narralytica JSON");
   command->add_option("--transcript", args.transcript, "Transcript id")->required();
   command->add_option("--tenant", args.tenant, "Tenant slug or id (default: the transcript's own)");

@@ -18,6 +18,7 @@
 #include "formats/limits.hpp"
 
 namespace narralytica::cli {
+namespace import_command_impl {
 namespace {
 
 // Warnings printed per file; the rest are counted, so a sloppy file cannot flood the terminal.
@@ -210,8 +211,10 @@ int run_import(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace import_command_impl
 
 void add_import_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace import_command_impl;
   auto* import = app.add_subcommand("import", "Import transcript files (WebVTT, SRT, Whisper/WhisperX, AssemblyAI, "
                                               "Deepgram, Narralytica JSON), one transaction per file");
   import->add_option("--tenant", args.tenant, "Tenant slug or id")->required();

@@ -12,6 +12,7 @@
 #include "cli/text_table.hpp"
 
 namespace narralytica::cli {
+namespace jobs_command_impl {
 namespace {
 
 using app::JobService;
@@ -142,8 +143,10 @@ int run_action(const GlobalOptions& global, Action action) {
 }
 
 }  // namespace
+}  // namespace jobs_command_impl
 
 void add_jobs_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace jobs_command_impl;
   auto* jobs = app.add_subcommand("jobs", "Inspect and operate the job queue");
   jobs->require_subcommand(1);
   auto common = [](CLI::App* command) {

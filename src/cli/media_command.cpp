@@ -11,6 +11,7 @@
 #include "core/hashing.hpp"
 
 namespace narralytica::cli {
+namespace media_command_impl {
 namespace {
 
 struct MediaArgs {
@@ -48,8 +49,10 @@ int run_attach(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace media_command_impl
 
 void add_media_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace media_command_impl;
   auto* media = app.add_subcommand("media", "Media files (audio or video) of videos");
   media->require_subcommand(1);
   auto* attach = media->add_subcommand("attach", "Attach an audio or video file to a video (replaces any before)");

@@ -7,6 +7,7 @@
 #include "store/migrations.hpp"
 
 namespace narralytica::cli {
+namespace migrate_command_impl {
 namespace {
 
 struct MigrateArgs {
@@ -38,8 +39,10 @@ int show_status(const GlobalOptions& options) {
 }
 
 }  // namespace
+}  // namespace migrate_command_impl
 
 void add_migrate_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace migrate_command_impl;
   auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations (as the database owner)");
   migrate->add_flag("--status", args.status, "List applied and pending migrations instead");
   migrate->callback([&options, &exit_code] {

@@ -11,6 +11,7 @@
 #include "core/json_writer.hpp"
 
 namespace narralytica::cli {
+namespace people_command_impl {
 namespace {
 
 struct PeopleArgs {
@@ -27,6 +28,8 @@ struct PeopleArgs {
   int limit = store::kPageLimitDefault;
   std::int64_t from_ms = -1;
   std::int64_t to_ms = -1;
+  std::string cursor;
+  bool json = false;
 } args;
 
 std::string seconds(std::int64_t ms) {
@@ -92,15 +95,21 @@ int run_list(const GlobalOptions& global) {
   return run(global, app::kReadPeople, store::TxMode::read, [](store::Transaction& tx, const store::TenantScope& scope) -> Status {
     store::PersonListQuery query;
     query.page.limit = args.limit;
+    ASSIGN_OR_RETURN(query.page.after, api::id_cursor_after('p', optional_arg(args.cursor)));
     if (!args.name.empty()) query.name_contains = args.name;
     ASSIGN_OR_RETURN(auto page, app::PeopleService::list(tx, scope, query));
+    const auto next = api::id_cursor('p', page.next_after);
+    if (args.json) {
+      std::printf("%s\n", json_page(page.items, api::person_json, next).c_str());
+      return ok_status();
+    }
     TextTable table({"ID", "NAME", "SPEAKERS", "EXTERNAL IDS"});
     for (const auto& p : page.items) {
       table.add_row({p.public_id.to_string(), p.name, std::to_string(p.speaker_count),
                      p.external_ids_json == "{}" ? "" : p.external_ids_json});
     }
     table.print();
-    if (page.next_after) std::printf("(more: raise --limit)\n");
+    print_more(next);
     return ok_status();
   });
 }
@@ -109,6 +118,10 @@ int run_show(const GlobalOptions& global) {
   return run(global, app::kReadPeople, store::TxMode::read, [](store::Transaction& tx, const store::TenantScope& scope) -> Status {
     ASSIGN_OR_RETURN(Uuid id, parse_id(args.id, "person"));
     ASSIGN_OR_RETURN(auto person, app::PeopleService::get(tx, scope, id));
+    if (args.json) {
+      std::printf("%s\n", api::person_json(person).c_str());
+      return ok_status();
+    }
     print_person(person);
     if (person.merged_into) return ok_status();
     ASSIGN_OR_RETURN(auto appearances, app::PeopleService::appearances(tx, scope, person));
@@ -224,8 +237,10 @@ int run_segments(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace people_command_impl
 
 void add_people_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace people_command_impl;
   auto* people = app.add_subcommand("people", "People: who speaks, across videos");
   people->require_subcommand(1);
   auto tenant = [](CLI::App* command) { command->add_option("--tenant", args.tenant, "Tenant slug or id")->required(); };
@@ -239,11 +254,14 @@ void add_people_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
   tenant(list);
   list->add_option("--name", args.name, "Only names containing this (case-insensitive)");
   list->add_option("--limit", args.limit, "Most rows")->check(CLI::Range(1, store::kPageLimitMax));
+  list->add_option("--cursor", args.cursor, "Continue after the page that printed it");
+  list->add_flag("--json", args.json, "Print the API's JSON document");
   list->callback([&] { exit_code = run_list(options); });
 
   auto* show = people->add_subcommand("show", "A person and every transcript they speak in");
   tenant(show);
   show->add_option("ID", args.id, "Person id")->required();
+  show->add_flag("--json", args.json, "Print the API's JSON document (the person, as GET /v1/people/{id})");
   show->callback([&] { exit_code = run_show(options); });
 
   auto* create = people->add_subcommand("create", "Create a person");

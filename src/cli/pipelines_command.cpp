@@ -12,6 +12,7 @@
 #include "core/clock.hpp"
 
 namespace narralytica::cli {
+namespace pipelines_command_impl {
 namespace {
 
 struct PipelinesArgs {
@@ -75,8 +76,10 @@ int reset_pipeline(const GlobalOptions& options) {
 }
 
 }  // namespace
+}  // namespace pipelines_command_impl
 
 void add_pipelines_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace pipelines_command_impl;
   auto* pipelines = app.add_subcommand("pipelines", "Pipeline checkpoints over the event feed");
   pipelines->require_subcommand(1);
 

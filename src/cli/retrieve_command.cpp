@@ -11,6 +11,7 @@
 #include "cli/cli_support.hpp"
 
 namespace narralytica::cli {
+namespace retrieve_command_impl {
 namespace {
 
 struct RetrieveArgs {
@@ -82,8 +83,10 @@ int run_retrieve(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace retrieve_command_impl
 
 void add_retrieve_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace retrieve_command_impl;
   auto* retrieve = app.add_subcommand("retrieve", "Passages with citations for an AI client (speaker turns, ranked)");
   retrieve->add_option("--tenant", args.tenant, "Tenant slug or id")->required();
   retrieve->add_option("query", args.words, "Words and filters, as for search");

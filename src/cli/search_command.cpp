@@ -12,6 +12,7 @@
 #include "cli/cli_support.hpp"
 
 namespace narralytica::cli {
+namespace search_command_impl {
 namespace {
 
 struct SearchArgs {
@@ -185,8 +186,10 @@ int run_reindex(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace search_command_impl
 
 void add_search_commands(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace search_command_impl;
   auto* search = app.add_subcommand("search", "Search a tenant's transcripts (the query language of docs/search.md)");
   search->add_option("--tenant", search_args.tenant, "Tenant slug or id")->required();
   search->add_option("query", search_args.words, "The query, e.g. '\"flood defences\" speaker:Ada after:2025'");

@@ -10,6 +10,7 @@
 #include "cli/text_table.hpp"
 
 namespace narralytica::cli {
+namespace segments_command_impl {
 namespace {
 
 struct SegmentsArgs {
@@ -22,13 +23,6 @@ struct SegmentsArgs {
   int limit = store::kPageLimitDefault;
   bool json = false;
 } args;
-
-std::string clock_text(std::int64_t ms) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%lld:%02lld.%03lld", static_cast<long long>(ms / 60'000),
-                static_cast<long long>(ms / 1000 % 60), static_cast<long long>(ms % 1000));
-  return text;
-}
 
 int run_list(const GlobalOptions& global) {
   return run_in_tenant(global, args.tenant, app::kTranscriptsRead, store::TxMode::read,
@@ -64,8 +58,10 @@ int run_list(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace segments_command_impl
 
 void add_segments_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace segments_command_impl;
   auto* segments = app.add_subcommand("segments", "A transcript's segments");
   segments->require_subcommand(1);
   auto* list = segments->add_subcommand("list", "Segments in order, in a time window and of one speaker");

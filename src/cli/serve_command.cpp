@@ -15,6 +15,7 @@
 #include "jobs/worker_pool.hpp"
 
 namespace narralytica::cli {
+namespace serve_command_impl {
 namespace {
 
 struct ServeArgs {
@@ -111,8 +112,10 @@ int run_serve(const GlobalOptions& options) {
 }
 
 }  // namespace
+}  // namespace serve_command_impl
 
 void add_serve_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace serve_command_impl;
   auto* serve = app.add_subcommand("serve", "Serve the HTTP API until SIGINT or SIGTERM");
   serve->add_option("--listen", args.listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)");
   serve->add_option("--threads", args.threads, "Threads handling requests (default 2)")->check(CLI::Range(1, 256));

@@ -11,6 +11,7 @@
 #include "cli/text_table.hpp"
 
 namespace narralytica::cli {
+namespace speakers_command_impl {
 namespace {
 
 using app::SpeakerService;
@@ -76,8 +77,10 @@ int run_list(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace speakers_command_impl
 
 void add_speakers_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace speakers_command_impl;
   auto* speakers = app.add_subcommand("speakers", "The speakers of a video: rename, link to a person, merge");
   speakers->require_subcommand(1);
   auto common = [](CLI::App* command) {

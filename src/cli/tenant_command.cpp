@@ -15,6 +15,7 @@
 #include "cli/text_table.hpp"
 
 namespace narralytica::cli {
+namespace tenant_command_impl {
 namespace {
 
 using app::TenantService;
@@ -197,8 +198,10 @@ CLI::App* in_tenant_command(CLI::App* parent, const char* name, const char* desc
 }
 
 }  // namespace
+}  // namespace tenant_command_impl
 
 void add_tenant_commands(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace tenant_command_impl;
   auto* config = app.add_subcommand("config", "A tenant's configuration values (JSON)");
   config->require_subcommand(1);
   auto* get = in_tenant_command(config, "get", "Print one value");
@@ -258,6 +261,7 @@ void add_tenant_commands(CLI::App& app, GlobalOptions& options, int& exit_code) 
 
 // `audit list`, beside `audit verify` (audit_command.cpp).
 void add_audit_list_command(CLI::App& audit, GlobalOptions& options, int& exit_code) {
+  using namespace tenant_command_impl;
   auto* list = in_tenant_command(&audit, "list", "The tenant's audit records, newest first");
   list->add_option("--limit", args.limit, "At most this many")->check(CLI::Range(1, app::kNewestPageMax));
   list->callback([&] { exit_code = audit_list(options); });

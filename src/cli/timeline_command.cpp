@@ -12,6 +12,7 @@
 #include "cli/text_table.hpp"
 
 namespace narralytica::cli {
+namespace timeline_command_impl {
 namespace {
 
 struct TimelineArgs {
@@ -79,8 +80,10 @@ int run_timeline(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace timeline_command_impl
 
 void add_timeline_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace timeline_command_impl;
   auto* timeline = app.add_subcommand("timeline", "How often something is said over the videos' published dates");
   timeline->add_option("--tenant", args.tenant, "Tenant slug or id")->required();
   timeline->add_option("query", args.words, "Words, a \"phrase\", or a filter such as topic:flood")->required();

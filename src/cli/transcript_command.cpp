@@ -14,6 +14,7 @@
 #include "cli/text_table.hpp"
 
 namespace narralytica::cli {
+namespace transcript_command_impl {
 namespace {
 
 struct EditArgs {
@@ -120,8 +121,10 @@ int run_edit(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace transcript_command_impl
 
 void add_transcript_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace transcript_command_impl;
   auto* transcript = app.add_subcommand("transcript", "Transcripts: list, show, delete, edit one as a new revision");
   transcript->alias("transcripts");
   transcript->require_subcommand(1);

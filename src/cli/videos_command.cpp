@@ -11,6 +11,7 @@
 #include "core/time_text.hpp"
 
 namespace narralytica::cli {
+namespace videos_command_impl {
 namespace {
 
 using app::VideoService;
@@ -197,8 +198,10 @@ int run_sources(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace videos_command_impl
 
 void add_videos_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace videos_command_impl;
   auto* videos = app.add_subcommand("videos", "Videos and their sources");
   videos->require_subcommand(1);
   auto common = [](CLI::App* command) {

@@ -11,6 +11,7 @@
 #include "cli/cli_support.hpp"
 
 namespace narralytica::cli {
+namespace webhooks_command_impl {
 namespace {
 
 struct WebhooksArgs {
@@ -171,8 +172,10 @@ int run_retry(const GlobalOptions& global) {
 }
 
 }  // namespace
+}  // namespace webhooks_command_impl
 
 void add_webhooks_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace webhooks_command_impl;
   auto* webhooks = app.add_subcommand("webhooks", "A tenant's webhook endpoints and their deliveries");
   webhooks->require_subcommand(1);
   auto tenant = [](CLI::App* command) {

@@ -12,6 +12,7 @@
 #include "jobs/worker_pool.hpp"
 
 namespace narralytica::cli {
+namespace worker_command_impl {
 namespace {
 
 struct WorkerArgs {
@@ -68,8 +69,10 @@ int run_worker(const GlobalOptions& options) {
 }
 
 }  // namespace
+}  // namespace worker_command_impl
 
 void add_worker_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
+  using namespace worker_command_impl;
   auto* worker = app.add_subcommand("worker", "Run background jobs and pipelines until SIGTERM");
   worker->add_option("--concurrency", args.concurrency, "Worker loops in this process")
       ->check(CLI::Range(1, jobs::kWorkerConcurrencyMax));

@@ -19,14 +19,6 @@ namespace {
 
 constexpr const char* kProducer = "assemblyai";
 
-Status check_order(const JsonSource& src, const JsonPath& path, const Json& object,
-                   int64_t start_ms, int64_t end_ms) {
-  if (end_ms >= start_ms) return ok_status();
-  return json_error(src, path.member("end"),
-                    "an end at or after the start " + format_timestamp(start_ms, '.'),
-                    find(object, "end"));
-}
-
 Result<std::vector<Word>> read_words(const JsonSource& src, const Json& array,
                                      const JsonPath& path) {
   RETURN_IF_ERROR(check_count(array.size(), limits::words_max, "words", path.str()));
@@ -40,7 +32,7 @@ Result<std::vector<Word>> read_words(const JsonSource& src, const Json& array,
     word.text = tidy_text(text);
     ASSIGN_OR_RETURN(word.start_ms, ms_member(src, *object, "start", word_path));
     ASSIGN_OR_RETURN(word.end_ms, ms_member(src, *object, "end", word_path));
-    RETURN_IF_ERROR(check_order(src, word_path, *object, word.start_ms, word.end_ms));
+    RETURN_IF_ERROR(check_time_order(src, word_path, *object, word.start_ms, word.end_ms));
     ASSIGN_OR_RETURN(word.confidence, confidence_member(src, *object, "confidence", word_path));
     ASSIGN_OR_RETURN(std::string speaker, string_member(src, *object, "speaker", word_path, false));
     word.speaker_label = clip_label(speaker);
@@ -95,7 +87,7 @@ Result<LayerItem> read_item(const JsonSource& src, const Json& element, const Js
   LayerItem item;
   ASSIGN_OR_RETURN(item.start_ms, ms_member(src, *times, "start", times_path));
   ASSIGN_OR_RETURN(item.end_ms, ms_member(src, *times, "end", times_path));
-  RETURN_IF_ERROR(check_order(src, times_path, *times, item.start_ms, item.end_ms));
+  RETURN_IF_ERROR(check_time_order(src, times_path, *times, item.start_ms, item.end_ms));
   Json payload;
   if (kind == "sentiment") {
     ASSIGN_OR_RETURN(payload, sentiment_value(src, *object, path));
@@ -163,7 +155,7 @@ Result<Document> read_assemblyai_value(const JsonSource& src, const Json& root) 
       Segment segment;
       ASSIGN_OR_RETURN(segment.start_ms, ms_member(src, *object, "start", path));
       ASSIGN_OR_RETURN(segment.end_ms, ms_member(src, *object, "end", path));
-      RETURN_IF_ERROR(check_order(src, path, *object, segment.start_ms, segment.end_ms));
+      RETURN_IF_ERROR(check_time_order(src, path, *object, segment.start_ms, segment.end_ms));
       ASSIGN_OR_RETURN(std::string text, string_member(src, *object, "text", path, true));
       segment.text = tidy_text(text);
       ASSIGN_OR_RETURN(std::string speaker, string_member(src, *object, "speaker", path, false));

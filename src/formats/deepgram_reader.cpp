@@ -13,14 +13,6 @@ namespace narralytica::formats::detail {
 
 namespace {
 
-Status check_order(const JsonSource& src, const JsonPath& path, const Json& object,
-                   int64_t start_ms, int64_t end_ms) {
-  if (end_ms >= start_ms) return ok_status();
-  return json_error(src, path.member("end"),
-                    "an end at or after the start " + format_timestamp(start_ms, '.'),
-                    find(object, "end"));
-}
-
 // "0"; with several channels "channel 1 speaker 0" (or "channel 1" without diarization), so two
 // channels' speaker 0 are never taken for one person.
 std::string label_for(const std::string& speaker, const std::string& channel, bool multichannel) {
@@ -45,7 +37,7 @@ Result<std::vector<Word>> read_words(const JsonSource& src, const Json& array, c
     word.text = tidy_text(punctuated.empty() ? plain : punctuated);
     ASSIGN_OR_RETURN(word.start_ms, seconds_member(src, *object, "start", word_path));
     ASSIGN_OR_RETURN(word.end_ms, seconds_member(src, *object, "end", word_path));
-    RETURN_IF_ERROR(check_order(src, word_path, *object, word.start_ms, word.end_ms));
+    RETURN_IF_ERROR(check_time_order(src, word_path, *object, word.start_ms, word.end_ms));
     ASSIGN_OR_RETURN(word.confidence, confidence_member(src, *object, "confidence", word_path));
     ASSIGN_OR_RETURN(std::string speaker, string_member(src, *object, "speaker", word_path, false));
     word.speaker_label = label_for(speaker, channel, multichannel);
@@ -108,7 +100,7 @@ Result<Document> read_deepgram_value(const JsonSource& src, const Json& root) {
       Segment segment;
       ASSIGN_OR_RETURN(segment.start_ms, seconds_member(src, *object, "start", path));
       ASSIGN_OR_RETURN(segment.end_ms, seconds_member(src, *object, "end", path));
-      RETURN_IF_ERROR(check_order(src, path, *object, segment.start_ms, segment.end_ms));
+      RETURN_IF_ERROR(check_time_order(src, path, *object, segment.start_ms, segment.end_ms));
       ASSIGN_OR_RETURN(std::string text, string_member(src, *object, "transcript", path, true));
       segment.text = tidy_text(text);
       ASSIGN_OR_RETURN(segment.confidence, confidence_member(src, *object, "confidence", path));

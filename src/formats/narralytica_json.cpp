@@ -162,14 +162,6 @@ Result<std::optional<std::size_t>> optional_index(const JsonSource& src, const J
   return std::optional<std::size_t>(static_cast<std::size_t>(index));
 }
 
-Status check_order(const JsonSource& src, const JsonPath& path, const Json& object,
-                   int64_t start_ms, int64_t end_ms) {
-  if (end_ms >= start_ms) return ok_status();
-  return json_error(src, path.member("end_ms"),
-                    "an end at or after the start " + format_timestamp(start_ms, '.'),
-                    find(object, "end_ms"));
-}
-
 }  // namespace
 
 Result<Document> read_narralytica_value(const JsonSource& src, const Json& root) {
@@ -213,7 +205,7 @@ Result<Document> read_narralytica_value(const JsonSource& src, const Json& root)
     Segment segment;
     ASSIGN_OR_RETURN(segment.start_ms, ms_member(src, *object, "start_ms", path));
     ASSIGN_OR_RETURN(segment.end_ms, ms_member(src, *object, "end_ms", path));
-    RETURN_IF_ERROR(check_order(src, path, *object, segment.start_ms, segment.end_ms));
+    RETURN_IF_ERROR(check_time_order(src, path, *object, segment.start_ms, segment.end_ms, "end_ms"));
     ASSIGN_OR_RETURN(segment.text, string_member(src, *object, "text", path, true));
     ASSIGN_OR_RETURN(segment.speaker_label, string_member(src, *object, "speaker", path, false));
     ASSIGN_OR_RETURN(segment.confidence, confidence_member(src, *object, "confidence", path));
@@ -233,7 +225,7 @@ Result<Document> read_narralytica_value(const JsonSource& src, const Json& root)
         ASSIGN_OR_RETURN(word.text, string_member(src, *w, "text", word_path, true));
         ASSIGN_OR_RETURN(word.start_ms, ms_member(src, *w, "start_ms", word_path));
         ASSIGN_OR_RETURN(word.end_ms, ms_member(src, *w, "end_ms", word_path));
-        RETURN_IF_ERROR(check_order(src, word_path, *w, word.start_ms, word.end_ms));
+        RETURN_IF_ERROR(check_time_order(src, word_path, *w, word.start_ms, word.end_ms, "end_ms"));
         ASSIGN_OR_RETURN(word.confidence, confidence_member(src, *w, "confidence", word_path));
         for (const auto& [member, timing] : {std::pair{"interpolated", WordTiming::interpolated},
                                              std::pair{"aligned", WordTiming::aligned}}) {
@@ -292,7 +284,7 @@ Result<Document> read_narralytica_value(const JsonSource& src, const Json& root)
         }
         ASSIGN_OR_RETURN(item.start_ms, ms_member(src, *i, "start_ms", item_path));
         ASSIGN_OR_RETURN(item.end_ms, ms_member(src, *i, "end_ms", item_path));
-        RETURN_IF_ERROR(check_order(src, item_path, *i, item.start_ms, item.end_ms));
+        RETURN_IF_ERROR(check_time_order(src, item_path, *i, item.start_ms, item.end_ms, "end_ms"));
         const Json* payload = find(*i, "payload");
         // An object, or an array for list kinds (topics, entities, keywords).
         if (payload == nullptr || !(payload->is_object() || payload->is_array())) {

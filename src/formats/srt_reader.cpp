@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "core/ascii.hpp"
 #include "formats/detail/finish.hpp"
 #include "formats/detail/subtitle_timing.hpp"
 #include "formats/detail/text.hpp"
@@ -21,26 +22,23 @@ using detail::LineReader;
 bool is_blank(const Line* line) {
   return line == nullptr || detail::trim(line->text).empty();
 }
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 
 bool all_digits(std::string_view text) {
   text = detail::trim(text);
   if (text.empty() || text.size() > 10) return false;
   for (char c : text) {
-    if (!is_digit(c)) return false;
+    if (!is_ascii_digit(c)) return false;
   }
   return true;
 }
 
 // hh:mm:ss,mmm; also "." before the milliseconds, 1 to 7 hour digits, 1 or 2 minute and second
 // digits, 1 to 3 fraction digits (",5" is half a second).
-std::optional<int64_t> parse_timestamp(std::string_view text, std::size_t& pos) {
+std::optional<int64_t> parse_srt_timestamp(std::string_view text, std::size_t& pos) {
   auto digits = [&](std::size_t max_count, std::size_t& count) -> int64_t {
     int64_t value = 0;
     count = 0;
-    while (pos < text.size() && is_digit(text[pos]) && count < max_count + 1) {
+    while (pos < text.size() && is_ascii_digit(text[pos]) && count < max_count + 1) {
       value = value * 10 + (text[pos] - '0');
       ++count;
       ++pos;
@@ -66,19 +64,19 @@ std::optional<int64_t> parse_timestamp(std::string_view text, std::size_t& pos) 
   return ((hours * 60 + minutes) * 60 + seconds) * 1000 + fraction;
 }
 
-constexpr const char* kTimestampShape = "a timestamp like 00:00:01,000";
+constexpr const char* kSrtTimestampShape = "a timestamp like 00:00:01,000";
 
 using Timing = detail::SubtitleTiming;
 
-std::optional<detail::LineProblem> parse_timing_line(std::string_view text, Timing& timing) {
-  return detail::parse_subtitle_timing(text, parse_timestamp, kTimestampShape, ',', timing);
+std::optional<detail::LineProblem> parse_srt_timing_line(std::string_view text, Timing& timing) {
+  return detail::parse_subtitle_timing(text, parse_srt_timestamp, kSrtTimestampShape, ',', timing);
 }
 
 bool is_timing_line(const Line* line) {
   if (line == nullptr || !detail::contains(line->text, "-->")) return false;
   std::string_view text = detail::trim(line->text);
   std::size_t pos = 0;
-  return parse_timestamp(text, pos).has_value();
+  return parse_srt_timestamp(text, pos).has_value();
 }
 
 bool is_letter(char c) {
@@ -194,7 +192,7 @@ Result<Document> read_srt(std::string_view content, const ReadOptions& options) 
     Line timing_line = *line;
     Timing timing;
     lines.advance();
-    if (auto problem = parse_timing_line(timing_line.text, timing)) {
+    if (auto problem = parse_srt_timing_line(timing_line.text, timing)) {
       RETURN_IF_ERROR(detail::skip_or_refuse(document, options, timing_line, *problem, "cue"));
       skip_rest_of_block(lines);
       continue;

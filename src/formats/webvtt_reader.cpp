@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "formats/detail/finish.hpp"
 #include "formats/detail/subtitle_timing.hpp"
 #include "formats/detail/text.hpp"
@@ -22,18 +23,14 @@ namespace {
 using detail::Line;
 using detail::LineReader;
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-constexpr const char* kTimestampShape = "a timestamp like 00:01.000 or 01:00:01.000";
+constexpr const char* kVttTimestampShape = "a timestamp like 00:01.000 or 01:00:01.000";
 
 // Parses a WebVTT timestamp at text[pos]; advances pos. Returns nullopt when malformed.
-std::optional<int64_t> parse_timestamp(std::string_view text, std::size_t& pos) {
+std::optional<int64_t> parse_vtt_timestamp(std::string_view text, std::size_t& pos) {
   auto digits = [&](std::size_t& count) -> int64_t {
     int64_t value = 0;
     count = 0;
-    while (pos < text.size() && is_digit(text[pos])) {
+    while (pos < text.size() && is_ascii_digit(text[pos])) {
       if (count < 10) value = value * 10 + (text[pos] - '0');
       ++count;
       ++pos;
@@ -71,8 +68,8 @@ std::optional<int64_t> parse_timestamp(std::string_view text, std::size_t& pos) 
 
 using Timing = detail::SubtitleTiming;
 
-std::optional<detail::LineProblem> parse_timing_line(std::string_view text, Timing& timing) {
-  return detail::parse_subtitle_timing(text, parse_timestamp, kTimestampShape, '.', timing);
+std::optional<detail::LineProblem> parse_vtt_timing_line(std::string_view text, Timing& timing) {
+  return detail::parse_subtitle_timing(text, parse_vtt_timestamp, kVttTimestampShape, '.', timing);
 }
 
 struct CueText {
@@ -136,7 +133,7 @@ CueText parse_cue_text(std::string_view text) {
         nesting.close(tag.substr(1));
         continue;
       }
-      if (is_digit(tag[0])) continue;  // <00:00:01.000> karaoke timestamp
+      if (is_ascii_digit(tag[0])) continue;  // <00:00:01.000> karaoke timestamp
       std::size_t name_end = 0;
       while (name_end < tag.size() && tag[name_end] != '.' && !detail::is_space(tag[name_end]) &&
              tag[name_end] != '\n') {
@@ -235,9 +232,9 @@ Status skip_untimed_block(Document& document, const ReadOptions& options, const 
     const Line& line = block.lines_before_timing[i];
     std::size_t pos = 0;
     while (pos < line.text.size() && detail::is_space(line.text[pos])) ++pos;
-    if (!parse_timestamp(line.text, pos)) continue;
+    if (!parse_vtt_timestamp(line.text, pos)) continue;
     Timing unused;
-    if (auto problem = parse_timing_line(line.text, unused)) {
+    if (auto problem = parse_vtt_timing_line(line.text, unused)) {
       return detail::skip_or_refuse(document, options, line, *problem, "cue");
     }
   }
@@ -284,7 +281,7 @@ Result<Document> read_webvtt(std::string_view content, const ReadOptions& option
     }
     const Line& timing_line = *block.timing_line;
     Timing timing;
-    if (auto problem = parse_timing_line(timing_line.text, timing)) {
+    if (auto problem = parse_vtt_timing_line(timing_line.text, timing)) {
       // A NOTE whose text holds "-->" lands here too, as in the specification: say what it was.
       const Line& opening = block.lines_before_timing.empty() ? timing_line : block.lines_before_timing.front();
       bool comment = detail::starts_with_word(opening.text, "NOTE");

@@ -17,14 +17,6 @@ namespace narralytica::formats::detail {
 
 namespace {
 
-Status check_order(const JsonSource& src, const JsonPath& path, const Json& object,
-                   int64_t start_ms, int64_t end_ms) {
-  if (end_ms >= start_ms) return ok_status();
-  return json_error(src, path.member("end"),
-                    "an end at or after the start " + format_timestamp(start_ms, '.'),
-                    find(object, "end"));
-}
-
 // Reads a words[] array. For WhisperX a word may lack start/end: timed[i] says which have them.
 // whisper-timestamped names a word's text "text" and its probability "confidence"; each is read
 // when the engine's own name ("word"; "probability" or "score") is absent, and `timestamped` is
@@ -48,7 +40,7 @@ Status read_words(const JsonSource& src, const Json& array, const JsonPath& path
     if (!whisperx || (has_start && has_end)) {
       ASSIGN_OR_RETURN(word.start_ms, seconds_member(src, *object, "start", word_path));
       ASSIGN_OR_RETURN(word.end_ms, seconds_member(src, *object, "end", word_path));
-      RETURN_IF_ERROR(check_order(src, word_path, *object, word.start_ms, word.end_ms));
+      RETURN_IF_ERROR(check_time_order(src, word_path, *object, word.start_ms, word.end_ms));
       timed.push_back(true);
     } else {
       timed.push_back(false);
@@ -89,7 +81,7 @@ Result<Document> read_whisper_value(const JsonSource& src, const Json& root, boo
     Segment segment;
     ASSIGN_OR_RETURN(segment.start_ms, seconds_member(src, *object, "start", path));
     ASSIGN_OR_RETURN(segment.end_ms, seconds_member(src, *object, "end", path));
-    RETURN_IF_ERROR(check_order(src, path, *object, segment.start_ms, segment.end_ms));
+    RETURN_IF_ERROR(check_time_order(src, path, *object, segment.start_ms, segment.end_ms));
     ASSIGN_OR_RETURN(std::string text, string_member(src, *object, "text", path, true));
     segment.text = tidy_text(text);
     ASSIGN_OR_RETURN(std::string speaker, string_member(src, *object, "speaker", path, false));

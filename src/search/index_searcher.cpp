@@ -140,14 +140,15 @@ Xapian::Query filter_query(const SearchFilters& f) {
   return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
 }
 
+}  // namespace
+
+// Outside the anonymous namespace because Impl (a class with linkage) holds them.
 struct TenantPool {
   std::filesystem::path generation;
   struct timespec pointer_mtime {};
   ino_t pointer_inode = 0;
   std::vector<std::unique_ptr<Xapian::Database>> idle;
 };
-
-}  // namespace
 
 struct TenantVectors {
   std::mutex load_mutex;  // one load per generation, not one per concurrent first query

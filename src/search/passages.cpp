@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/ascii.hpp"
 #include "core/hashing.hpp"
 
 namespace narralytica::search {
@@ -11,7 +12,6 @@ namespace {
 constexpr int kHitsFirstMin = 40;     // hits asked for first; passages usually need far fewer
 constexpr int kHitsMax = 1000;        // the most hits examined (the fusion's candidate bound)
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 bool same_speaker(const SegmentDocument& a, const SegmentDocument& b) {
   if (a.speaker_id || b.speaker_id) return a.speaker_id == b.speaker_id;
@@ -133,9 +133,9 @@ std::vector<std::string_view> split_words(std::string_view text) {
   std::vector<std::string_view> words;
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && is_space(text[i])) ++i;
+    while (i < text.size() && is_ascii_space(text[i])) ++i;
     const std::size_t start = i;
-    while (i < text.size() && !is_space(text[i])) ++i;
+    while (i < text.size() && !is_ascii_space(text[i])) ++i;
     if (i > start) words.push_back(text.substr(start, i - start));
   }
   return words;

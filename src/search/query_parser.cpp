@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 
+#include "core/ascii.hpp"
 #include "search/text_analysis.hpp"
 
 namespace narralytica::search {
@@ -37,8 +38,7 @@ Error error_at(std::string_view query, std::size_t byte, std::string_view what) 
                     "at character " + std::to_string(character_at(query, byte)) + ": " + std::string(what), "q");
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool ends_bare(char c) { return is_space(c) || c == '(' || c == ')' || c == '"'; }
+bool ends_bare(char c) { return is_ascii_space(c) || c == '(' || c == ')' || c == '"'; }
 
 class Lexer {
  public:
@@ -47,7 +47,7 @@ class Lexer {
   Result<std::vector<QueryToken>> run() {
     std::vector<QueryToken> tokens;
     while (true) {
-      while (pos_ < query_.size() && is_space(query_[pos_])) ++pos_;
+      while (pos_ < query_.size() && is_ascii_space(query_[pos_])) ++pos_;
       if (pos_ >= query_.size()) break;
       const std::size_t at = pos_;
       const char c = query_[pos_];

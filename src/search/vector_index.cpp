@@ -34,7 +34,7 @@ fs::path vectors_dir(const fs::path& generation) { return generation / "vectors"
 fs::path log_path(const fs::path& generation) { return vectors_dir(generation) / "log"; }
 fs::path committed_note_path(const fs::path& generation) { return vectors_dir(generation) / "log.committed"; }
 
-Error io_error(const std::string& what, const fs::path& path, int error_number) {
+Error vector_io_error(const std::string& what, const fs::path& path, int error_number) {
   return make_error(ErrorCode::unavailable, what + ": " + std::strerror(error_number), path.string());
 }
 
@@ -152,7 +152,7 @@ Result<std::string> read_from(const fs::path& path, std::uint64_t offset) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (!fs::exists(path)) return std::string();
-    return io_error("cannot read the vector log", path, errno);
+    return vector_io_error("cannot read the vector log", path, errno);
   }
   in.seekg(static_cast<std::streamoff>(offset));
   std::ostringstream bytes;
@@ -198,11 +198,11 @@ Result<std::unique_ptr<VectorLog>> VectorLog::open(const fs::path& generation) {
     committed = parsed.second;
   }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return io_error("cannot open the vector log", path, errno);
+  if (fd < 0) return vector_io_error("cannot open the vector log", path, errno);
   if (::ftruncate(fd, static_cast<off_t>(committed)) != 0 || ::lseek(fd, static_cast<off_t>(committed), SEEK_SET) < 0) {
     const int error_number = errno;
     ::close(fd);
-    return io_error("cannot trim the vector log", path, error_number);
+    return vector_io_error("cannot trim the vector log", path, error_number);
   }
   return std::unique_ptr<VectorLog>(new VectorLog(fd, path));
 }
@@ -235,10 +235,10 @@ Status VectorLog::commit(std::int64_t position) {
   while (written < pending_.size()) {
     const ssize_t n = ::write(fd_, pending_.data() + written, pending_.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return io_error("cannot write the vector log", path_, errno);
+    if (n <= 0) return vector_io_error("cannot write the vector log", path_, errno);
     written += static_cast<std::size_t>(n);
   }
-  if (::fdatasync(fd_) != 0) return io_error("cannot sync the vector log", path_, errno);
+  if (::fdatasync(fd_) != 0) return vector_io_error("cannot sync the vector log", path_, errno);
   pending_.clear();
   // Not synced: a lost note only costs the next open a scan of the log.
   const off_t end = ::lseek(fd_, 0, SEEK_CUR);
@@ -394,7 +394,7 @@ Status VectorIndexSet::save_snapshot() {
     }
     std::ofstream out(dir / (key + ".keys"), std::ios::binary | std::ios::trunc);
     out.write(keys.data(), static_cast<std::streamsize>(keys.size()));
-    if (!out) return io_error("cannot write the vector keys", dir / (key + ".keys"), errno);
+    if (!out) return vector_io_error("cannot write the vector keys", dir / (key + ".keys"), errno);
     meta << key << " " << p.dims << " " << p.keys.size() << " " << producer << "\n";
   }
   // The meta file last, by rename: a reader sees the old snapshot or the whole new one.
@@ -403,7 +403,7 @@ Status VectorIndexSet::save_snapshot() {
     std::ofstream out(temporary, std::ios::trunc);
     out << meta.str();
     out.flush();
-    if (!out) return io_error("cannot write the vector snapshot", temporary, errno);
+    if (!out) return vector_io_error("cannot write the vector snapshot", temporary, errno);
   }
   fs::rename(temporary, dir / "snapshot.meta", ec);
   if (ec) return make_error(ErrorCode::unavailable, "cannot publish the vector snapshot: " + ec.message(), dir.string());

@@ -16,7 +16,7 @@ constexpr const char* kCreateLedger =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     "version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, "
     "applied_at bigint NOT NULL)";
-constexpr const char* kLockPostgres = "SELECT pg_advisory_xact_lock($1)";
+constexpr const char* kMigrationLockPostgres = "SELECT pg_advisory_xact_lock($1)";
 constexpr const char* kSelectApplied =
     "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version";
 constexpr const char* kIsApplied = "SELECT 1 FROM schema_migrations WHERE version = $1";
@@ -31,7 +31,7 @@ struct Applied {
 
 Status lock_if_postgres(Connection& connection) {
   if (connection.backend() != Backend::postgres) return ok_status();
-  ASSIGN_OR_RETURN(Statement * lock, connection.prepare(kLockPostgres));
+  ASSIGN_OR_RETURN(Statement * lock, connection.prepare(kMigrationLockPostgres));
   lock->bind_int64(1, kMigrationLockKey);
   auto done = lock->execute();
   if (!done.ok()) return std::move(done).error();

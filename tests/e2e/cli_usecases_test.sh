@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the CLI commands over one tenant's data as a user meets them, each through the same app
 # service as its API route: videos, transcripts, segments, speakers, jobs, config, members, roles,
-# tokens, audit and events. Listings print an aligned table (a header, columns lined up) and with
+# tokens, audit, events and people. Listings print an aligned table (a header, columns lined up) and with
 # --json one JSON document of the API's shape; changes print what they changed; bad input exits
 # with the documented status. Global options work after the subcommand too. When
 # NARRALYTICA_TEST_PG_URL is set, the same flow runs on PostgreSQL.
@@ -212,6 +212,25 @@ flow() {  # flow DB_URL
   check "events list --json" 0 "$bin" --db "$db" events list --tenant acme --json
   json_check "feed document" 'd["head"] >= d["next_after"] > 0 and any(e["type"] == "tenant.created" for e in d["items"])'
   check "unknown tenant" 3 "$bin" --db "$db" members list --tenant nope
+
+  # People: pages by cursor, the API's JSON with --json.
+  "$bin" --db "$db" people create --tenant acme --name "Ann Example" >/dev/null
+  "$bin" --db "$db" people create --tenant acme --name "Bob Example" --external-id wikidata=Q42 >/dev/null
+  check "people list --json" 0 "$bin" --db "$db" people list --tenant acme --json
+  local second_person bob
+  second_person=$(json_get 'd["items"][1]["id"]')
+  bob=$(json_get '[p["id"] for p in d["items"] if p["name"] == "Bob Example"][0]')
+  check "people list" 0 "$bin" --db "$db" people list --tenant acme --limit 1
+  contains "people header" "^ID  *NAME  *SPEAKERS  *EXTERNAL IDS"
+  contains "people more" "^(more: --cursor "
+  local people_cursor
+  people_cursor=$(sed -n 's/^(more: --cursor \(.*\))$/\1/p' <<<"$out")
+  check "people list --cursor --json" 0 "$bin" --db "$db" people list --tenant acme --limit 1 --cursor "$people_cursor" --json
+  json_check "the cursor reads on" 'len(d["items"]) == 1 and d["items"][0]["id"] == "'"$second_person"'"'
+  check "people show --json" 0 "$bin" --db "$db" people show --tenant acme "$bob" --json
+  json_check "person document" 'd["id"] == "'"$bob"'" and d["name"] == "Bob Example" and d["external_ids"] == {"wikidata": "Q42"}'
+  check "people list bad cursor" 2 "$bin" --db "$db" people list --tenant acme --cursor nonsense
+  contains "bad cursor named" "cursor"
 }
 
 flow "$dir/narralytica.db"

@@ -343,4 +343,12 @@ Result<std::optional<double>> confidence_member(const JsonSource& src, const Jso
   return std::optional<double>(number);
 }
 
+Status check_time_order(const JsonSource& src, const JsonPath& path, const Json& object,
+                        int64_t start_ms, int64_t end_ms, std::string_view end_key) {
+  if (end_ms >= start_ms) return ok_status();
+  return json_error(src, path.member(end_key),
+                    "an end at or after the start " + format_timestamp(start_ms, '.'),
+                    find(object, end_key));
+}
+
 }  // namespace narralytica::formats::detail

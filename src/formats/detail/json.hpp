@@ -79,6 +79,11 @@ Result<std::optional<int64_t>> optional_ms_member(const JsonSource& src, const J
 Result<std::optional<double>> confidence_member(const JsonSource& src, const Json& object,
                                                 std::string_view key, const JsonPath& path);
 
+// ok when end_ms >= start_ms; otherwise the error "an end at or after the start" at the object's
+// `end_key` member (every reader refuses an item that ends before it starts the same way).
+Status check_time_order(const JsonSource& src, const JsonPath& path, const Json& object,
+                        int64_t start_ms, int64_t end_ms, std::string_view end_key = "end");
+
 // Byte offset in `content` of the value at `path` (or of the deepest part of it that exists);
 // nullopt when the text cannot be walked. Used only when reporting an error.
 std::optional<std::size_t> locate_json_path(std::string_view content, const JsonPath& path);

@@ -11,7 +11,7 @@ namespace {
 // last_used_at is refreshed at most this often, so authentication is not a write per request.
 constexpr std::int64_t kLastUsedResolutionUs = 60'000'000;
 
-constexpr const char* kIsMember =
+constexpr const char* kTokenUserIsMember =
     "SELECT 1 FROM memberships WHERE tenant_id = $1 AND user_id = $2 AND status = 'active' LIMIT 1";
 constexpr const char* kInsertToken =
     "INSERT INTO api_tokens (public_id, tenant_id, user_id, name, prefix, secret_hash, expires_at, "
@@ -59,7 +59,7 @@ Result<CreatedToken> TokenRepository::create(Transaction& tx, const TenantScope&
     return make_error(ErrorCode::invalid_argument, "a token lives at most 366 days", "expires_at");
   }
   RETURN_IF_ERROR(tx.enter(scope));
-  ASSIGN_OR_RETURN(Statement * member, tx.prepare(kIsMember));
+  ASSIGN_OR_RETURN(Statement * member, tx.prepare(kTokenUserIsMember));
   member->bind_int64(1, scope.tenant_id());
   member->bind_int64(2, user.id);
   ASSIGN_OR_RETURN(bool is_member, member->step());

@@ -14,7 +14,7 @@ constexpr const char* kInsertUser =
 constexpr const char* kSelectByEmail =
     "SELECT id, public_id, email, display_name, status, password_hash, last_login_at, created_at "
     "FROM users WHERE email = $1";
-constexpr const char* kSelectByPublicId =
+constexpr const char* kSelectUserByPublicId =
     "SELECT id, public_id, email, display_name, status, password_hash, last_login_at, created_at "
     "FROM users WHERE public_id = $1";
 constexpr const char* kRecordLogin = "UPDATE users SET last_login_at = $2, updated_at = $2 WHERE id = $1";
@@ -82,7 +82,7 @@ Result<User> UserRepository::create(Transaction& tx, const SystemScope& scope, s
 Result<User> UserRepository::find(Transaction& tx, std::string_view email_or_id) {
   Statement* s = nullptr;
   if (auto id = Uuid::parse(email_or_id)) {
-    ASSIGN_OR_RETURN(s, tx.prepare(kSelectByPublicId));
+    ASSIGN_OR_RETURN(s, tx.prepare(kSelectUserByPublicId));
     s->bind_uuid(1, *id);
   } else {
     ASSIGN_OR_RETURN(std::string email, normalize_email(email_or_id));

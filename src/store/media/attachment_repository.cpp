@@ -9,7 +9,7 @@ namespace {
 constexpr const char* kSelectBySha =
     "SELECT id, public_id, kind, media_type, size_bytes, storage_uri FROM attachments "
     "WHERE tenant_id = $1 AND sha256 = $2";
-constexpr const char* kSelectById =
+constexpr const char* kSelectAttachmentById =
     "SELECT id, public_id, kind, media_type, sha256, size_bytes, storage_uri FROM attachments "
     "WHERE tenant_id = $1 AND public_id = $2";
 constexpr const char* kInsert =
@@ -53,7 +53,7 @@ Result<Attachment> AttachmentRepository::put(Transaction& tx, const TenantScope&
 
 Result<Attachment> AttachmentRepository::get(Transaction& tx, const TenantScope& scope, const Uuid& public_id) {
   RETURN_IF_ERROR(tx.enter(scope));
-  ASSIGN_OR_RETURN(Statement * select, tx.prepare(kSelectById));
+  ASSIGN_OR_RETURN(Statement * select, tx.prepare(kSelectAttachmentById));
   select->bind_int64(1, scope.tenant_id());
   select->bind_uuid(2, public_id);
   ASSIGN_OR_RETURN(bool found, select->step());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.hpp"
 #include "core/json_writer.hpp"
 
 namespace narralytica::store {
@@ -18,9 +19,9 @@ constexpr const char* kSelectCollection =
     "SELECT " COLLECTION_COLUMNS " FROM collections c WHERE c.tenant_id = $1 AND c.public_id = $2";
 constexpr const char* kSelectCollectionByName =
     "SELECT " COLLECTION_COLUMNS " FROM collections c WHERE c.tenant_id = $1 AND c.name = $2";
-constexpr const char* kListFirst =
+constexpr const char* kListCollectionsFirst =
     "SELECT " COLLECTION_COLUMNS " FROM collections c WHERE c.tenant_id = $1 ORDER BY c.id LIMIT $2";
-constexpr const char* kListAfter =
+constexpr const char* kListCollectionsAfter =
     "SELECT " COLLECTION_COLUMNS " FROM collections c WHERE c.tenant_id = $1 "
     "AND c.id > (SELECT id FROM collections WHERE tenant_id = $1 AND public_id = $3) ORDER BY c.id LIMIT $2";
 constexpr const char* kOfVideo =
@@ -60,10 +61,9 @@ Collection read_collection(const Statement& s) {
   return c;
 }
 
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
 Status validate(std::string_view name, std::string_view description) {
-  if (blank(name) || name.size() > kCollectionNameLengthMax) {
+  if (is_blank(name) || name.size() > kCollectionNameLengthMax) {
     return make_error(ErrorCode::invalid_argument,
                       "a collection name is 1 to " + std::to_string(kCollectionNameLengthMax) + " characters, not blank",
                       "name");
@@ -197,7 +197,7 @@ Result<std::optional<Collection>> CollectionRepository::find_by_name(Transaction
 Result<Page<Collection>> CollectionRepository::list(Transaction& tx, const TenantScope& scope, PageRequest page) {
   RETURN_IF_ERROR(check_page_limit(page.limit));
   RETURN_IF_ERROR(tx.enter(scope));
-  ASSIGN_OR_RETURN(Statement * s, tx.prepare(page.after ? kListAfter : kListFirst));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(page.after ? kListCollectionsAfter : kListCollectionsFirst));
   s->bind_int64(1, scope.tenant_id());
   s->bind_int64(2, page.limit);
   if (page.after) s->bind_uuid(3, *page.after);

@@ -29,9 +29,9 @@ constexpr const char* kPerson =
     "WHERE p.tenant_id = $1 AND p.public_id = $2";
 constexpr int kMergeHopsMax = 16;
 
-constexpr const char* kDeleteVideo = "DELETE FROM conversation_transcripts WHERE tenant_id = $1 AND video_id = $2";
+constexpr const char* kDeleteVideoConversation = "DELETE FROM conversation_transcripts WHERE tenant_id = $1 AND video_id = $2";
 constexpr const char* kDeleteTenant = "DELETE FROM conversation_transcripts WHERE tenant_id = $1";
-constexpr const char* kInsertTranscript =
+constexpr const char* kInsertConversationTranscript =
     "INSERT INTO conversation_transcripts (tenant_id, transcript_id, video_id, timing, span_ms, speech_ms, "
     "overlap_ms, turns, speaker_changes, talk_ms, words, interruptions, overlap_turns, questions, offsets, computed_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
@@ -169,13 +169,13 @@ Result<std::pair<ConversationSpeaker, Uuid>> ConversationRepository::speaker(Tra
 Status ConversationRepository::replace_video(Transaction& tx, const TenantScope& scope, std::int64_t video_id,
                                              const std::optional<MeasuredTranscript>& measured) {
   RETURN_IF_ERROR(tx.enter(scope));
-  ASSIGN_OR_RETURN(Statement * remove, tx.prepare(kDeleteVideo));
+  ASSIGN_OR_RETURN(Statement * remove, tx.prepare(kDeleteVideoConversation));
   remove->bind_int64(1, scope.tenant_id());
   remove->bind_int64(2, video_id);
   RETURN_IF_ERROR(remove->execute());
   if (!measured) return ok_status();
   const MeasuredTranscript& m = *measured;
-  ASSIGN_OR_RETURN(Statement * t, tx.prepare(kInsertTranscript));
+  ASSIGN_OR_RETURN(Statement * t, tx.prepare(kInsertConversationTranscript));
   t->bind_int64(1, scope.tenant_id());
   t->bind_int64(2, m.transcript_id);
   t->bind_int64(3, video_id);

@@ -94,7 +94,7 @@ Person read_person(const Statement& row) {
   return p;
 }
 
-Status check_name(std::string_view name, std::string_view field) {
+Status check_person_name(std::string_view name, std::string_view field) {
   if (name.find_first_not_of(" \t\r\n") == std::string_view::npos || name.size() > kPersonNameLengthMax) {
     return make_error(ErrorCode::invalid_argument, "a person's name is 1 to 200 characters, not blank", std::string(field));
   }
@@ -158,7 +158,7 @@ std::string uuid_array(const std::vector<Uuid>& ids) {
 }  // namespace
 
 Result<Person> PeopleRepository::create(Transaction& tx, const TenantScope& scope, const PersonDraft& draft) {
-  RETURN_IF_ERROR(check_name(draft.name, "name"));
+  RETURN_IF_ERROR(check_person_name(draft.name, "name"));
   RETURN_IF_ERROR(check_notes(draft.notes));
   RETURN_IF_ERROR(tx.enter(scope));
   const Uuid id = tx.new_id();
@@ -209,7 +209,7 @@ Result<std::vector<Person>> PeopleRepository::find_by_name(Transaction& tx, cons
 
 Result<Person> PeopleRepository::update(Transaction& tx, const TenantScope& scope, const Uuid& public_id,
                                         const PersonChange& change) {
-  if (change.name) RETURN_IF_ERROR(check_name(*change.name, "name"));
+  if (change.name) RETURN_IF_ERROR(check_person_name(*change.name, "name"));
   RETURN_IF_ERROR(check_notes(change.notes));
   ASSIGN_OR_RETURN(Person person, live(tx, scope, public_id, "person"));
   RETURN_IF_ERROR(check_version(person, change.expected_updated_at));
@@ -315,7 +315,7 @@ Result<Person> PeopleRepository::split(Transaction& tx, const TenantScope& scope
   if (speakers.empty()) {
     return make_error(ErrorCode::invalid_argument, "name at least one speaker to move to the new person", "speakers");
   }
-  RETURN_IF_ERROR(check_name(new_name, "name"));
+  RETURN_IF_ERROR(check_person_name(new_name, "name"));
   ASSIGN_OR_RETURN(Person person, live(tx, scope, person_id, "person"));
   std::vector<std::int64_t> speaker_rows;
   std::set<Uuid> seen;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.hpp"
 #include "core/json_writer.hpp"
 
 namespace narralytica::store {
@@ -26,9 +27,9 @@ constexpr const char* kSelectVideoBySource =
 constexpr const char* kSelectSources =
     "SELECT public_id, kind, uri, external_id, checksum, is_primary FROM video_sources "
     "WHERE tenant_id = $1 AND video_id = $2 ORDER BY id";
-constexpr const char* kListFirst =
+constexpr const char* kListVideosFirst =
     "SELECT " VIDEO_COLUMNS " FROM videos WHERE tenant_id = $1 ORDER BY id LIMIT $2";
-constexpr const char* kListAfter =
+constexpr const char* kListVideosAfter =
     "SELECT " VIDEO_COLUMNS " FROM videos WHERE tenant_id = $1 "
     "AND id > (SELECT id FROM videos WHERE tenant_id = $1 AND public_id = $3) ORDER BY id LIMIT $2";
 // The filters' parameters are typed so that PostgreSQL can plan "$n IS NULL"; C is the collection's
@@ -65,11 +66,10 @@ Video read_video(const Statement& s) {
   return v;
 }
 
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
 Status validate(const std::string& title, const std::string& description, const std::optional<std::string>& language,
                 const std::optional<std::int64_t>& duration_ms) {
-  if (blank(title) || title.size() > kVideoTitleLengthMax) {
+  if (is_blank(title) || title.size() > kVideoTitleLengthMax) {
     return make_error(ErrorCode::invalid_argument,
                       "a title is 1 to " + std::to_string(kVideoTitleLengthMax) + " characters, not blank", "title");
   }
@@ -221,7 +221,7 @@ Result<Page<Video>> list_videos(Transaction& tx, const TenantScope& scope, PageR
   RETURN_IF_ERROR(check_page_limit(page.limit));
   RETURN_IF_ERROR(tx.enter(scope));
   const char* sql = filter.any() ? (page.after ? kListFilteredAfter : kListFilteredFirst)
-                                 : (page.after ? kListAfter : kListFirst);
+                                 : (page.after ? kListVideosAfter : kListVideosFirst);
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(sql));
   s->bind_int64(1, scope.tenant_id());
   s->bind_int64(2, page.limit);

@@ -22,7 +22,7 @@ constexpr const char* kList =
 constexpr const char* kReset =
     "UPDATE pipeline_checkpoints SET position = $2, updated_at = $3 WHERE pipeline = $1";
 
-Status check_name(std::string_view pipeline) {
+Status check_pipeline_name(std::string_view pipeline) {
   if (pipeline.empty() || pipeline.size() > kPipelineNameLengthMax) {
     return make_error(ErrorCode::invalid_argument,
                       "pipeline name must be 1 to " + std::to_string(kPipelineNameLengthMax) + " bytes", "pipeline");
@@ -44,7 +44,7 @@ Checkpoint read_checkpoint(const Statement& s) {
 
 Result<Checkpoint> CheckpointRepository::lock(Transaction& tx, const SystemScope& scope, std::string_view pipeline,
                                               std::optional<std::int64_t> tenant_id) {
-  RETURN_IF_ERROR(check_name(pipeline));
+  RETURN_IF_ERROR(check_pipeline_name(pipeline));
   RETURN_IF_ERROR(tx.enter(scope));
   ASSIGN_OR_RETURN(Statement * ensure, tx.prepare(kEnsure));
   ensure->bind_text(1, pipeline);
@@ -67,7 +67,7 @@ Result<Checkpoint> CheckpointRepository::lock(Transaction& tx, const SystemScope
 Result<std::optional<Checkpoint>> CheckpointRepository::find(Transaction& tx, const SystemScope& scope,
                                                             std::string_view pipeline,
                                                             std::optional<std::int64_t> tenant_id) {
-  RETURN_IF_ERROR(check_name(pipeline));
+  RETURN_IF_ERROR(check_pipeline_name(pipeline));
   RETURN_IF_ERROR(tx.enter(scope));
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSelectCheckpoint));  // without FOR UPDATE: a plain read
   s->bind_text(1, pipeline);
@@ -82,7 +82,7 @@ Result<std::optional<Checkpoint>> CheckpointRepository::find(Transaction& tx, co
 Status CheckpointRepository::advance(Transaction& tx, const SystemScope& scope, std::string_view pipeline,
                                      std::optional<std::int64_t> tenant_id, std::int64_t position,
                                      std::string_view state_json) {
-  RETURN_IF_ERROR(check_name(pipeline));
+  RETURN_IF_ERROR(check_pipeline_name(pipeline));
   if (position < 0) return make_error(ErrorCode::invalid_argument, "position must not be negative", "position");
   RETURN_IF_ERROR(tx.enter(scope));
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kAdvance));
@@ -112,7 +112,7 @@ Result<std::vector<Checkpoint>> CheckpointRepository::list(Transaction& tx, cons
 
 Result<std::int64_t> CheckpointRepository::reset(Transaction& tx, const SystemScope& scope,
                                                  std::string_view pipeline, std::int64_t position) {
-  RETURN_IF_ERROR(check_name(pipeline));
+  RETURN_IF_ERROR(check_pipeline_name(pipeline));
   if (position < 0) return make_error(ErrorCode::invalid_argument, "position must not be negative", "position");
   RETURN_IF_ERROR(tx.enter(scope));
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kReset));

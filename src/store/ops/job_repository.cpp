@@ -65,7 +65,7 @@ constexpr const char* kRetryAny =
 // SQLite, having no statistics, would otherwise prefer jobs_kind (kind, status) and sort every
 // due job of those kinds on each claim: 2.5 ms per claim at 20,000 queued instead of 0.02 ms
 // (decision record 0006). PostgreSQL's planner picks jobs_claim by itself.
-constexpr const char* kClaimPostgres =
+constexpr const char* kClaimJobsPostgres =
     "WITH picked AS (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 "
     "ORDER BY priority DESC, run_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
     "UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, lease_owner = $3, lease_expires_at = $4, "
@@ -76,7 +76,7 @@ constexpr const char* kClaimKindsPostgres =
     "ORDER BY priority DESC, run_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
     "UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, lease_owner = $3, lease_expires_at = $4, "
     "updated_at = $1 FROM picked WHERE j.id = picked.id RETURNING " NARRALYTICA_JOB_COLUMNS("j.");
-constexpr const char* kClaimSqlite =
+constexpr const char* kClaimJobsSqlite =
     "UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = $3, lease_expires_at = $4, "
     "updated_at = $1 WHERE id IN (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 "
     "ORDER BY priority DESC, run_at LIMIT $2) RETURNING " NARRALYTICA_JOB_COLUMNS("");
@@ -118,7 +118,7 @@ constexpr std::array<const char*, 2> kComplete = {
     "UPDATE jobs SET status = 'succeeded', finished_at = $1, updated_at = $1, lease_owner = NULL, "
     "lease_expires_at = NULL WHERE status = 'running' AND lease_owner = $2 AND " NARRALYTICA_IDS_POSTGRES("3")
     " RETURNING id"};
-constexpr std::array<const char*, 2> kRelease = {
+constexpr std::array<const char*, 2> kReleaseJob = {
     "UPDATE jobs SET status = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
     "lease_owner = NULL, lease_expires_at = NULL, updated_at = $1 WHERE status = 'running' AND lease_owner = $2 "
     "AND " NARRALYTICA_IDS_SQLITE("3"),
@@ -448,8 +448,8 @@ Result<std::vector<Job>> JobRepository::claim(Transaction& tx, const SystemScope
   RETURN_IF_ERROR(tx.enter(scope));
   const bool postgres = tx.backend() == Backend::postgres;
   const bool by_kind = !request.kinds.empty();
-  const char* sql = postgres ? (by_kind ? kClaimKindsPostgres : kClaimPostgres)
-                             : (by_kind ? kClaimKindsSqlite : kClaimSqlite);
+  const char* sql = postgres ? (by_kind ? kClaimKindsPostgres : kClaimJobsPostgres)
+                             : (by_kind ? kClaimKindsSqlite : kClaimJobsSqlite);
   const UnixMicros now = tx.now_us();
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(sql));
   s->bind_int64(1, now);
@@ -538,7 +538,7 @@ Result<std::int64_t> JobRepository::release(Transaction& tx, const SystemScope& 
   RETURN_IF_ERROR(check_ids(job_ids));
   if (job_ids.empty()) return std::int64_t{0};
   RETURN_IF_ERROR(tx.enter(scope));
-  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kRelease[backend_index(tx)]));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kReleaseJob[backend_index(tx)]));
   s->bind_int64(1, tx.now_us());
   s->bind_text(2, owner);
   s->bind_text(3, encode_ids(tx.backend(), job_ids));

@@ -11,14 +11,14 @@ constexpr const char* kInsertTenant =
     "VALUES ($1, $2, $3, 'active', $4, $4) RETURNING id";
 constexpr const char* kSelectBySlug =
     "SELECT id, public_id, slug, name, status, created_at, updated_at FROM tenants WHERE slug = $1";
-constexpr const char* kSelectByPublicId =
+constexpr const char* kSelectTenantByPublicId =
     "SELECT id, public_id, slug, name, status, created_at, updated_at FROM tenants WHERE public_id = $1";
-constexpr const char* kSelectById =
+constexpr const char* kSelectTenantById =
     "SELECT id, public_id, slug, name, status, created_at, updated_at FROM tenants WHERE id = $1";
-constexpr const char* kListFirst =
+constexpr const char* kListTenantsFirst =
     "SELECT id, public_id, slug, name, status, created_at, updated_at FROM tenants "
     "ORDER BY id LIMIT $1";
-constexpr const char* kListAfter =
+constexpr const char* kListTenantsAfter =
     "SELECT id, public_id, slug, name, status, created_at, updated_at FROM tenants "
     "WHERE id > (SELECT id FROM tenants WHERE public_id = $2) ORDER BY id LIMIT $1";
 constexpr const char* kUpsertConfig =
@@ -92,7 +92,7 @@ Result<std::pair<Tenant, TenantScope>> TenantRepository::create(Transaction& tx,
 
 Result<Tenant> TenantRepository::find(Transaction& tx, std::string_view slug_or_id) {
   if (auto id = Uuid::parse(slug_or_id)) {
-    return find_one(tx, kSelectByPublicId, [&](Statement& s) { s.bind_uuid(1, *id); },
+    return find_one(tx, kSelectTenantByPublicId, [&](Statement& s) { s.bind_uuid(1, *id); },
                     "with id " + std::string(slug_or_id));
   }
   return find_one(tx, kSelectBySlug, [&](Statement& s) { s.bind_text(1, slug_or_id); },
@@ -100,13 +100,13 @@ Result<Tenant> TenantRepository::find(Transaction& tx, std::string_view slug_or_
 }
 
 Result<Tenant> TenantRepository::find_by_id(Transaction& tx, std::int64_t id) {
-  return find_one(tx, kSelectById, [&](Statement& s) { s.bind_int64(1, id); }, "with that id");
+  return find_one(tx, kSelectTenantById, [&](Statement& s) { s.bind_int64(1, id); }, "with that id");
 }
 
 Result<Page<Tenant>> TenantRepository::list(Transaction& tx, const SystemScope& scope, PageRequest page) {
   RETURN_IF_ERROR(check_page_limit(page.limit));
   RETURN_IF_ERROR(tx.enter(scope));
-  ASSIGN_OR_RETURN(Statement * s, tx.prepare(page.after ? kListAfter : kListFirst));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(page.after ? kListTenantsAfter : kListTenantsFirst));
   s->bind_int64(1, page.limit);
   if (page.after) s->bind_uuid(2, *page.after);
   ASSIGN_OR_RETURN(std::vector<Tenant> tenants, s->collect(read_tenant));
