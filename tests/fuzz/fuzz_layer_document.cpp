@@ -53,6 +53,12 @@ void compare(std::string_view content, LayerDocumentFormat format) {
   auto fast = app::read_layer_run(content, source, format, LayerReader::fast);
   auto dom = app::read_layer_run(content, source, format, LayerReader::dom);
   require(fast.ok() == dom.ok(), "both readers accept or both refuse");
+  // NARRALYTICA_FUZZ_VERBOSE=1: what each input reads as, to see which seeds are accepted.
+  static const bool verbose = std::getenv("NARRALYTICA_FUZZ_VERBOSE") != nullptr;
+  if (verbose) {
+    std::fprintf(stderr, "%s: %s\n", format == LayerDocumentFormat::json ? "json" : "ndjson",
+                 fast.ok() ? (std::to_string(fast->items.size()) + " items").c_str() : fast.error().describe().c_str());
+  }
   if (!fast.ok()) {
     const Error& a = fast.error();
     const Error& b = dom.error();
