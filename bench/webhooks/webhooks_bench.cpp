@@ -14,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -115,6 +116,10 @@ int main(int argc, char** argv) {
   testing::HookReceiver receiver;
   const auto operator_cli = store::Principal::operator_cli("bench");
   store::Tenant tenant;
+  // Secrets are sealed with a server key (core/secret_box.hpp); the bench's own, never stored.
+  std::array<unsigned char, SecretBox::kKeyBytes> key{};
+  SecureRandom::instance().fill(key.data(), key.size());
+  const SecretBox secret_box(key);
   {
     auto tx = must(store::Transaction::begin(*db, store::TxMode::write));
     tenant = must(store::TenantRepository::create(tx, store::SystemScope::because(operator_cli.actor), "bench-" +
@@ -122,7 +127,8 @@ int main(int argc, char** argv) {
     auto scope = must(store::Authorizer::authorize(tx, operator_cli, tenant, app::kWebhooksWrite));
     for (int i = 0; i < endpoints; ++i) {
       must(app::WebhookService::create(tx, scope,
-                                       app::WebhookDraft{receiver.url("/e" + std::to_string(i)), "bench", {}, true}));
+                                       app::WebhookDraft{receiver.url("/e" + std::to_string(i)), "bench", {}, true},
+                                       secret_box));
     }
     must(tx.commit());
   }
@@ -141,6 +147,7 @@ int main(int argc, char** argv) {
   options.endpoints_per_round = endpoints;
   options.deliveries_per_endpoint = 1000;
   options.http.allow_private = true;  // the receiver is on loopback
+  options.secret_box = &secret_box;
   app::WebhookDispatcher dispatcher(*db, options);
   jobs::PipelineRunner runner(*db);
   jobs::PipelineDefinition fan_out;

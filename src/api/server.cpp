@@ -20,6 +20,7 @@
 #include "api/detail/request_convert.hpp"
 #include "api/detail/route.hpp"
 #include "api/problem.hpp"
+#include "app/secret_key.hpp"
 #include "core/json_writer.hpp"
 #include "store/group_sync.hpp"
 
@@ -34,8 +35,8 @@ using tcp = net::ip::tcp;
 class Session;
 
 struct Server::Impl {
-  Impl(store::Database& database, ServerOptions options, store::StoreContext context)
-      : state{database, context, std::move(options)}, acceptor(io) {}
+  Impl(store::Database& database, ServerOptions options, store::StoreContext context, SecretBox key)
+      : state{database, context, std::move(options), key}, acceptor(io) {}
 
   ApiState state;
   net::io_context io;
@@ -307,7 +308,8 @@ Result<std::unique_ptr<Server>> Server::start(store::Database& database, ServerO
   if (options.threads < 1 || options.threads > 256) {
     return make_error(ErrorCode::invalid_argument, "threads must be between 1 and 256", "threads");
   }
-  auto impl = std::make_unique<Impl>(database, std::move(options), context);
+  ASSIGN_OR_RETURN(SecretBox key, app::load_or_create_secret_key(app::secret_key_file(options.data_dir)));
+  auto impl = std::make_unique<Impl>(database, std::move(options), context, key);
   beast::error_code ec;
   const auto address = net::ip::make_address(impl->state.options.address, ec);
   if (ec) return make_error(ErrorCode::invalid_argument, "not an IP address: " + impl->state.options.address, "listen");

@@ -92,7 +92,7 @@ Result<HttpResponse> create_webhook(Call& call) {
     ASSIGN_OR_RETURN(draft.event_types, event_types(body["event_types"]));
   }
   draft.enabled = body.value("enabled", true);
-  ASSIGN_OR_RETURN(auto created, WebhookService::create(*call.tx, *call.scope, draft));
+  ASSIGN_OR_RETURN(auto created, WebhookService::create(*call.tx, *call.scope, draft, call.state.secret_box));
   HttpResponse response = json_response(201, app::webhook_with_secret_json(created, call.tx->now_us()));
   response.with_header("Location", "/v1/webhooks/" + created.endpoint.public_id.to_string());
   response.with_header("Cache-Control", "no-store");
@@ -129,7 +129,8 @@ Result<HttpResponse> rotate_secret(Call& call) {
   ASSIGN_OR_RETURN(Uuid id, path_id(call, "id", "webhook"));
   ASSIGN_OR_RETURN(auto grace, query_int(call.request, "grace_seconds", 0, app::kSecretGraceSecondsMax));
   ASSIGN_OR_RETURN(auto rotated, WebhookService::rotate_secret(*call.tx, *call.scope, id,
-                                                               grace.value_or(app::kSecretGraceSecondsDefault)));
+                                                               grace.value_or(app::kSecretGraceSecondsDefault),
+                                                               call.state.secret_box));
   HttpResponse response = json_response(200, app::webhook_with_secret_json(rotated, call.tx->now_us()));
   response.with_header("Cache-Control", "no-store");
   return response;

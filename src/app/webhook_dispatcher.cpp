@@ -11,6 +11,7 @@
 #include "app/webhook_service.hpp"
 #include "app/webhook_signing.hpp"
 #include "core/hashing.hpp"
+#include "core/json_writer.hpp"
 #include "store/webhooks/webhook_repository.hpp"
 
 namespace narralytica::app {
@@ -46,6 +47,17 @@ std::string printable_utf8(std::string_view bytes, std::size_t max) {
     i += length;
   }
   return out;
+}
+
+// The webhook-signature header, from the secrets as stored (sealed; see webhook_signing.hpp).
+Result<std::string> signature_of(const SecretBox* box, const store::ClaimedEndpoint& endpoint, bool rotating,
+                                 std::string_view message_id, std::int64_t timestamp_s, std::string_view body) {
+  ASSIGN_OR_RETURN(std::string secret, open_webhook_secret(box, endpoint.secret));
+  std::optional<std::string> previous;
+  if (rotating) {
+    ASSIGN_OR_RETURN(previous, open_webhook_secret(box, *endpoint.previous_secret));
+  }
+  return webhook_signature_header(secret, previous, message_id, timestamp_s, body);
 }
 
 struct EndpointWork {
@@ -170,8 +182,8 @@ Result<WebhookRoundReport> WebhookDispatcher::deliver_due() {
       outcome.attempt.created_at = now;
       WebhookHttpAnswer answer;
       const auto started = SteadyClock::now();
-      auto signature = webhook_signature_header(w.endpoint.secret, rotating ? w.endpoint.previous_secret : std::nullopt,
-                                                message_id, now / 1'000'000, d.payload);
+      auto signature = signature_of(options_.secret_box, w.endpoint, rotating, message_id,
+                                    now / 1'000'000, d.payload);
       if (!url.ok()) {
         answer.error = url.error().message;
       } else if (!signature.ok()) {
@@ -261,9 +273,32 @@ Result<WebhookRoundReport> WebhookDispatcher::deliver_due() {
   return report;
 }
 
+Result<int> WebhookDispatcher::seal_plaintext_secrets() {
+  const auto system = store::SystemScope::because(kDispatcherActor);
+  ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, options_.store_context));
+  ASSIGN_OR_RETURN(auto plaintext, store::WebhookRepository::plaintext_secrets(tx, system));
+  if (plaintext.empty()) return 0;
+  const SecretBox* box = options_.secret_box;
+  for (store::ClaimedEndpoint& endpoint : plaintext) {
+    if (endpoint.secret.starts_with(kWebhookSecretPrefix)) {
+      ASSIGN_OR_RETURN(endpoint.secret, seal_webhook_secret(box, tx.random(), endpoint.secret));
+    }
+    if (endpoint.previous_secret && endpoint.previous_secret->starts_with(kWebhookSecretPrefix)) {
+      ASSIGN_OR_RETURN(endpoint.previous_secret, seal_webhook_secret(box, tx.random(), *endpoint.previous_secret));
+    }
+    RETURN_IF_ERROR(store::WebhookRepository::replace_secrets(tx, system, endpoint));
+  }
+  const int sealed = static_cast<int>(plaintext.size());
+  tx.record_change(system, std::nullopt, "webhook.secrets_sealed", "webhook", std::nullopt,
+                   JsonObject().add("endpoints", sealed).str());
+  RETURN_IF_ERROR(tx.commit());
+  return sealed;
+}
+
 Status WebhookDispatcher::start() {
   RETURN_IF_ERROR(validate(options_));
   if (thread_.joinable()) return make_error(ErrorCode::conflict, "the webhook dispatcher is already running");
+  RETURN_IF_ERROR(seal_plaintext_secrets());
   stopping_.store(false);
   thread_ = std::thread([this] { loop(); });
   return ok_status();

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "app/webhook_http.hpp"
+#include "core/secret_box.hpp"
 #include "store/database.hpp"
 #include "store/ops/event_feed.hpp"
 #include "store/transaction.hpp"
@@ -57,6 +58,9 @@ struct WebhookDeliveryOptions {
   std::int64_t idle_poll_us = 100'000; // the loop's pause when nothing is due
   std::string owner;                   // lease owner; "host:pid:nonce" when empty
   store::StoreContext store_context;
+  // Opens the sealed signing secrets (app/secret_key.hpp); must outlive the dispatcher. Without
+  // one, only secrets still stored in plain text (before migration 0018) can sign.
+  const SecretBox* secret_box = nullptr;
 };
 
 // Errors: invalid_argument naming the option.
@@ -89,8 +93,13 @@ class WebhookDispatcher {
   // endpoints are then retried after their lease expires).
   Result<WebhookRoundReport> deliver_due();
 
-  // Runs rounds on a thread of its own until stop(). Errors: invalid_argument for bad options,
-  // conflict when already running.
+  // Seals every secret still stored as plain text (endpoints registered before migration 0018)
+  // with the server key, in one transaction with a system audit record; returns how many
+  // endpoints it sealed. start() runs it first. Errors: internal without a key; database errors.
+  Result<int> seal_plaintext_secrets();
+
+  // Runs rounds on a thread of its own until stop(), after seal_plaintext_secrets(). Errors:
+  // invalid_argument for bad options, conflict when already running, those of the sealing.
   Status start();
   // Finishes the round in progress and joins. Safe to call twice.
   void stop();

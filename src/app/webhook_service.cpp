@@ -116,7 +116,7 @@ std::string webhook_body(const store::FeedEvent& event) {
 }
 
 Result<WebhookWithSecret> WebhookService::create(store::Transaction& tx, const store::TenantScope& scope,
-                                                 const WebhookDraft& draft) {
+                                                 const WebhookDraft& draft, const SecretBox& key) {
   RETURN_IF_ERROR(parse_webhook_url(draft.url, "url"));
   RETURN_IF_ERROR(validate_description(draft.description));
   RETURN_IF_ERROR(validate_event_types(draft.event_types));
@@ -126,11 +126,11 @@ Result<WebhookWithSecret> WebhookService::create(store::Transaction& tx, const s
   endpoint.event_types = draft.event_types;
   endpoint.enabled = draft.enabled;
   if (!draft.enabled) endpoint.disabled_reason = "manual";
-  endpoint.secret = generate_webhook_secret(tx.random());
+  std::string secret = generate_webhook_secret(tx.random());
+  ASSIGN_OR_RETURN(endpoint.secret, seal_webhook_secret(&key, tx.random(), secret));
   ASSIGN_OR_RETURN(endpoint, store::WebhookRepository::create(tx, scope, std::move(endpoint)));
   if (!draft.enabled) RETURN_IF_ERROR(store::WebhookRepository::update(tx, scope, endpoint));
   tx.record_change(scope, "webhook.created", "webhook", endpoint.public_id, endpoint_payload(endpoint));
-  std::string secret = endpoint.secret;
   return WebhookWithSecret{std::move(endpoint), std::move(secret)};
 }
 
@@ -178,7 +178,8 @@ Status WebhookService::remove(store::Transaction& tx, const store::TenantScope& 
 }
 
 Result<WebhookWithSecret> WebhookService::rotate_secret(store::Transaction& tx, const store::TenantScope& scope,
-                                                        const Uuid& id, std::int64_t grace_seconds) {
+                                                        const Uuid& id, std::int64_t grace_seconds,
+                                                        const SecretBox& key) {
   if (grace_seconds < 0 || grace_seconds > kSecretGraceSecondsMax) {
     return make_error(ErrorCode::invalid_argument,
                       "grace_seconds is 0 to " + std::to_string(kSecretGraceSecondsMax) + " (7 days)", "grace_seconds");
@@ -191,12 +192,12 @@ Result<WebhookWithSecret> WebhookService::rotate_secret(store::Transaction& tx, 
     endpoint.previous_secret.reset();
     endpoint.previous_secret_expires_at.reset();
   }
-  endpoint.secret = generate_webhook_secret(tx.random());
+  std::string secret = generate_webhook_secret(tx.random());
+  ASSIGN_OR_RETURN(endpoint.secret, seal_webhook_secret(&key, tx.random(), secret));
   RETURN_IF_ERROR(store::WebhookRepository::update_secrets(tx, scope, endpoint));
   endpoint.updated_at = tx.now_us();
   tx.record_change(scope, "webhook.secret_rotated", "webhook", endpoint.public_id,
                    JsonObject().add("grace_seconds", grace_seconds).str());
-  std::string secret = endpoint.secret;
   return WebhookWithSecret{std::move(endpoint), std::move(secret)};
 }
 

@@ -4,7 +4,8 @@
 // the caller's transaction for a scope the caller authorized with the permission named beside
 // it (kWebhooksRead/Write/Delete; the API's route table and the CLI use these constants), and
 // each mutation records its event and audit record (`webhook.*`, never delivered to webhooks).
-// The secret is returned by create and rotate_secret only.
+// The secret is returned by create and rotate_secret only, and stored sealed with the server key
+// they are given (app/secret_key.hpp), so a dump of the database does not reveal it.
 //
 // Thread-safety: stateless.
 #pragma once
@@ -16,6 +17,7 @@
 
 #include "store/identity/authorizer.hpp"
 #include "store/ops/event_feed.hpp"
+#include "core/secret_box.hpp"
 #include "store/webhooks/webhook_repository.hpp"
 
 namespace narralytica::app {
@@ -69,10 +71,10 @@ struct ReplayReport {
 
 class WebhookService {
  public:
-  // kWebhooksWrite. Errors: invalid_argument naming the field (url, description,
-  // event_types[i]).
+  // kWebhooksWrite. The new secret is stored sealed with `key`. Errors: invalid_argument naming
+  // the field (url, description, event_types[i]).
   static Result<WebhookWithSecret> create(store::Transaction& tx, const store::TenantScope& scope,
-                                          const WebhookDraft& draft);
+                                          const WebhookDraft& draft, const SecretBox& key);
   // kWebhooksRead.
   static Result<store::Page<store::WebhookEndpoint>> list(store::Transaction& tx, const store::TenantScope& scope,
                                                           const store::PageRequest& page);
@@ -86,8 +88,9 @@ class WebhookService {
   // kWebhooksWrite. A new secret; the old one keeps signing (a second signature) for
   // `grace_seconds` (0..kSecretGraceSecondsMax). Errors: not_found; invalid_argument
   // (grace_seconds).
+  // The new secret is stored sealed with `key`.
   static Result<WebhookWithSecret> rotate_secret(store::Transaction& tx, const store::TenantScope& scope,
-                                                 const Uuid& id, std::int64_t grace_seconds);
+                                                 const Uuid& id, std::int64_t grace_seconds, const SecretBox& key);
   // kWebhooksRead. Newest first, with each delivery's recent attempts. Errors: not_found.
   static Result<store::Page<store::WebhookDelivery>> deliveries(store::Transaction& tx, const store::TenantScope& scope,
                                                                 const Uuid& id, const store::PageRequest& page);

@@ -10,6 +10,27 @@ std::string generate_webhook_secret(Random& random) {
   return std::string(kWebhookSecretPrefix) + base64_encode(bytes);
 }
 
+namespace {
+
+Error no_key() {
+  return make_error(ErrorCode::internal,
+                    "webhook secrets are sealed with the server key, and this process has none "
+                    "(the CLI, serve and worker load <data dir>/secret.key, app/secret_key.hpp)");
+}
+
+}  // namespace
+
+Result<std::string> seal_webhook_secret(const SecretBox* box, Random& random, std::string_view secret) {
+  if (box == nullptr) return no_key();
+  return box->seal(secret, random);
+}
+
+Result<std::string> open_webhook_secret(const SecretBox* box, std::string_view stored) {
+  if (stored.starts_with(kWebhookSecretPrefix)) return std::string(stored);
+  if (box == nullptr) return no_key();
+  return box->open(stored);
+}
+
 Result<std::string> sign_webhook(std::string_view secret, std::string_view message_id, std::int64_t timestamp_s,
                                  std::string_view body) {
   std::string key;

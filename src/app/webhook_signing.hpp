@@ -11,6 +11,7 @@
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "core/secret_box.hpp"
 
 namespace narralytica::app {
 
@@ -19,6 +20,14 @@ inline constexpr std::size_t kWebhookSecretBytes = 32;  // the standard asks for
 
 // A new secret from `random`: "whsec_" + base64 of kWebhookSecretBytes bytes.
 std::string generate_webhook_secret(Random& random);
+
+// The form a secret is stored in: sealed with the server key (core/secret_box.hpp), so a dump of
+// the database does not reveal it. Errors: internal when `box` is null (no key was given).
+Result<std::string> seal_webhook_secret(const SecretBox* box, Random& random, std::string_view secret);
+// The secret a stored form holds. A plain "whsec_" value, as stored before migration 0018 and until
+// WebhookDispatcher::seal_plaintext_secrets ran, is returned as it is. Errors: internal without a
+// key; precondition_failed when the sealed value does not open with this key (another key file).
+Result<std::string> open_webhook_secret(const SecretBox* box, std::string_view stored);
 
 // "v1,<base64 signature>" of `body` sent as message `message_id` at `timestamp_s` (Unix seconds).
 // Errors: invalid_argument when `secret` is not "whsec_" + base64.

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "app/conversation_service.hpp"
+#include "app/secret_key.hpp"
 
 namespace narralytica::cli {
 namespace {
@@ -21,7 +22,8 @@ struct WebhookArgs {
 Result<std::unique_ptr<BuiltinPipelines>> make_builtin_pipelines(store::Database& database,
                                                                  const std::filesystem::path& data_dir,
                                                                  app::WebhookDeliveryOptions webhook_options) {
-  auto pipelines = std::make_unique<BuiltinPipelines>(database, data_dir, std::move(webhook_options));
+  ASSIGN_OR_RETURN(SecretBox key, app::load_or_create_secret_key(app::secret_key_file(data_dir)));
+  auto pipelines = std::make_unique<BuiltinPipelines>(database, data_dir, key, std::move(webhook_options));
   jobs::PipelineDefinition search;
   search.name = std::string(app::kSearchPipeline);
   search.batch = jobs::kPipelineBatchMax;

@@ -18,15 +18,24 @@ class App;
 namespace narralytica::cli {
 
 struct BuiltinPipelines {
-  BuiltinPipelines(store::Database& database, const std::filesystem::path& data_dir,
+  BuiltinPipelines(store::Database& database, const std::filesystem::path& data_dir, SecretBox key,
                    app::WebhookDeliveryOptions webhook_options)
-      : search(database, data_dir), webhooks(database, std::move(webhook_options)), runner(database) {}
+      : secret_box(key), search(database, data_dir),
+        webhooks(database, with_key(std::move(webhook_options), secret_box)), runner(database) {}
+  SecretBox secret_box;              // opens webhook secrets to sign deliveries (app/secret_key.hpp)
   app::SearchService search;         // the search index (pipeline "search.index")
   app::WebhookDispatcher webhooks;   // fan-out (pipeline "webhooks.fanout") and delivery rounds
   jobs::PipelineRunner runner;
+
+ private:
+  static app::WebhookDeliveryOptions with_key(app::WebhookDeliveryOptions options, const SecretBox& key) {
+    options.secret_box = &key;
+    return options;
+  }
 };
 
-// Errors: as jobs::PipelineRunner::add (a bug if it fails).
+// Loads (or creates) the server key under `data_dir` for the dispatcher. Errors: the key's
+// (app/secret_key.hpp); as jobs::PipelineRunner::add (a bug if it fails).
 Result<std::unique_ptr<BuiltinPipelines>> make_builtin_pipelines(store::Database& database,
                                                                  const std::filesystem::path& data_dir,
                                                                  app::WebhookDeliveryOptions webhook_options = {});

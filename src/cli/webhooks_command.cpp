@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <functional>
 
+#include "app/content_store.hpp"
+#include "app/secret_key.hpp"
 #include "app/webhook_service.hpp"
 #include "cli/cli_support.hpp"
 
@@ -27,6 +29,7 @@ struct WebhooksArgs {
   std::int64_t from_position = 0;
   int limit = 20;
   bool json = false;
+  std::string data_dir;  // create, rotate: where the server key that seals secrets is
 } args;
 
 using Body = std::function<Result<std::string>(store::Transaction&, const store::TenantScope&)>;
@@ -84,11 +87,20 @@ int run_list(const GlobalOptions& global) {
   });
 }
 
+// The key that seals secrets: the one `serve` and `worker` use, from the same data directory.
+Result<SecretBox> server_key(const GlobalOptions& global) {
+  const std::filesystem::path data_dir =
+      args.data_dir.empty() ? app::default_data_dir(global.db) : std::filesystem::path(args.data_dir);
+  return app::load_or_create_secret_key(app::secret_key_file(data_dir));
+}
+
 int run_create(const GlobalOptions& global) {
-  return in_tenant(global, app::kWebhooksWrite, [](store::Transaction& tx, const store::TenantScope& scope)
+  auto key = server_key(global);
+  if (!key.ok()) return report(key.error());
+  return in_tenant(global, app::kWebhooksWrite, [&key](store::Transaction& tx, const store::TenantScope& scope)
                                                     -> Result<std::string> {
     app::WebhookDraft draft{args.url, args.description, args.event_types, !args.disabled};
-    ASSIGN_OR_RETURN(auto created, app::WebhookService::create(tx, scope, draft));
+    ASSIGN_OR_RETURN(auto created, app::WebhookService::create(tx, scope, draft, *key));
     return app::webhook_with_secret_json(created, tx.now_us());
   });
 }
@@ -132,10 +144,12 @@ int run_delete(const GlobalOptions& global) {
 }
 
 int run_rotate(const GlobalOptions& global) {
-  return in_tenant(global, app::kWebhooksWrite, [](store::Transaction& tx, const store::TenantScope& scope)
+  auto key = server_key(global);
+  if (!key.ok()) return report(key.error());
+  return in_tenant(global, app::kWebhooksWrite, [&key](store::Transaction& tx, const store::TenantScope& scope)
                                                     -> Result<std::string> {
     ASSIGN_OR_RETURN(Uuid id, id_arg("webhook"));
-    ASSIGN_OR_RETURN(auto rotated, app::WebhookService::rotate_secret(tx, scope, id, args.grace_seconds));
+    ASSIGN_OR_RETURN(auto rotated, app::WebhookService::rotate_secret(tx, scope, id, args.grace_seconds, *key));
     return app::webhook_with_secret_json(rotated, tx.now_us());
   });
 }
@@ -195,6 +209,7 @@ void add_webhooks_command(CLI::App& app, GlobalOptions& options, int& exit_code)
   create->add_option("--event-type", args.event_types,
                      "An event type, \"<entity>.*\" or \"*\" (repeat; default: every type)");
   create->add_flag("--disabled", args.disabled, "Register it disabled");
+  create->add_option("--data-dir", args.data_dir, "Where the server key that seals secrets is (default: beside the database)");
   create->callback([&] { exit_code = run_create(options); });
 
   auto* show = webhooks->add_subcommand("show", "One endpoint");
@@ -222,6 +237,7 @@ void add_webhooks_command(CLI::App& app, GlobalOptions& options, int& exit_code)
   id(rotate, "Webhook id");
   rotate->add_option("--grace-seconds", args.grace_seconds, "How long the old secret still signs (default 86400)")
       ->check(CLI::Range(std::int64_t{0}, app::kSecretGraceSecondsMax));
+  rotate->add_option("--data-dir", args.data_dir, "Where the server key that seals secrets is (default: beside the database)");
   rotate->callback([&] { exit_code = run_rotate(options); });
 
   auto* deliveries = webhooks->add_subcommand("deliveries", "An endpoint's deliveries, newest first, with attempts");

@@ -3,7 +3,8 @@
 # NARRALYTICA_TEST_PG_URL is set, PostgreSQL: `backup` works while `serve` has the database open;
 # `restore` refuses a database in use (SQLite) or one that has tables (PostgreSQL); restored into a
 # fresh database it rebuilds the search index and analytics, and the restored database answers the
-# same search and verifies its audit chains.
+# same search and verifies its audit chains. A webhook registered from the CLI is stored sealed:
+# its secret is not in the database, and the server key is a 0600 file in the data directory.
 set -euo pipefail
 bin=${1:?usage: $0 path/to/narralytica}
 dir=$(mktemp -d)
@@ -25,6 +26,14 @@ search_line() {  # search_line DB DATA : the best hit for "flood" in the demo, a
 # SQLite -----------------------------------------------------------------------------------------
 db="$dir/live.db"
 check "demo" 0 "$bin" --db "$db" demo
+check "webhook create" 0 "$bin" --db "$db" webhooks create --tenant demo --url https://hooks.example.com/in
+secret=$(sed -n 's/.*"secret":"\(whsec_[^"]*\)".*/\1/p' <<<"$out")
+[ -n "$secret" ] && pass=$((pass + 1)) || { echo "FAIL webhook secret printed"; failures=$((failures + 1)); }
+check "webhook rotate" 0 "$bin" --db "$db" webhooks rotate --tenant demo \
+  "$(sed -n 's/.*"id":"\([0-9a-f-]*\)".*/\1/p' <<<"$out")"
+check "secret not in the database" 1 grep -c "${secret#whsec_}" <(sqlite3 "$db" .dump)
+check "secret sealed" 0 grep -q "nlbox1\." <(sqlite3 "$db" "SELECT secret FROM webhook_endpoints")
+check "key file is private" 0 test "$(stat -c %a "$dir/narralytica-data/secret.key")" = 600
 
 "$bin" --db "$db" serve --listen 127.0.0.1:0 --quiet 2>"$dir/serve.log" &
 server=$!

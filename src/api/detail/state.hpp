@@ -17,6 +17,7 @@
 #include "api/http_message.hpp"
 #include "api/server.hpp"
 #include "core/hashing.hpp"
+#include "core/secret_box.hpp"
 #include "core/rate_limiter.hpp"
 #include "store/database.hpp"
 #include "store/transaction.hpp"
@@ -106,14 +107,17 @@ class ResponseCache {
 };
 
 struct ApiState {
-  ApiState(store::Database& database_in, store::StoreContext context_in, ServerOptions options_in)
-      : database(database_in), store_context(context_in), options(std::move(options_in)),
+  ApiState(store::Database& database_in, store::StoreContext context_in, ServerOptions options_in, SecretBox key)
+      : database(database_in), store_context(context_in), options(std::move(options_in)), secret_box(key),
         transcripts(database_in, options.data_dir, context_in), search(database_in, options.data_dir, context_in),
         responses(options.response_cache_bytes) {}
 
   store::Database& database;
   store::StoreContext store_context;
   ServerOptions options;
+  // Seals the webhook secrets the API registers: the key file under options.data_dir
+  // (app/secret_key.hpp), the one the dispatcher opens them with.
+  const SecretBox secret_box;
   app::TranscriptService transcripts;  // upload and export of transcript files
   app::SearchService search;           // queries over the per-tenant search indexes
   app::RetrievalService retrieval{search};  // passages for AI clients, through `search`

@@ -71,6 +71,10 @@ constexpr const char* kClaimPostgres =
     "FROM webhook_endpoints WHERE enabled AND next_attempt_at <= $1 "
     "AND (lease_expires_at IS NULL OR lease_expires_at < $1) ORDER BY next_attempt_at LIMIT $2 "
     "FOR UPDATE SKIP LOCKED";
+constexpr const char* kPlaintextSecrets =
+    "SELECT id, tenant_id, public_id, url, secret, previous_secret, previous_secret_expires_at "
+    "FROM webhook_endpoints WHERE secret LIKE 'whsec_%' OR previous_secret LIKE 'whsec_%' ORDER BY id";
+constexpr const char* kReplaceSecrets = "UPDATE webhook_endpoints SET secret = $2, previous_secret = $3 WHERE id = $1";
 constexpr const char* kLease =
     "UPDATE webhook_endpoints SET lease_owner = $2, lease_expires_at = $3 WHERE id = $1";
 constexpr const char* kPending =
@@ -451,6 +455,37 @@ Result<std::int64_t> WebhookRepository::enqueue(Transaction& tx, const SystemSco
   return inserted;
 }
 
+namespace {
+ClaimedEndpoint read_claimed(const Statement& row) {
+  ClaimedEndpoint e;
+  e.id = row.column_int64(0);
+  e.tenant_id = row.column_int64(1);
+  e.public_id = row.column_uuid(2);
+  e.url = row.column_text(3);
+  e.secret = row.column_text(4);
+  e.previous_secret = row.column_optional_text(5);
+  e.previous_secret_expires_at = row.column_optional_int64(6);
+  return e;
+}
+}  // namespace
+
+Result<std::vector<ClaimedEndpoint>> WebhookRepository::plaintext_secrets(Transaction& tx, const SystemScope& scope) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kPlaintextSecrets));
+  return s->collect(read_claimed);
+}
+
+Status WebhookRepository::replace_secrets(Transaction& tx, const SystemScope& scope, const ClaimedEndpoint& endpoint) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kReplaceSecrets));
+  s->bind_int64(1, endpoint.id);
+  s->bind_text(2, endpoint.secret);
+  s->bind_optional_text(3, endpoint.previous_secret);
+  ASSIGN_OR_RETURN(std::int64_t changed, s->execute());
+  if (changed != 1) return make_error(ErrorCode::not_found, "no such webhook endpoint", "webhook");
+  return ok_status();
+}
+
 Result<std::vector<ClaimedEndpoint>> WebhookRepository::claim_due(Transaction& tx, const SystemScope& scope,
                                                                   UnixMicros now, std::string_view owner,
                                                                   UnixMicros lease_until, int limit) {
@@ -458,17 +493,7 @@ Result<std::vector<ClaimedEndpoint>> WebhookRepository::claim_due(Transaction& t
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(tx.backend() == Backend::postgres ? kClaimPostgres : kClaimSqlite));
   s->bind_int64(1, now);
   s->bind_int64(2, limit);
-  ASSIGN_OR_RETURN(auto claimed, s->collect([](const Statement& row) {
-    ClaimedEndpoint e;
-    e.id = row.column_int64(0);
-    e.tenant_id = row.column_int64(1);
-    e.public_id = row.column_uuid(2);
-    e.url = row.column_text(3);
-    e.secret = row.column_text(4);
-    e.previous_secret = row.column_optional_text(5);
-    e.previous_secret_expires_at = row.column_optional_int64(6);
-    return e;
-  }));
+  ASSIGN_OR_RETURN(auto claimed, s->collect(read_claimed));
   for (const ClaimedEndpoint& e : claimed) {
     ASSIGN_OR_RETURN(Statement * lease, tx.prepare(kLease));
     lease->bind_int64(1, e.id);

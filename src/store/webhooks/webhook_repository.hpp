@@ -128,6 +128,10 @@ class WebhookRepository {
   static Status retry(Transaction& tx, const TenantScope& scope, const WebhookDelivery& delivery);
 
   // --- the dispatcher (every tenant) ---
+  // Endpoints with a secret still stored as plain "whsec_" text (written before migration 0018).
+  static Result<std::vector<ClaimedEndpoint>> plaintext_secrets(Transaction& tx, const SystemScope& scope);
+  // Writes the stored forms of `endpoint`'s secret and previous secret, found by id.
+  static Status replace_secrets(Transaction& tx, const SystemScope& scope, const ClaimedEndpoint& endpoint);
   // The enabled endpoints of a tenant, for fan-out.
   static Result<std::vector<WebhookEndpoint>> enabled_endpoints(Transaction& tx, const SystemScope& scope,
                                                                 std::int64_t tenant_id);

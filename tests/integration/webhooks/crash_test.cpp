@@ -27,7 +27,7 @@ constexpr int kEvents = 300;
 constexpr int kKills = 5;
 constexpr auto kDeadline = std::chrono::seconds(90);
 
-pid_t spawn_worker(const std::string& url) {
+pid_t spawn_worker(const std::string& url, const std::string& data_dir) {
   // As in the job crash harness: stop signals blocked across fork and exec, so a SIGTERM sent
   // while the child starts waits for the worker's own sigwait.
   sigset_t stop;
@@ -38,7 +38,9 @@ pid_t spawn_worker(const std::string& url) {
   pthread_sigmask(SIG_BLOCK, &stop, &previous);
   const pid_t pid = fork();
   if (pid == 0) {
-    execl(NARRALYTICA_BINARY, NARRALYTICA_BINARY, "--db", url.c_str(), "worker", "--concurrency", "1",
+    // The fixture's data directory: the worker signs with the key the endpoints were sealed with.
+    execl(NARRALYTICA_BINARY, NARRALYTICA_BINARY, "--db", url.c_str(), "worker", "--data-dir", data_dir.c_str(),
+          "--concurrency", "1",
           "--lease-seconds", "1", "--webhooks-allow-private", "--webhooks-retry-schedule", "0.05,0.05,0.05,0.05,0.05",
           static_cast<char*>(nullptr));
     _exit(127);
@@ -64,7 +66,7 @@ TEST_P(WebhookCrashTest, KilledWorkersLoseNoDeliveryAndRepeatOnlyTheSameContent)
   });
   make_videos(tenant_a_, kEvents, "crash");
 
-  pid_t worker = spawn_worker(db_->url());
+  pid_t worker = spawn_worker(db_->url(), data_dir_.path().string());
   SeededRandom random(20261206);
   int kills_with_work_left = 0;
   for (int round = 0; round < kKills; ++round) {
@@ -77,7 +79,7 @@ TEST_P(WebhookCrashTest, KilledWorkersLoseNoDeliveryAndRepeatOnlyTheSameContent)
     ASSERT_EQ(kill(worker, SIGKILL), 0);
     int status = 0;
     waitpid(worker, &status, 0);
-    worker = spawn_worker(db_->url());
+    worker = spawn_worker(db_->url(), data_dir_.path().string());
   }
   const auto started = Clock::now();
   while (Clock::now() - started < kDeadline &&

@@ -108,7 +108,7 @@ TEST_P(WebhookDeliveryTest, DuringRotationBothSecretsSignAndAfterItOnlyTheNewOne
   NARRALYTICA_WEBHOOK_TEST();
   const auto endpoint = add_endpoint(tenant_a_, receiver_.url());
   auto rotated = in_tenant(tenant_a_, [&](store::Transaction& tx, const store::TenantScope& scope) {
-    return WebhookService::rotate_secret(tx, scope, endpoint.endpoint.public_id, 3600);
+    return WebhookService::rotate_secret(tx, scope, endpoint.endpoint.public_id, 3600, *secret_box_);
   });
   ASSERT_TRUE(rotated.ok());
   ASSERT_NE(rotated->secret, endpoint.secret);
@@ -123,7 +123,7 @@ TEST_P(WebhookDeliveryTest, DuringRotationBothSecretsSignAndAfterItOnlyTheNewOne
   EXPECT_TRUE(python_verifies(endpoint.secret, hook, dir));
   // Ending the grace period (rotating with 0) leaves one signature, by the newest secret.
   auto ended = in_tenant(tenant_a_, [&](store::Transaction& tx, const store::TenantScope& scope) {
-    return WebhookService::rotate_secret(tx, scope, endpoint.endpoint.public_id, 0);
+    return WebhookService::rotate_secret(tx, scope, endpoint.endpoint.public_id, 0, *secret_box_);
   });
   ASSERT_TRUE(ended.ok());
   make_videos(tenant_a_, 1);
@@ -329,7 +329,7 @@ TEST_P(WebhookDeliveryTest, BadInputNamesTheField) {
   NARRALYTICA_WEBHOOK_TEST();
   auto create = [&](app::WebhookDraft draft) {
     return in_tenant(tenant_a_, [&](store::Transaction& tx, const store::TenantScope& scope) {
-      return WebhookService::create(tx, scope, draft);
+      return WebhookService::create(tx, scope, draft, *secret_box_);
     });
   };
   auto bad_url = create({"ftp://example.com/x", "", {}, true});

@@ -10,9 +10,11 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
+#include "app/secret_key.hpp"
 #include "app/webhook_dispatcher.hpp"
 #include "app/webhook_service.hpp"
 #include "integration/store/fixtures.hpp"
@@ -22,17 +24,6 @@
 
 namespace narralytica::testing {
 
-inline app::WebhookDeliveryOptions fast_options(bool allow_private = true) {
-  app::WebhookDeliveryOptions options;
-  options.retry_schedule_us = {20'000, 20'000, 20'000};
-  options.jitter = 0;
-  options.http.allow_private = allow_private;
-  options.http.connect_timeout = std::chrono::milliseconds(2000);
-  options.http.response_timeout = std::chrono::milliseconds(2000);
-  options.lease_us = 10'000'000;
-  return options;
-}
-
 class WebhookTest : public ::testing::TestWithParam<store::Backend> {
  protected:
   void SetUp() override {
@@ -40,6 +31,23 @@ class WebhookTest : public ::testing::TestWithParam<store::Backend> {
     if (!db_) return;
     tenant_a_ = create_tenant(db_->app(), "alpha");
     tenant_b_ = create_tenant(db_->app(), "beta");
+    // The server key under data_dir_, as `serve` and `worker --data-dir` load it.
+    auto key = app::load_or_create_secret_key(app::secret_key_file(data_dir_.path()));
+    ASSERT_TRUE(key.ok()) << key.error().describe();
+    secret_box_ = *key;
+  }
+
+  // Rounds fast enough for tests, signing with the fixture's key.
+  app::WebhookDeliveryOptions fast_options(bool allow_private = true) const {
+    app::WebhookDeliveryOptions options;
+    options.retry_schedule_us = {20'000, 20'000, 20'000};
+    options.jitter = 0;
+    options.http.allow_private = allow_private;
+    options.http.connect_timeout = std::chrono::milliseconds(2000);
+    options.http.response_timeout = std::chrono::milliseconds(2000);
+    options.lease_us = 10'000'000;
+    options.secret_box = &*secret_box_;
+    return options;
   }
 
   // Runs `body` in a write transaction as the operator in `tenant`, committed.
@@ -58,7 +66,8 @@ class WebhookTest : public ::testing::TestWithParam<store::Backend> {
   app::WebhookWithSecret add_endpoint(const store::Tenant& tenant, const std::string& url,
                                       std::vector<std::string> types = {}, bool enabled = true) {
     auto created = in_tenant(tenant, [&](store::Transaction& tx, const store::TenantScope& scope) {
-      return app::WebhookService::create(tx, scope, app::WebhookDraft{url, "test", std::move(types), enabled});
+      return app::WebhookService::create(tx, scope, app::WebhookDraft{url, "test", std::move(types), enabled},
+                                         *secret_box_);
     });
     EXPECT_TRUE(created.ok()) << created.error().describe();
     return *created;
@@ -117,6 +126,8 @@ class WebhookTest : public ::testing::TestWithParam<store::Backend> {
   std::unique_ptr<TestDatabase> db_;
   store::Tenant tenant_a_, tenant_b_;
   HookReceiver receiver_;
+  TempDir data_dir_;  // holds the server key (secret.key)
+  std::optional<SecretBox> secret_box_;
 };
 
 }  // namespace narralytica::testing
