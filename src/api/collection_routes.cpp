@@ -25,26 +25,6 @@ std::string collection_json(const store::Collection& c) {
       .str();
 }
 
-// A path segment as sent, percent-decoded ('+' stays '+': it is a query string's space only).
-std::string path_text(std::string_view raw) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '%' && i + 2 < raw.size() && hex(raw[i + 1]) >= 0 && hex(raw[i + 2]) >= 0) {
-      out += static_cast<char>(hex(raw[i + 1]) * 16 + hex(raw[i + 2]));
-      i += 2;
-    } else {
-      out += raw[i];
-    }
-  }
-  return out;
-}
-
 Result<store::PageRequest> page_request(const Call& call, char kind) {
   store::PageRequest page;
   ASSIGN_OR_RETURN(page.limit, page_limit(call.request));
@@ -183,7 +163,8 @@ Result<HttpResponse> video_tags(Call& call) {
 
 Result<HttpResponse> put_video_tag(Call& call) {
   ASSIGN_OR_RETURN(Uuid video, path_id(call, "id", "video"));
-  ASSIGN_OR_RETURN(auto change, CollectionService::tag_in(*call.tx, *call.scope, video, path_text(call.param("tag"))));
+  ASSIGN_OR_RETURN(auto change, CollectionService::tag_in(*call.tx, *call.scope, video,
+                                                          percent_decode(call.param("tag"), /*plus_is_space=*/false)));
   ASSIGN_OR_RETURN(auto tags, CollectionService::tags_in(*call.tx, *call.scope, video));
   return json_response(
       200, JsonObject().add("tag", change.tag).add("added", change.changed).add_raw("tags", tags_array(tags)).str());
@@ -192,7 +173,7 @@ Result<HttpResponse> put_video_tag(Call& call) {
 Result<HttpResponse> delete_video_tag(Call& call) {
   ASSIGN_OR_RETURN(Uuid video, path_id(call, "id", "video"));
   ASSIGN_OR_RETURN(auto change,
-                   CollectionService::untag_in(*call.tx, *call.scope, video, path_text(call.param("tag"))));
+                   CollectionService::untag_in(*call.tx, *call.scope, video, percent_decode(call.param("tag"), /*plus_is_space=*/false)));
   if (!change.changed) {
     return make_error(ErrorCode::not_found, "the video has no tag '" + change.tag + "'", "tag");
   }

@@ -1,24 +1,17 @@
 #include "api/http_message.hpp"
 
+#include "core/ascii.hpp"
+
 namespace narralytica::api {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view text) {
+std::string percent_decode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '+') {
+    if (c == '+' && plus_is_space) {
       out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+    } else if (c == '%' && i + 2 < text.size() && ascii_hex_value(text[i + 1]) >= 0 && ascii_hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(ascii_hex_value(text[i + 1]) * 16 + ascii_hex_value(text[i + 2]));
       i += 2;
     } else {
       out += c;
@@ -26,8 +19,6 @@ std::string percent_decode(std::string_view text) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string_view HttpRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
@@ -50,8 +41,8 @@ std::optional<std::string> HttpRequest::query_param(std::string_view name) const
     const std::string_view pair = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     const auto eq = pair.find('=');
-    if (percent_decode(pair.substr(0, eq)) != name) continue;
-    return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+    if (percent_decode(pair.substr(0, eq), true) != name) continue;
+    return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), true);
   }
   return std::nullopt;
 }

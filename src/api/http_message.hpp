@@ -27,6 +27,10 @@ struct HttpRequest {
   std::optional<std::string> query_param(std::string_view name) const;
 };
 
+// %XY sequences decoded (a malformed one is kept as sent); '+' becomes a space when
+// `plus_is_space` (a query string's form encoding), and stays '+' in a path segment.
+std::string percent_decode(std::string_view text, bool plus_is_space);
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";

@@ -149,16 +149,16 @@ Result<HttpResponse> search_segments(Call& call) {
     const store::SegmentHit& hit = page.items[i];
     if (i) out += ',';
     out += "{\"transcript\":";
-    append_json_text(out, hit.transcript_public_id.to_string());
+    append_json_string(out, hit.transcript_public_id.to_string());
     out += ",\"video\":";
-    append_json_text(out, hit.video_public_id.to_string());
+    append_json_string(out, hit.video_public_id.to_string());
     out += ",\"segment\":";
     append_segment_json(out, hit.segment);
     out += '}';
   }
   out += "],\"next_cursor\":";
   if (page.next_after) {
-    append_json_text(out, hit_cursor(*page.next_after));
+    append_json_string(out, hit_cursor(*page.next_after));
   } else {
     out += "null";
   }

@@ -107,7 +107,7 @@ void append_segment_layers(std::string& out, const std::vector<app::AttachedLaye
   out += ",\"layers\":{";
   for (std::size_t k = 0; k < layers.size(); ++k) {
     if (k) out += ',';
-    append_json_text(out, layers[k].run.kind);
+    append_json_string(out, layers[k].run.kind);
     out += ":[";
     bool first = true;
     for (const store::LayerItem& item : layers[k].items) {
@@ -154,7 +154,7 @@ Result<HttpResponse> list_segments(Call& call) {
     out += ",\"layers\":{";
     for (std::size_t k = 0; k < layers.size(); ++k) {
       if (k) out += ',';
-      append_json_text(out, layers[k].run.kind);
+      append_json_string(out, layers[k].run.kind);
       out += ':';
       out += app::layer_run_json(layers[k].run);
     }
@@ -162,7 +162,7 @@ Result<HttpResponse> list_segments(Call& call) {
   }
   out += ",\"next_cursor\":";
   if (page.next_after_ordinal) {
-    append_json_text(out, encode_int_cursor('s', {*page.next_after_ordinal}));
+    append_json_string(out, encode_int_cursor('s', {*page.next_after_ordinal}));
   } else {
     out += "null";
   }

@@ -89,34 +89,6 @@ std::string transcript_json(const store::Transcript& t, const std::vector<format
   return transcript_object(t).add_raw("warnings", items.str()).str();
 }
 
-// The hot path of the segment page: written straight into the page's buffer, strings escaped a
-// run at a time and numbers with std::to_chars (core's JsonObject escapes byte by byte and prints
-// doubles with snprintf, which measured as a third of a 100-segment page's CPU).
-void append_json_text(std::string& out, std::string_view value) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out.push_back('"');
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const auto c = static_cast<unsigned char>(value[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(value.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 0xf]);
-    }
-  }
-  out.append(value.data() + run, value.size() - run);
-  out.push_back('"');
-}
-
 namespace {
 
 // The API's numbers in their shortest round-trip form (core's append_json_double writes all 17
@@ -156,10 +128,10 @@ void append_segment_json(std::string& out, const store::Segment& s) {
   if (s.speaker_public_id) append_uuid(out, *s.speaker_public_id);
   else out += "null";
   out += ",\"speaker\":";
-  if (s.speaker_label) append_json_text(out, *s.speaker_label);
+  if (s.speaker_label) append_json_string(out, *s.speaker_label);
   else out += "null";
   out += ",\"text\":";
-  append_json_text(out, s.text);
+  append_json_string(out, s.text);
   out += ",\"confidence\":";
   if (s.confidence) append_shortest_double(out, *s.confidence);
   else out += "null";
@@ -202,7 +174,7 @@ std::string appearance_json(const store::Appearance& a) {
   std::string labels = "[";
   for (const auto& label : a.speaker_labels) {
     if (labels.size() > 1) labels += ',';
-    append_json_text(labels, label);
+    append_json_string(labels, label);
   }
   labels += ']';
   JsonObject video;

@@ -10,6 +10,14 @@ namespace narralytica {
 
 constexpr bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
+// 0-15 for a hex digit (either case), -1 for any other byte.
+constexpr int ascii_hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 // The C locale's white space: space, \t, \n, \v, \f, \r.
 constexpr bool is_ascii_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';

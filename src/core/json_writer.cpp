@@ -42,12 +42,23 @@ std::size_t json_writer_utf8_length(std::string_view s) {
 // Well-formed UTF-8 is copied as it is (stored hashes depend on those bytes); a byte that starts
 // no well-formed sequence is written as U+FFFD, so the result is valid JSON whatever `value`
 // holds: problem bodies quote a client's raw bytes. (Found by tests/fuzz, api_body.)
+// Bytes that need nothing are copied a run at a time: this writes every segment page's text, where
+// a byte-by-byte copy measured as a third of a 100-segment page's CPU.
 void append_json_string(std::string& out, std::string_view value) {
   static constexpr char hex[] = "0123456789abcdef";
   out.push_back('"');
+  std::size_t run = 0;  // the start of the bytes not yet copied
   for (std::size_t i = 0; i < value.size(); ++i) {
-    const char ch = value[i];
-    const auto c = static_cast<unsigned char>(ch);
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+    if (c >= 0x80) {
+      if (const std::size_t length = json_writer_utf8_length(value.substr(i)); length > 0) {
+        i += length - 1;
+        continue;
+      }
+    }
+    out.append(value.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -61,16 +72,12 @@ void append_json_string(std::string& out, std::string_view value) {
           out += "\\u00";
           out.push_back(hex[c >> 4]);
           out.push_back(hex[c & 0xf]);
-        } else if (c < 0x80) {
-          out.push_back(ch);
-        } else if (const std::size_t length = json_writer_utf8_length(value.substr(i)); length > 0) {
-          out.append(value.data() + i, length);
-          i += length - 1;
         } else {
           out += "\xEF\xBF\xBD";  // U+FFFD for a byte that starts no well-formed sequence
         }
     }
   }
+  out.append(value.data() + run, value.size() - run);
   out.push_back('"');
 }
 

@@ -2,17 +2,9 @@
 
 #include <algorithm>
 
+#include "core/ascii.hpp"
+
 namespace narralytica {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 Uuid Uuid::v7(const Clock& clock, Random& random) {
   std::array<std::uint8_t, 16> b{};
@@ -34,8 +26,8 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
       ++i;
       continue;
     }
-    int hi = hex_value(text[i]);
-    int lo = hex_value(text[i + 1]);
+    int hi = ascii_hex_value(text[i]);
+    int lo = ascii_hex_value(text[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     b[out++] = static_cast<std::uint8_t>(hi * 16 + lo);
     i += 2;

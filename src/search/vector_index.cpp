@@ -72,30 +72,6 @@ std::string producer_file_key(const std::string& producer) {
   return to_hex(hash.finish()).substr(0, 24);
 }
 
-struct Key {
-  Uuid video;
-  Uuid transcript;
-  std::int64_t ordinal = 0;
-  auto operator<=>(const Key&) const = default;
-};
-
-struct ProducerIndex {
-  std::size_t dims = 0;
-  std::unique_ptr<hnswlib::InnerProductSpace> space;
-  std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph;
-  std::vector<Key> keys;         // by label
-  std::vector<bool> live;        // by label: not deleted
-  std::map<std::pair<Uuid, std::int64_t>, std::size_t> label_of;  // (transcript, ordinal) -> label
-  std::size_t live_count = 0;
-
-  void create(std::size_t dimensions) {
-    dims = dimensions;
-    space = std::make_unique<hnswlib::InnerProductSpace>(dims);
-    graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(space.get(), kInitialCapacity, kGraphM, kEfConstruction);
-    graph->setEf(kVectorEfSearchDefault);
-  }
-};
-
 // One decoded log record.
 struct Replacement {
   Uuid video;
@@ -161,6 +137,31 @@ Result<std::string> read_from(const fs::path& path, std::uint64_t offset) {
 }
 
 }  // namespace
+
+// Outside the anonymous namespace because VectorIndexSet::Impl (a class with linkage) holds them.
+struct VectorKey {
+  Uuid video;
+  Uuid transcript;
+  std::int64_t ordinal = 0;
+  auto operator<=>(const VectorKey&) const = default;
+};
+
+struct ProducerIndex {
+  std::size_t dims = 0;
+  std::unique_ptr<hnswlib::InnerProductSpace> space;
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph;
+  std::vector<VectorKey> keys;         // by label
+  std::vector<bool> live;        // by label: not deleted
+  std::map<std::pair<Uuid, std::int64_t>, std::size_t> label_of;  // (transcript, ordinal) -> label
+  std::size_t live_count = 0;
+
+  void create(std::size_t dimensions) {
+    dims = dimensions;
+    space = std::make_unique<hnswlib::InnerProductSpace>(dims);
+    graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(space.get(), kInitialCapacity, kGraphM, kEfConstruction);
+    graph->setEf(kVectorEfSearchDefault);
+  }
+};
 
 bool normalise(std::vector<float>& values) {
   double sum = 0;
@@ -277,7 +278,7 @@ struct VectorIndexSet::Impl {
       std::size_t label = 0;
       if (found == p.label_of.end()) {
         label = p.keys.size();
-        p.keys.push_back(Key{r.video, v.transcript, v.ordinal});
+        p.keys.push_back(VectorKey{r.video, v.transcript, v.ordinal});
         p.live.push_back(false);
         p.label_of.emplace(key, label);
         if (p.keys.size() > p.graph->max_elements_) p.graph->resizeIndex(p.graph->max_elements_ * 2);
@@ -331,7 +332,7 @@ struct VectorIndexSet::Impl {
       std::string bytes((std::istreambuf_iterator<char>(keys)), std::istreambuf_iterator<char>());
       std::string_view in = bytes;
       for (std::size_t label = 0; label < count; ++label) {
-        Key k;
+        VectorKey k;
         std::uint8_t live = 0;
         if (!take_uuid(in, k.video) || !take_uuid(in, k.transcript) || !take(in, k.ordinal) || !take(in, live)) {
           return damaged(vectors_dir(generation) / (key + ".keys"), "short key file");

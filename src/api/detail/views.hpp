@@ -27,8 +27,6 @@ std::string transcript_json(const store::Transcript& transcript, const std::vect
 std::string segment_json(const store::Segment& segment);
 // Appends one segment's JSON to `out` (the segment page's hot path).
 void append_segment_json(std::string& out, const store::Segment& segment);
-// Appends `value` as a JSON string literal, escaping as RFC 8259 requires.
-void append_json_text(std::string& out, std::string_view value);
 std::string speaker_json(const store::Speaker& speaker);
 std::string person_json(const store::Person& person);
 std::string appearance_json(const store::Appearance& appearance);

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/hashing.hpp"
 #include "store/pooled_database.hpp"
 #include "store/sql_script.hpp"
 
@@ -56,23 +57,10 @@ int count_parameters(std::string_view sql) {
   return highest;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return 0;
-}
-
 // bytea's text output is `\x` followed by hex digits.
 std::string decode_bytea(std::string_view text) {
   std::string out;
-  if (text.starts_with("\\x")) {
-    text.remove_prefix(2);
-    out.reserve(text.size() / 2);
-    for (std::size_t i = 0; i + 1 < text.size(); i += 2) {
-      out.push_back(static_cast<char>(hex_digit(text[i]) * 16 + hex_digit(text[i + 1])));
-    }
-  }
+  if (text.starts_with("\\x") && !from_hex(text.substr(2), out)) out.clear();
   return out;
 }
 

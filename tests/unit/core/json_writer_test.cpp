@@ -20,6 +20,10 @@ std::string as_json_string(std::string_view value) {
 
 TEST(JsonWriter, EscapesWhatJsonRequires) {
   EXPECT_EQ(as_json_string("a\"b\\c\n\t\x01"), R"("a\"b\\c\n\t\u0001")");
+  // Escapes at either end of a run of plain bytes, and nothing at all.
+  EXPECT_EQ(as_json_string("\"plain text\b"), R"("\"plain text\b")");
+  EXPECT_EQ(as_json_string("\xC3\xA9\f\xC3\xA9"), "\"\xC3\xA9\\f\xC3\xA9\"");
+  EXPECT_EQ(as_json_string(""), R"("")");
   EXPECT_EQ(JsonObject().add("k", "v").add("n", 3).str(), R"({"k":"v","n":3})");
 }
 
