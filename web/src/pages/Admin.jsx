@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, post } from '../api.js';
 import { date } from '../format.js';
+import { TableHead } from '../components/TableHead.jsx';
 
 const TABS = [
   ['/admin', 'Members'],
@@ -70,15 +71,7 @@ function Members() {
       </form>
       <Problem text={error || members.error} />
       <table>
-        <caption class="visually-hidden">Members</caption>
-        <thead>
-          <tr>
-            <th scope="col">E-mail</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <TableHead caption="Members" columns={['E-mail', 'Role', 'Status', 'Actions']} />
         <tbody>
           {members.data &&
             members.data.items.map((m) => (
@@ -153,16 +146,7 @@ function Tokens() {
       )}
       <Problem text={error || tokens.error} />
       <table>
-        <caption class="visually-hidden">API tokens</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Prefix</th>
-            <th scope="col">Expires</th>
-            <th scope="col">State</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <TableHead caption="API tokens" columns={['Name', 'Prefix', 'Expires', 'State', 'Actions']} />
         <tbody>
           {tokens.data &&
             tokens.data.items.map((t) => (
@@ -194,16 +178,7 @@ function Audit() {
     <>
       <Problem text={audit.error} />
       <table>
-        <caption class="visually-hidden">Audit log, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Action</th>
-            <th scope="col">Resource</th>
-            <th scope="col">Outcome</th>
-          </tr>
-        </thead>
+        <TableHead caption="Audit log, newest first" columns={['When', 'Actor', 'Action', 'Resource', 'Outcome']} />
         <tbody>
           {audit.data &&
             audit.data.items.map((a) => (
@@ -247,16 +222,7 @@ function Jobs() {
       </div>
       <Problem text={error || jobs.error} />
       <table>
-        <caption class="visually-hidden">Jobs, oldest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Kind</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">Last error</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <TableHead caption="Jobs, oldest first" columns={['Kind', 'Status', 'Attempts', 'Last error', 'Actions']} />
         <tbody>
           {jobs.data && jobs.data.items.length === 0 && (
             <tr>
@@ -317,18 +283,7 @@ function Pipelines() {
       <Problem text={report.error} />
       <div class="tablewrap">
         <table>
-          <caption class="visually-hidden">Pipelines and their lag</caption>
-          <thead>
-            <tr>
-              <th scope="col">Pipeline</th>
-              <th scope="col">Cursor</th>
-              <th scope="col">Position</th>
-              <th scope="col">Newest change</th>
-              <th scope="col">Lag (changes)</th>
-              <th scope="col">Oldest waiting</th>
-              <th scope="col">Last moved</th>
-            </tr>
-          </thead>
+          <TableHead caption="Pipelines and their lag" columns={['Pipeline', 'Cursor', 'Position', 'Newest change', 'Lag (changes)', 'Oldest waiting', 'Last moved']} />
           <tbody>
             {report.data && items.length === 0 && (
               <tr>

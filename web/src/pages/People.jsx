@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { date } from '../format.js';
 import { navigate, useLocation } from '../router.js';
+import { TableHead } from '../components/TableHead.jsx';
 
 const PAGE = 50;
 
@@ -55,14 +56,7 @@ export function PeoplePage() {
       )}
       <div class="tablewrap">
         <table class="videos">
-          <caption class="visually-hidden">People{q ? ` whose name contains ${q}` : ''}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Speakers linked</th>
-              <th scope="col">Changed</th>
-            </tr>
-          </thead>
+          <TableHead caption={`People${q ? ` whose name contains ${q}` : ''}`} columns={['Name', 'Speakers linked', 'Changed']} />
           <tbody aria-busy={state.loading ? 'true' : 'false'}>
             {!state.loading && state.items.length === 0 && (
               <tr>

@@ -8,6 +8,7 @@ import { getAll, request } from '../api.js';
 import { clock, date } from '../format.js';
 import { navigate } from '../router.js';
 import { secondsText } from './Video.jsx';
+import { TableHead } from '../components/TableHead.jsx';
 
 async function loadPerson(id) {
   const response = await request('GET', `/v1/people/${id}`, { raw: true });
@@ -142,18 +143,7 @@ export function PersonPage({ id }) {
       <h2>Appearances</h2>
       <div class="tablewrap">
         <table class="videos">
-          <caption class="visually-hidden">Where {person.name} speaks, newest video first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Video</th>
-              <th scope="col">Published</th>
-              <th scope="col">Language</th>
-              <th scope="col">Speaking time</th>
-              <th scope="col">Segments</th>
-              <th scope="col">First</th>
-              <th scope="col">Last</th>
-            </tr>
-          </thead>
+          <TableHead caption={`Where ${person.name} speaks, newest video first`} columns={['Video', 'Published', 'Language', 'Speaking time', 'Segments', 'First', 'Last']} />
           <tbody>
             {appearances.length === 0 && (
               <tr>
