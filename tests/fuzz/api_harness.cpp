@@ -11,6 +11,7 @@
 
 #include "api/detail/state.hpp"
 #include "app/admin.hpp"
+#include "app/secret_key.hpp"
 #include "store/migrations.hpp"
 
 namespace narralytica::fuzz {
@@ -173,7 +174,8 @@ ApiHarness::ApiHarness() : impl_(new Impl()) {
   // A fuzzer sends thousands of requests a second with one token: limits would answer 429 to
   // nearly all of them, and the limiter has tests of its own.
   server.rate_limits = false;
-  impl_->state = std::make_unique<api::ApiState>(*impl_->database, store::StoreContext{}, std::move(server));
+  SecretBox key = must(app::load_or_create_secret_key(app::secret_key_file(server.data_dir)), "create the server key");
+  impl_->state = std::make_unique<api::ApiState>(*impl_->database, store::StoreContext{}, std::move(server), key);
   create_entities();
   member_ = id_listed(request("GET", "/v1/members", "", "", {}), "editor@fuzz.example");
   job_ = id_listed(request("GET", "/v1/jobs", "", "", {}), "");
