@@ -23,11 +23,12 @@
 // SPEAKER_00 of video i to person "Person i%20", and adds one synthetic 3-hour hearing.
 //
 //   analytics_bench --db PATH|postgresql://… --corpus DIR [--reps 200] [--warmup 10] [--queries-only]
-//                   [--reuse-index]
+//                   [--reuse-index] [--only NAME]
 //
 // --queries-only reuses a database this benchmark already filled (tenant "analytics-bench"); the
 // rebuild of the stored measures is timed either way; --reuse-index keeps the search index an
-// earlier run built under the data directory instead of timing its rebuild again.
+// earlier run built under the data directory instead of timing its rebuild again; --only runs
+// the cases whose name contains NAME ("3-hour", "person", "timeline"...), for a profile of one.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -195,6 +196,8 @@ struct Args {
   int warmup = 10;
   bool queries_only = false;
   bool reuse_index = false;  // the timeline's search index from an earlier run
+  std::string only;          // run only the cases whose name contains this (a profile of one)
+  bool runs(std::string_view name) const { return only.empty() || name.find(only) != std::string_view::npos; }
 };
 
 Args parse(int argc, char** argv) {
@@ -211,10 +214,11 @@ Args parse(int argc, char** argv) {
     else if (arg == "--warmup") a.warmup = std::stoi(value());
     else if (arg == "--queries-only") a.queries_only = true;
     else if (arg == "--reuse-index") a.reuse_index = true;
+    else if (arg == "--only") a.only = value();
     else die(make_error(ErrorCode::invalid_argument, "unknown option", arg));
   }
   if (a.db.empty() || (a.corpus.empty() && !a.queries_only)) {
-    std::fprintf(stderr, "usage: analytics_bench --db PATH|URL --corpus DIR [--reps N] [--warmup N] [--queries-only] [--reuse-index]\n");
+    std::fprintf(stderr, "usage: analytics_bench --db PATH|URL --corpus DIR [--reps N] [--warmup N] [--queries-only] [--reuse-index] [--only NAME]\n");
     std::exit(2);
   }
   return a;
@@ -372,6 +376,7 @@ int main(int argc, char** argv) {
   std::printf("\n%-22s %10s %10s %10s   %10s %10s   %8s  %s\n", "query", "p50 ms", "p99 ms", "max ms", "SQL p50",
               "SQL p99", "p99 ratio", "target");
   for (const Case& c : cases) {
+    if (!args.runs(c.name)) continue;
     const Figures p = figures(repeat(args.warmup, args.reps, c.product));
     // The baselines scan up to half the corpus each time: fewer runs.
     const Figures b = figures(repeat(1, std::max(5, args.reps / 40), c.baseline));
@@ -380,6 +385,7 @@ int main(int argc, char** argv) {
   }
 
   // What the year would cost measured live from its segments (no stored measures): every video.
+  if (args.runs("the year live")) {
   std::vector<Uuid> year_videos;
   in_tenant(*db, tenant, TxMode::read, [&](Transaction& tx, const TenantScope& scope) {
     PageRequest page{std::nullopt, kPageLimitMax};
@@ -403,6 +409,8 @@ int main(int argc, char** argv) {
     return 0;
   });
   std::printf("\nthe year live from its segments (%zu videos, once): %.0f ms\n", year_videos.size(), ms_since(start));
+  }
+  if (!args.runs("timeline")) return 0;
 
   // The timeline: the tenant's search index, built once from canonical data (kept across
   // --queries-only runs under the data directory), then each query by month and person.

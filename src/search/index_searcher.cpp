@@ -493,14 +493,18 @@ Result<TimelineResult> timeline_pass(Xapian::Database& db, const TimelineRequest
   result.total = spy.total();
   result.undated = spy.undated();
   const auto& labels = spy.series();
-  for (const auto& [key, entry] : labels) result.series.push_back({key, entry.first, entry.second});
+  for (const auto& [key, entry] : labels) {
+    result.series.push_back({detail::TimelineSpy::key_text(key), entry.first, entry.second});
+  }
   result.series = sorted_counts(std::move(result.series));
   std::int64_t peak_count = 0;
   for (const auto& [start, counted] : spy.buckets()) {
     TimelineBucket bucket;
     bucket.start = start;
     bucket.count = counted.count;
-    for (const auto& [key, count] : counted.series) bucket.series.push_back({key, labels.at(key).first, count});
+    for (const auto& [key, count] : counted.series) {
+      bucket.series.push_back({detail::TimelineSpy::key_text(key), labels.at(key).first, count});
+    }
     bucket.series = sorted_counts(std::move(bucket.series));
     std::vector<detail::TimelineSpy::Moment> best = counted.top;
     std::sort(best.begin(), best.end(), std::greater<>());

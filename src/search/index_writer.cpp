@@ -63,6 +63,8 @@ struct IndexWriter::Impl {
     doc.add_value(kEndSlot, Xapian::sortable_serialise(static_cast<double>(d.end_ms)));
     if (d.published_at) doc.add_value(kPublishedSlot, Xapian::sortable_serialise(static_cast<double>(*d.published_at)));
     doc.add_value(kVideoSlot, std::string(d.video_id.byte_view()));
+    doc.add_value(kSpeakerSlot, std::string(d.speaker_id ? d.speaker_id->byte_view() : kNoIdValue));
+    doc.add_value(kPersonSlot, std::string(d.person_id ? d.person_id->byte_view() : kNoIdValue));
     return doc;
   }
 };

@@ -31,6 +31,12 @@ inline constexpr Xapian::valueno kStartSlot = 0;      // sortable_serialise(star
 inline constexpr Xapian::valueno kEndSlot = 1;        // sortable_serialise(end_ms)
 inline constexpr Xapian::valueno kPublishedSlot = 2;  // sortable_serialise(published_at), when known
 inline constexpr Xapian::valueno kVideoSlot = 3;      // the video's 16 bytes (grouping)
+// The speaker's and the person's 16 bytes, or kNoIdValue: what the timeline counts by, read from
+// the value streams instead of decoding each match's document data (8x less per match for a
+// common word). Documents indexed before these slots existed have them empty.
+inline constexpr Xapian::valueno kSpeakerSlot = 4;
+inline constexpr Xapian::valueno kPersonSlot = 5;
+inline constexpr std::string_view kNoIdValue = "-";
 
 // Metadata.
 inline constexpr const char* kPositionKey = "narralytica.position";    // decimal feed position

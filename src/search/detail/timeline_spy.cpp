@@ -37,26 +37,48 @@ UnixMicros bucket_start(UnixMicros at, TimelineBucketSize size) {
   return day * kMicrosPerDay;
 }
 
+std::string TimelineSpy::key_text(const std::string& key) {
+  if (key.empty()) return "";
+  const auto id = Uuid::from_bytes(key);
+  return id ? id->to_string() : "";
+}
+
+// The series key of a match (the speaker's or person's 16 bytes, empty for none) from its value
+// slot; the label only the first time a key is seen, from the document's data. A document
+// indexed before the slots existed has none: its data says both.
+void TimelineSpy::count_series(const Xapian::Document& document, std::string& key) {
+  const std::string value = document.get_value(by_ == TimelineSeries::speaker ? kSpeakerSlot : kPersonSlot);
+  if (!value.empty()) {
+    key = value == kNoIdValue ? std::string() : value;
+    if (auto found = series_.find(key); found != series_.end()) {
+      ++found->second.second;
+      return;
+    }
+  }
+  auto decoded = deserialize(document.get_data());
+  if (!decoded.ok()) {
+    failure_ = decoded.error().message;
+    return;
+  }
+  std::string label;
+  if (by_ == TimelineSeries::speaker) {
+    key = decoded->speaker_id ? std::string(decoded->speaker_id->byte_view()) : "";
+    label = !decoded->speaker_name.empty() ? decoded->speaker_name : decoded->speaker_label;
+  } else {
+    key = decoded->person_id ? std::string(decoded->person_id->byte_view()) : "";
+    label = decoded->person_name;
+  }
+  auto& total = series_[key];
+  if (total.first.empty()) total.first = label;
+  ++total.second;
+}
+
 void TimelineSpy::operator()(const Xapian::Document& document, double weight) {
   ++total_;
   std::string key;
-  std::string label;
   if (by_ != TimelineSeries::none) {
-    auto decoded = deserialize(document.get_data());
-    if (!decoded.ok()) {
-      failure_ = decoded.error().message;
-      return;
-    }
-    if (by_ == TimelineSeries::speaker) {
-      key = decoded->speaker_id ? decoded->speaker_id->to_string() : "";
-      label = !decoded->speaker_name.empty() ? decoded->speaker_name : decoded->speaker_label;
-    } else {
-      key = decoded->person_id ? decoded->person_id->to_string() : "";
-      label = decoded->person_name;
-    }
-    auto& total = series_[key];
-    if (total.first.empty()) total.first = label;
-    ++total.second;
+    count_series(document, key);
+    if (failure_) return;
   }
   const std::string published = document.get_value(kPublishedSlot);
   if (published.empty()) {
@@ -64,9 +86,12 @@ void TimelineSpy::operator()(const Xapian::Document& document, double weight) {
     return;
   }
   const auto at = static_cast<UnixMicros>(Xapian::sortable_unserialise(published));
-  const auto start_ms = static_cast<std::int64_t>(Xapian::sortable_unserialise(document.get_value(kStartSlot)));
   const Xapian::docid id = document.get_docid();
-  if (!first_ || std::make_tuple(at, start_ms, id) < *first_) first_ = std::make_tuple(at, start_ms, id);
+  // The start is read only for a match that may be the first mention: most are later.
+  if (!first_ || at <= std::get<0>(*first_)) {
+    const auto start_ms = static_cast<std::int64_t>(Xapian::sortable_unserialise(document.get_value(kStartSlot)));
+    if (!first_ || std::make_tuple(at, start_ms, id) < *first_) first_ = std::make_tuple(at, start_ms, id);
+  }
   Bucket& bucket = buckets_[bucket_start(at, bucket_)];
   ++bucket.count;
   if (by_ != TimelineSeries::none) ++bucket.series[key];

@@ -37,6 +37,10 @@ class TimelineSpy : public Xapian::MatchSpy {
     std::vector<Moment> top;                      // a min-heap of the best `top` moments
   };
 
+  // Series keys are the speaker's or person's 16 bytes (empty: none); key_text gives the id's
+  // text form the API answers with.
+  static std::string key_text(const std::string& key);
+
   const std::map<UnixMicros, Bucket>& buckets() const { return buckets_; }
   // key -> (label, matches) over every bucket, dated or not.
   const std::map<std::string, std::pair<std::string, std::int64_t>>& series() const { return series_; }
@@ -48,6 +52,8 @@ class TimelineSpy : public Xapian::MatchSpy {
   const std::optional<std::string>& failure() const { return failure_; }
 
  private:
+  void count_series(const Xapian::Document& document, std::string& key);
+
   TimelineBucketSize bucket_;
   TimelineSeries by_;
   int top_;

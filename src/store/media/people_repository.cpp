@@ -1,5 +1,6 @@
 #include "store/media/people_repository.hpp"
 
+#include <iterator>
 #include <limits>
 #include <map>
 #include <set>
@@ -56,16 +57,18 @@ constexpr const char* kVideosOfPerson =
 
 // The person's segments in the current revision of each (video, language): through the few
 // transcripts transcript_speakers lists for the person's speakers, then each transcript's segments
-// by the primary key's prefix.
+// by the primary key's prefix. CROSS JOIN keeps that order on SQLite, which otherwise scans every
+// segment of the tenant first (its planner has no statistics to know how few rows the person
+// has); PostgreSQL plans a CROSS JOIN with conditions like any join.
 #define PERSON_SEGMENTS_FROM                                                                              \
-  "FROM person_speakers ps "                                                                              \
-  "JOIN transcript_speakers ts ON ts.tenant_id = ps.tenant_id AND ts.speaker_id = ps.speaker_id "         \
-  "JOIN transcripts t ON t.tenant_id = ts.tenant_id AND t.id = ts.transcript_id "                         \
+  "FROM person_speakers ps CROSS JOIN transcript_speakers ts CROSS JOIN transcripts t "                   \
+  "CROSS JOIN segments g "                                                                                \
   "JOIN videos v ON v.tenant_id = t.tenant_id AND v.id = t.video_id "                                     \
   "JOIN speakers sp ON sp.tenant_id = ps.tenant_id AND sp.id = ps.speaker_id "                            \
-  "JOIN segments g ON g.tenant_id = ts.tenant_id AND g.transcript_id = ts.transcript_id "                 \
-  "  AND g.speaker_id = ts.speaker_id "                                                                   \
   "WHERE ps.tenant_id = $1 AND ps.person_id = $2 "                                                        \
+  "AND ts.tenant_id = ps.tenant_id AND ts.speaker_id = ps.speaker_id "                                    \
+  "AND t.tenant_id = ts.tenant_id AND t.id = ts.transcript_id "                                           \
+  "AND g.tenant_id = ts.tenant_id AND g.transcript_id = ts.transcript_id AND g.speaker_id = ts.speaker_id " \
   "AND t.revision = (SELECT max(c.revision) FROM transcripts c WHERE c.tenant_id = t.tenant_id "          \
   "  AND c.video_id = t.video_id AND c.language = t.language) "
 constexpr const char* kAppearances =
@@ -73,12 +76,33 @@ constexpr const char* kAppearances =
     "CAST(sum(g.end_ms - g.start_ms) AS bigint), min(g.start_ms), max(g.end_ms) " PERSON_SEGMENTS_FROM
     "GROUP BY v.id, v.public_id, v.title, v.published_at, t.id, t.public_id, t.language "
     "ORDER BY v.published_at DESC NULLS LAST, v.id DESC, t.language";
-constexpr const char* kPersonSegments =
-    "SELECT v.public_id, t.public_id, g.ordinal, g.start_ms, g.end_ms, sp.public_id, sp.label, g.text, "
-    "g.confidence, g.words " PERSON_SEGMENTS_FROM
-    "AND g.end_ms >= $3 AND g.start_ms < $4 AND (t.id > $5 OR (t.id = $5 AND g.ordinal > $6)) "
-    "ORDER BY t.id, g.ordinal LIMIT $7";
 #undef PERSON_SEGMENTS_FROM
+// A page of the person's segments is read in two steps, so that it costs the page, not the
+// person: the current transcripts the person speaks in (from transcript_speakers, a few rows per
+// video), in id order from the cursor's; then each transcript's segments by the primary key's
+// prefix in ordinal order, up to what the page still lacks. One statement ordering all the
+// person's segments by (transcript, ordinal) before its LIMIT sorted every one of them (50,000
+// for a person in 200 videos: 150-430 ms a page against under 1 ms for this).
+// CROSS JOIN: SQLite keeps this order (the person's speakers, their transcripts) instead of
+// walking every transcript of the tenant in id order to skip the sort and probing the person's
+// speakers for each, which is quadratic (14 ms instead of 0.9 ms for a person in 200 videos);
+// PostgreSQL plans a CROSS JOIN with conditions like any join.
+constexpr const char* kPersonTranscripts =
+    "SELECT DISTINCT t.id, t.public_id, v.public_id FROM person_speakers ps "
+    "CROSS JOIN transcript_speakers ts CROSS JOIN transcripts t "
+    "JOIN videos v ON v.tenant_id = t.tenant_id AND v.id = t.video_id "
+    "WHERE ps.tenant_id = $1 AND ps.person_id = $2 AND ts.tenant_id = ps.tenant_id "
+    "AND ts.speaker_id = ps.speaker_id AND t.tenant_id = ts.tenant_id AND t.id = ts.transcript_id AND t.id >= $3 "
+    "AND t.revision = (SELECT max(c.revision) FROM transcripts c WHERE c.tenant_id = t.tenant_id "
+    "  AND c.video_id = t.video_id AND c.language = t.language) "
+    "ORDER BY t.id";
+constexpr const char* kPersonSegmentsOfTranscript =
+    "SELECT g.ordinal, g.start_ms, g.end_ms, sp.public_id, sp.label, g.text, g.confidence, g.words "
+    "FROM segments g "
+    "JOIN person_speakers ps ON ps.tenant_id = g.tenant_id AND ps.speaker_id = g.speaker_id "
+    "JOIN speakers sp ON sp.tenant_id = g.tenant_id AND sp.id = g.speaker_id "
+    "WHERE g.tenant_id = $1 AND g.transcript_id = $2 AND g.ordinal > $3 AND ps.person_id = $4 "
+    "AND g.end_ms >= $5 AND g.start_ms < $6 ORDER BY g.ordinal LIMIT $7";
 
 Person read_person(const Statement& row) {
   Person p;
@@ -393,28 +417,46 @@ Result<PersonSegmentPage> PeopleRepository::segments(Transaction& tx, const Tena
     after_transcript = transcript->id;
     after_ordinal = query.after->second;
   }
-  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kPersonSegments));
-  s->bind_int64(1, scope.tenant_id());
-  s->bind_int64(2, person.id);
-  s->bind_int64(3, query.from_ms.value_or(0));
-  s->bind_int64(4, query.to_ms.value_or(std::numeric_limits<std::int64_t>::max()));
-  s->bind_int64(5, after_transcript);
-  s->bind_int64(6, after_ordinal);
-  s->bind_int64(7, query.limit);
-  ASSIGN_OR_RETURN(auto items, s->collect([](const Statement& row) {
-    PersonSegment p;
-    p.video_public_id = row.column_uuid(0);
-    p.transcript_public_id = row.column_uuid(1);
-    p.segment.ordinal = row.column_int64(2);
-    p.segment.start_ms = row.column_int64(3);
-    p.segment.end_ms = row.column_int64(4);
-    p.segment.speaker_public_id = row.column_optional_uuid(5);
-    p.segment.speaker_label = row.column_optional_text(6);
-    p.segment.text = row.column_text(7);
-    p.segment.confidence = row.column_optional_double(8);
-    p.segment.words_json = row.column_optional_text(9);
-    return p;
+  struct CurrentTranscript {
+    std::int64_t id;
+    Uuid public_id;
+    Uuid video_public_id;
+  };
+  ASSIGN_OR_RETURN(Statement * transcripts_of_person, tx.prepare(kPersonTranscripts));
+  transcripts_of_person->bind_int64(1, scope.tenant_id());
+  transcripts_of_person->bind_int64(2, person.id);
+  transcripts_of_person->bind_int64(3, after_transcript);
+  ASSIGN_OR_RETURN(auto transcripts, transcripts_of_person->collect([](const Statement& row) {
+    return CurrentTranscript{row.column_int64(0), row.column_uuid(1), row.column_uuid(2)};
   }));
+  std::vector<PersonSegment> items;
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kPersonSegmentsOfTranscript));
+  for (const CurrentTranscript& transcript : transcripts) {
+    const auto wanted = static_cast<std::int64_t>(query.limit) - static_cast<std::int64_t>(items.size());
+    if (wanted <= 0) break;
+    s->bind_int64(1, scope.tenant_id());
+    s->bind_int64(2, transcript.id);
+    s->bind_int64(3, transcript.id == after_transcript ? after_ordinal : -1);
+    s->bind_int64(4, person.id);
+    s->bind_int64(5, query.from_ms.value_or(0));
+    s->bind_int64(6, query.to_ms.value_or(std::numeric_limits<std::int64_t>::max()));
+    s->bind_int64(7, wanted);
+    ASSIGN_OR_RETURN(auto segments, s->collect([&](const Statement& row) {
+      PersonSegment p;
+      p.video_public_id = transcript.video_public_id;
+      p.transcript_public_id = transcript.public_id;
+      p.segment.ordinal = row.column_int64(0);
+      p.segment.start_ms = row.column_int64(1);
+      p.segment.end_ms = row.column_int64(2);
+      p.segment.speaker_public_id = row.column_optional_uuid(3);
+      p.segment.speaker_label = row.column_optional_text(4);
+      p.segment.text = row.column_text(5);
+      p.segment.confidence = row.column_optional_double(6);
+      p.segment.words_json = row.column_optional_text(7);
+      return p;
+    }));
+    std::move(segments.begin(), segments.end(), std::back_inserter(items));
+  }
   PersonSegmentPage page;
   if (static_cast<int>(items.size()) == query.limit) {
     page.next_after = std::make_pair(items.back().transcript_public_id, items.back().segment.ordinal);

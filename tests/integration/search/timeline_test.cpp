@@ -1,9 +1,14 @@
 // Proves the narrative timeline on both backends: matches counted per published-date bucket (day,
 // week from Monday, month, year), undated videos counted apart, per person and per speaker
 // series, the first mention, the peak, each bucket's best moments, and nothing of another tenant.
+#include <xapian.h>
+
 #include <chrono>
+#include <filesystem>
+#include <tuple>
 
 #include "integration/search/search_fixture.hpp"
+#include "search/detail/index_schema.hpp"
 #include "search/detail/timeline_spy.hpp"
 #include "store/media/people_repository.hpp"
 
@@ -140,6 +145,43 @@ TEST_P(TimelineTest, OtherBucketsSeriesAndFilters) {
                                        app::TimelineQuery{"flood", TimelineBucketSize::month, TimelineSeries::none, 11});
   ASSERT_FALSE(bad_top.ok());
   EXPECT_EQ(bad_top.error().field, "top");
+}
+
+// An index written before the speaker and person value slots existed (the documents' data holds
+// both) counts the same series: strip the slots from every document of every index and compare.
+TEST_P(TimelineTest, AnIndexWithoutTheSeriesSlotsCountsTheSameFromTheData) {
+  if (!db_) return;
+  const auto by_person = timeline("\"flood defences\"", TimelineBucketSize::month, TimelineSeries::person);
+  const auto by_speaker = timeline("flood", TimelineBucketSize::month, TimelineSeries::speaker);
+  int stripped = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data_dir_.path())) {
+    if (entry.path().filename() != "iamglass") continue;
+    Xapian::WritableDatabase index(entry.path().parent_path().string(), Xapian::DB_OPEN);
+    for (auto it = index.postlist_begin(""); it != index.postlist_end(""); ++it) {
+      Xapian::Document document = index.get_document(*it);
+      ASSERT_FALSE(document.get_value(search::detail::kPersonSlot).empty());
+      document.remove_value(search::detail::kSpeakerSlot);
+      document.remove_value(search::detail::kPersonSlot);
+      index.replace_document(*it, document);
+      ++stripped;
+    }
+    index.commit();
+  }
+  ASSERT_GT(stripped, 0);
+  const auto person_again = timeline("\"flood defences\"", TimelineBucketSize::month, TimelineSeries::person);
+  const auto speaker_again = timeline("flood", TimelineBucketSize::month, TimelineSeries::speaker);
+  auto series_of = [](const search::TimelineResult& r) {
+    std::vector<std::tuple<std::string, std::string, std::int64_t>> out;
+    for (const auto& s : r.series) out.emplace_back(s.key, s.label, s.count);
+    for (const auto& b : r.buckets) {
+      for (const auto& s : b.series) out.emplace_back(s.key, s.label, s.count);
+    }
+    return out;
+  };
+  EXPECT_EQ(series_of(person_again), series_of(by_person));
+  EXPECT_EQ(series_of(speaker_again), series_of(by_speaker));
+  EXPECT_EQ(person_again.series.size(), 2u);
+  EXPECT_EQ(speaker_again.series.size(), by_speaker.series.size());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TimelineTest, ::testing::Values(store::Backend::sqlite, store::Backend::postgres),
