@@ -18,11 +18,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The port in "narralytica: serving http://127.0.0.1:PORT/ ...", or 0 before that line exists.
+// The port in "narralytica: serving http://127.0.0.1:PORT/ ...", or 0 before that line is
+// complete (the '/' after the digits is there).
 std::uint16_t port_in(const std::string& log) {
   const std::string marker = "serving http://127.0.0.1:";
   const auto at = log.find(marker);
-  if (at == std::string::npos) return 0;
+  if (at == std::string::npos || log.find('/', at + marker.size()) == std::string::npos) return 0;
   return static_cast<std::uint16_t>(std::atoi(log.c_str() + at + marker.size()));
 }
 
