@@ -45,7 +45,17 @@ ConversationParty unattributed_party() {
 
 Result<LiveMeasures> measure_live(Transaction& tx, const TenantScope& scope, const store::Transcript& transcript,
                                   std::int64_t video_id, analytics::Options options) {
-  ASSIGN_OR_RETURN(auto segments, ConversationRepository::segments(tx, scope, transcript));
+  std::vector<analytics::WordTime> words;
+  std::vector<std::pair<std::size_t, std::size_t>> word_ranges;  // per segment: first word, count
+  ASSIGN_OR_RETURN(auto segments,
+                   ConversationRepository::segments(tx, scope, transcript, [&](std::size_t index, std::string_view json) -> Status {
+                     if (word_ranges.size() <= index) word_ranges.resize(index + 1, {0, 0});
+                     const std::size_t first = words.size();
+                     RETURN_IF_ERROR(decode_word_times(json, words));
+                     word_ranges[index] = {first, words.size() - first};
+                     return ok_status();
+                   }));
+  word_ranges.resize(segments.size(), {0, 0});
   ASSIGN_OR_RETURN(auto speakers, ConversationRepository::speakers(tx, scope, video_id));
   std::unordered_map<std::int64_t, const store::ConversationSpeaker*> by_id;
   for (const auto& s : speakers) by_id.emplace(s.id, &s);
@@ -53,9 +63,6 @@ Result<LiveMeasures> measure_live(Transaction& tx, const TenantScope& scope, con
   LiveMeasures live;
   // Slots in order of each speaker's first segment.
   std::unordered_map<std::int64_t, int> slot_of;
-  std::vector<analytics::WordTime> words;
-  std::vector<std::pair<std::size_t, std::size_t>> word_ranges;
-  word_ranges.reserve(segments.size());
   for (const auto& segment : segments) {
     if (segment.speaker_id && !slot_of.contains(*segment.speaker_id)) {
       slot_of.emplace(*segment.speaker_id, static_cast<int>(live.parties.size()));
@@ -64,9 +71,6 @@ Result<LiveMeasures> measure_live(Transaction& tx, const TenantScope& scope, con
       live.parties.push_back(speaker_party(*found->second));
       live.speaker_ids.push_back(*segment.speaker_id);
     }
-    const std::size_t first = words.size();
-    if (!segment.words_json.empty()) RETURN_IF_ERROR(decode_word_times(segment.words_json, words));
-    word_ranges.emplace_back(first, words.size() - first);
   }
   std::vector<analytics::Utterance> utterances;
   utterances.reserve(segments.size());

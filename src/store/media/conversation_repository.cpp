@@ -99,7 +99,8 @@ void bind_scope(Statement& s, std::int64_t tenant_id, const ConversationScope& f
 }  // namespace
 
 Result<std::vector<ConversationSegment>> ConversationRepository::segments(Transaction& tx, const TenantScope& scope,
-                                                                          const Transcript& transcript) {
+                                                                          const Transcript& transcript,
+                                                                          const ConversationWordsReader& on_words) {
   RETURN_IF_ERROR(tx.enter(scope));
   ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSegments));
   s->bind_int64(1, scope.tenant_id());
@@ -119,7 +120,12 @@ Result<std::vector<ConversationSegment>> ConversationRepository::segments(Transa
     segment.end_ms = s->column_int64(1);
     segment.speaker_id = s->column_optional_int64(2);
     segment.text = s->column_text(3);
-    if (!s->column_is_null(4)) segment.words_json = s->column_text(4);
+    if (!s->column_is_null(4)) {
+      if (Status read = on_words(segments.size() - 1, s->column_text(4)); !read.ok()) {
+        s->reset();
+        return read.error();
+      }
+    }
   }
   s->reset();
   return segments;

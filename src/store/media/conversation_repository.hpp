@@ -8,6 +8,7 @@
 // fragments PERSON_OF_SPEAKER and SPEAKER_IS_PERSON of the .cpp.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,8 +22,12 @@ struct ConversationSegment {
   std::int64_t end_ms = 0;
   std::optional<std::int64_t> speaker_id;  // internal id
   std::string text;
-  std::string words_json;  // as stored; empty when the segment has no word timings
 };
+
+// Sees the stored word timings of segment `index` (JSON, a view valid during the call only) while
+// the segments are read, so that a 3-hour transcript's megabyte of word timings is decoded in
+// place instead of copied first. Not called for a segment without word timings.
+using ConversationWordsReader = std::function<Status(std::size_t index, std::string_view words_json)>;
 
 struct PersonRef {
   std::int64_t id = 0;
@@ -81,9 +86,11 @@ inline constexpr std::size_t kConversationRowsMax = 2'000'000;
 
 class ConversationRepository {
  public:
-  // Every segment of the transcript in ordinal order. Errors: database errors only.
+  // Every segment of the transcript in ordinal order, their word timings handed to `on_words`.
+  // Errors: database errors, and what `on_words` returns.
   static Result<std::vector<ConversationSegment>> segments(Transaction& tx, const TenantScope& scope,
-                                                           const Transcript& transcript);
+                                                           const Transcript& transcript,
+                                                           const ConversationWordsReader& on_words);
   // The video's speakers (by internal id) with their persons.
   static Result<std::vector<ConversationSpeaker>> speakers(Transaction& tx, const TenantScope& scope,
                                                            std::int64_t video_id);
