@@ -34,6 +34,7 @@ class Checker {
     nothing_half_written();
     acknowledged_writes_present();
     one_event_per_change();
+    audit_records_match_events();
     audit_chains_verify();
     search_equals_canonical();
     return std::move(report_);
@@ -127,6 +128,10 @@ class Checker {
                events_.push_back(Event{s.column_int64(0), s.column_text(1),
                                        s.column_is_null(2) ? std::string() : s.column_uuid(2).to_string(),
                                        nlohmann::json::parse(s.column_text(3), nullptr, false)});
+             });
+    each_row("SELECT action, resource_public_id FROM audit_logs WHERE tenant_id = $1 AND outcome = 'allowed'",
+             [&](const store::Statement& s) {
+               ++audited_[{s.column_text(0), s.column_is_null(1) ? std::string() : s.column_uuid(1).to_string()}];
              });
     report_.transcripts = static_cast<std::int64_t>(transcripts_.size());
     report_.events = static_cast<std::int64_t>(events_.size());
@@ -285,6 +290,23 @@ class Checker {
     }
   }
 
+  // A change's audit record is written in its transaction beside its event: the tenant's allowed
+  // records and its events name the same changes, each once.
+  void audit_records_match_events() {
+    std::map<std::pair<std::string, std::string>, int> announced;
+    for (const Event& e : events_) ++announced[{e.type, e.entity}];
+    for (const auto& [change, n] : announced) {
+      const int audited = audited_.count(change) ? audited_.at(change) : 0;
+      if (audited != n) {
+        violation(change.first + " " + change.second + ": " + std::to_string(n) + " events, " + std::to_string(audited) +
+                  " audit records");
+      }
+    }
+    for (const auto& [change, n] : audited_) {
+      if (!announced.count(change)) violation(change.first + " " + change.second + ": audited but no event");
+    }
+  }
+
   void audit_chains_verify() {
     auto reports = app::AuditService::verify_all(target_.db.app(), operator_principal(), std::nullopt);
     if (!reports.ok()) return violation("audit verify: " + reports.error().describe());
@@ -357,6 +379,7 @@ class Checker {
   std::map<std::string, Transcript> transcripts_;
   std::map<std::string, Layer> layers_;
   std::vector<Event> events_;
+  std::map<std::pair<std::string, std::string>, int> audited_;  // (action, entity) -> allowed records
 };
 
 }  // namespace
