@@ -384,39 +384,54 @@ Result<std::string> resolve_producer(const VectorIndexSet& vectors, const Vector
                     "producer");
 }
 
-// The vector leg: the `candidates` nearest segments that pass the query's filters, with their
-// similarity. Too few passing widens the search (4x at a time) until enough pass or none are left.
-Result<std::vector<std::pair<Xapian::docid, float>>> vector_leg(Xapian::Database& db, const Prepared& p,
-                                                                const VectorIndexSet& vectors,
-                                                                const VectorQuery& query, int candidates) {
+// The vector leg: the `candidates` nearest segments that pass the query's filters, most similar
+// first. Too few passing widens the search (4x at a time) until enough pass or none are left.
+struct VectorLeg {
+  std::vector<std::pair<Xapian::docid, float>> ranked;  // looked up in the text index, with similarity
+  std::size_t unresolved = 0;  // nearer-ranked hits after `ranked`, counted but not looked up
+};
+
+// Each hit's document is found through its segment's unique term (a B-tree descent in Xapian,
+// which costs more than the graph search itself), so without filters only the first `resolve`
+// are looked up: a vector query needs the documents of its page, not of all its candidates.
+// With filters every candidate is looked up (the filters decide on documents); hybrid fusion
+// passes resolve = candidates.
+Result<VectorLeg> vector_leg(Xapian::Database& db, const Prepared& p, const VectorIndexSet& vectors,
+                             const VectorQuery& query, int candidates, std::size_t resolve) {
   ASSIGN_OR_RETURN(std::string producer, resolve_producer(vectors, query));
   const std::size_t available = vectors.size(producer);
-  std::size_t fetch = static_cast<std::size_t>(candidates) * (p.filters.empty() ? 1 : 4);
+  const auto wanted = static_cast<std::size_t>(candidates);
+  std::size_t fetch = wanted * (p.filters.empty() ? 1 : 4);
   while (true) {
     ASSIGN_OR_RETURN(auto hits, vectors.search(producer, query.values, fetch));
-    std::vector<std::pair<Xapian::docid, float>> ranked;
+    VectorLeg leg;
     std::vector<std::string> terms;
     for (const auto& hit : hits) {
+      if (p.filters.empty() && leg.ranked.size() >= resolve) {
+        ++leg.unresolved;
+        continue;
+      }
       const std::string term = unique_term(hit.transcript, hit.ordinal);
       auto posting = db.postlist_begin(term);
       if (posting == db.postlist_end(term)) continue;  // not (yet) in the text index
-      ranked.emplace_back(*posting, hit.similarity);
+      leg.ranked.emplace_back(*posting, hit.similarity);
       terms.push_back(term);
     }
-    if (!p.filters.empty() && !ranked.empty()) {
+    if (!p.filters.empty() && !leg.ranked.empty()) {
       // One boolean query decides which candidates pass the filters.
       Xapian::Enquire enquire(db);
       enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
                                       Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()), p.filters));
       enquire.set_weighting_scheme(Xapian::BoolWeight());
-      const Xapian::MSet passing = enquire.get_mset(0, static_cast<Xapian::doccount>(ranked.size()));
+      const Xapian::MSet passing = enquire.get_mset(0, static_cast<Xapian::doccount>(leg.ranked.size()));
       std::set<Xapian::docid> allowed(passing.begin(), passing.end());
-      std::erase_if(ranked, [&](const auto& entry) { return !allowed.count(entry.first); });
+      std::erase_if(leg.ranked, [&](const auto& entry) { return !allowed.count(entry.first); });
     }
-    if (static_cast<int>(ranked.size()) >= candidates || fetch >= available ||
+    if (leg.ranked.size() + leg.unresolved >= wanted || fetch >= available ||
         fetch >= static_cast<std::size_t>(kFusionCandidatesMax) * 16) {
-      if (static_cast<int>(ranked.size()) > candidates) ranked.resize(static_cast<std::size_t>(candidates));
-      return ranked;
+      if (leg.ranked.size() > wanted) leg.ranked.resize(wanted);
+      leg.unresolved = std::min(leg.unresolved, wanted - leg.ranked.size());
+      return leg;
     }
     fetch *= 4;
   }
@@ -425,7 +440,11 @@ Result<std::vector<std::pair<Xapian::docid, float>>> vector_leg(Xapian::Database
 Result<SearchResult> fused_search(Xapian::Database& db, const SearchRequest& request, Prepared p,
                                   const VectorIndexSet& vectors) {
   const int candidates = std::max(request.candidates, request.offset + request.limit);
-  ASSIGN_OR_RETURN(auto nearest, vector_leg(db, p, vectors, *request.vector, candidates));
+  const auto page_end = static_cast<std::size_t>(request.offset + request.limit);
+  ASSIGN_OR_RETURN(VectorLeg leg, vector_leg(db, p, vectors, *request.vector, candidates,
+                                             request.mode == SearchMode::vector ? page_end
+                                                                                : static_cast<std::size_t>(candidates)));
+  const auto& nearest = leg.ranked;
   struct Fused {
     Xapian::docid docid = 0;
     double score = 0;
@@ -457,7 +476,8 @@ Result<SearchResult> fused_search(Xapian::Database& db, const SearchRequest& req
     });
   }
   SearchResult& result = p.result;
-  result.total = static_cast<std::int64_t>(fused.size());
+  // The hits not looked up (vector mode, past the page) count towards the total and the next page.
+  result.total = static_cast<std::int64_t>(fused.size() + leg.unresolved);
   result.total_exact = false;
   const std::size_t first = static_cast<std::size_t>(request.offset);
   const std::size_t last = std::min(fused.size(), first + static_cast<std::size_t>(request.limit));
@@ -467,7 +487,7 @@ Result<SearchResult> fused_search(Xapian::Database& db, const SearchRequest& req
     hit.vector_rank = fused[i].vector_rank;
     result.hits.push_back(std::move(hit));
   }
-  if (last < fused.size()) result.next_offset = static_cast<int>(last);
+  if (last < fused.size() + leg.unresolved) result.next_offset = static_cast<int>(last);
   return std::move(result);
 }
 

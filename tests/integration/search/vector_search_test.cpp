@@ -169,6 +169,66 @@ TEST_P(VectorSearchTest, EachLegAloneAndHybridFusingBoth) {
   EXPECT_FALSE(search_vector(near, search::SearchMode::hybrid, "speaker:SPEAKER_00").ok());
 }
 
+TEST_P(VectorSearchTest, PagesThroughTheCandidatesAndCountsThemAll) {
+  // 150 segments, each a step further from the query: the nearest order is the ordinal order. A
+  // vector search looks up the documents of its page only; the total and the next page still
+  // count every candidate (100 by default), and later pages continue the same order.
+  std::vector<std::vector<float>> vectors;
+  std::vector<SegmentSpec> segments;
+  for (int i = 0; i < 150; ++i) {
+    std::vector<float> v(kDims, 0.0f);
+    v[0] = 1.0f;
+    v[1] = 0.01f * static_cast<float>(i);
+    vectors.push_back(v);
+    segments.push_back({"segment " + std::to_string(i), i % 2 == 0 ? "SPEAKER_00" : "SPEAKER_01"});
+  }
+  auto video = create_video(tenant_a_, "Pages");
+  add_embeddings(add_transcript(tenant_a_, video, segments), vectors);
+  sync();
+  std::vector<float> query(kDims, 0.0f);
+  query[0] = 1.0f;
+  auto page = [&](int offset, int limit) {
+    app::SearchQuery q;
+    q.mode = search::SearchMode::vector;
+    q.vector = search::VectorQuery{query, ""};
+    q.limit = limit;
+    if (offset > 0) q.cursor = "o" + std::to_string(offset);  // the cursor of a next_offset
+    return service_->search(test_operator(), "acme", q);
+  };
+  auto first = page(0, 10);
+  ASSERT_TRUE(first.ok()) << first.error().describe();
+  ASSERT_EQ(first->hits.size(), 10u);
+  EXPECT_EQ(first->total, 100);
+  EXPECT_FALSE(first->total_exact);
+  EXPECT_EQ(first->next_offset, 10);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(first->hits[static_cast<std::size_t>(i)].document.ordinal, i);
+
+  auto middle = page(10, 20);
+  ASSERT_TRUE(middle.ok()) << middle.error().describe();
+  ASSERT_EQ(middle->hits.size(), 20u);
+  EXPECT_EQ(middle->total, 100);
+  EXPECT_EQ(middle->next_offset, 30);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(middle->hits[static_cast<std::size_t>(i)].document.ordinal, 10 + i);
+
+  auto last = page(90, 10);
+  ASSERT_TRUE(last.ok()) << last.error().describe();
+  ASSERT_EQ(last->hits.size(), 10u);
+  EXPECT_EQ(last->hits.back().document.ordinal, 99);
+  EXPECT_FALSE(last->next_offset.has_value()) << "the candidates end at 100";
+
+  // Filters still see every candidate: the even ordinals pass, ranked as before.
+  app::SearchQuery filtered;
+  filtered.q = "speaker:SPEAKER_00";
+  filtered.mode = search::SearchMode::vector;
+  filtered.vector = search::VectorQuery{query, ""};
+  filtered.limit = 5;
+  auto speakers = service_->search(test_operator(), "acme", filtered);
+  ASSERT_TRUE(speakers.ok()) << speakers.error().describe();
+  ASSERT_EQ(speakers->hits.size(), 5u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(speakers->hits[static_cast<std::size_t>(i)].document.ordinal, 2 * i);
+  EXPECT_EQ(speakers->total, 75) << "the 75 even ordinals among the 150 the widened search fetched";
+}
+
 TEST_P(VectorSearchTest, ThePipelineKeepsVectorsCurrentAndReindexSnapshotsThem) {
   auto video = create_video(tenant_a_, "Versions");
   auto transcript = add_transcript(tenant_a_, video, {{"first"}, {"second"}});
