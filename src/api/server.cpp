@@ -70,7 +70,8 @@ std::string new_request_id(Server::Impl& server) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+  Session(tcp::socket socket, Server::Impl& server)
+      : stream_(std::move(socket)), server_(server), pause_(stream_.get_executor()) {
     beast::error_code ec;
     const auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) client_address_ = endpoint.address().to_string();
@@ -237,10 +238,24 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = false;
     shared_body_.reset();
     if (ec || !response_.keep_alive()) return close();
+    if (response_.result() == http::status::too_many_requests) return pause_then_read();
     read();
   }
 
+  // After a 429 the connection's next request is not read for a while: a client that honours
+  // Retry-After loses nothing, and one that floods stops taking the server's threads from
+  // other tenants' requests (each of its connections gets one cheap answer per pause instead of
+  // as many as it can send). Closing an idle session cancels the pause.
+  void pause_then_read() {
+    pause_.expires_after(server_.state.options.throttled_pause);
+    pause_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      self->read();
+    });
+  }
+
   void close() {
+    pause_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.socket().close(ignored);
@@ -254,6 +269,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string body_;
   std::shared_ptr<const std::string> shared_body_;
   std::string client_address_;
+  net::steady_timer pause_;
   bool busy_ = false;
 };
 

@@ -36,6 +36,9 @@ struct ServerOptions {
   // Request rate limits per token and per tenant (app/rate_limits.hpp), held by this process.
   // false: none (to measure what they cost).
   bool rate_limits = true;
+  // After a 429 (a rate limit, or the server at capacity) the connection's next request is read
+  // only this much later: a flood from one client stops taking threads from everyone else.
+  std::chrono::milliseconds throttled_pause{1'000};
   // Rendered segment pages kept while their tenant's data is unchanged (bytes; 0: none).
   std::size_t response_cache_bytes = 64 * 1024 * 1024;
   // One JSON line per request goes here; nullptr: no request log.

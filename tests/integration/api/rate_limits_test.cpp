@@ -4,7 +4,10 @@
 // together while another tenant is untouched; limits come from the tenant's configuration and a
 // change applies at the tenant's next request; a bad configuration is refused naming the member;
 // health, readiness and metrics are never limited; a server started without limits has none.
+#include <chrono>
+
 #include "api_fixture.hpp"
+#include "http_client.hpp"
 
 namespace narralytica::testing {
 namespace {
@@ -129,6 +132,27 @@ TEST_P(RateLimitsTest, ServerWithoutLimitsNeverRefusesNorSendsHeaders) {
     EXPECT_EQ(answer.status, 200);
     EXPECT_EQ(answer.header("ratelimit-remaining"), "");
   }
+}
+
+// After a 429 the same keep-alive connection's next request is read only after the pause (a
+// flooding client stops taking threads from others); a fresh connection is answered at once.
+TEST_P(RateLimitsTest, AConnectionAnswered429IsPausedBeforeItsNextRequest) {
+  NARRALYTICA_API_TEST();
+  api::ServerOptions options;
+  options.throttled_pause = std::chrono::milliseconds(500);
+  start_server(options, store::StoreContext{&clock_, &SecureRandom::instance()});
+  limit_a(R"({"token":{"per_second":0.001,"burst":1}})");
+  const std::vector<std::string> auth = {"Authorization: Bearer " + viewer_a_};
+  HttpConnection flood(port_);
+  ASSERT_TRUE(flood.connected());
+  ASSERT_EQ(flood.request("GET", kVideos, "", auth).status, 200);
+  ASSERT_EQ(flood.request("GET", kVideos, "", auth).status, 429);
+  using Clock = std::chrono::steady_clock;
+  const auto refused_at = Clock::now();  // the pause began as the answer was written, just before
+  EXPECT_EQ(call("GET", kVideos, editor_a_).status, 200);
+  EXPECT_LT(Clock::now() - refused_at, std::chrono::milliseconds(500)) << "another connection is not paused";
+  EXPECT_EQ(flood.request("GET", kVideos, "", auth).status, 429);
+  EXPECT_GE(Clock::now() - refused_at, std::chrono::milliseconds(450)) << "read before the pause ended";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RateLimitsTest, ::testing::Values(store::Backend::sqlite, store::Backend::postgres),
