@@ -14,17 +14,6 @@ namespace {
 using app::CollectionService;
 using nlohmann::json;
 
-std::string collection_json(const store::Collection& c) {
-  return JsonObject()
-      .add("id", c.public_id.to_string())
-      .add("name", c.name)
-      .add("description", c.description)
-      .add("video_count", c.video_count)
-      .add("created_at", rfc3339(c.created_at))
-      .add("updated_at", rfc3339(c.updated_at))
-      .str();
-}
-
 Result<store::PageRequest> page_request(const Call& call, char kind) {
   store::PageRequest page;
   ASSIGN_OR_RETURN(page.limit, page_limit(call.request));
@@ -145,20 +134,10 @@ Result<HttpResponse> delete_collection_video(Call& call) {
   return json_response(204, "");
 }
 
-std::string tags_array(const std::vector<std::string>& tags) {
-  JsonArray items;
-  for (const auto& tag : tags) {
-    std::string quoted;
-    append_json_string(quoted, tag);
-    items.add_raw(quoted);
-  }
-  return items.str();
-}
-
 Result<HttpResponse> video_tags(Call& call) {
   ASSIGN_OR_RETURN(Uuid video, path_id(call, "id", "video"));
   ASSIGN_OR_RETURN(auto tags, CollectionService::tags_in(*call.tx, *call.scope, video));
-  return json_response(200, JsonObject().add_raw("tags", tags_array(tags)).str());
+  return json_response(200, JsonObject().add_raw("tags", tags_json(tags)).str());
 }
 
 Result<HttpResponse> put_video_tag(Call& call) {
@@ -167,7 +146,7 @@ Result<HttpResponse> put_video_tag(Call& call) {
                                                           percent_decode(call.param("tag"), /*plus_is_space=*/false)));
   ASSIGN_OR_RETURN(auto tags, CollectionService::tags_in(*call.tx, *call.scope, video));
   return json_response(
-      200, JsonObject().add("tag", change.tag).add("added", change.changed).add_raw("tags", tags_array(tags)).str());
+      200, JsonObject().add("tag", change.tag).add("added", change.changed).add_raw("tags", tags_json(tags)).str());
 }
 
 Result<HttpResponse> delete_video_tag(Call& call) {
@@ -183,7 +162,7 @@ Result<HttpResponse> delete_video_tag(Call& call) {
 Result<HttpResponse> list_tags(Call& call) {
   ASSIGN_OR_RETURN(auto tags, CollectionService::all_tags_in(*call.tx, *call.scope));
   JsonArray items;
-  for (const auto& t : tags) items.add_raw(JsonObject().add("tag", t.tag).add("videos", t.videos).str());
+  for (const auto& t : tags) items.add_raw(tag_count_json(t));
   return json_response(200, page_json(items.str(), std::nullopt));
 }
 

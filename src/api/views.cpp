@@ -203,6 +203,29 @@ std::string person_segment_json(const store::PersonSegment& s) {
       .str();
 }
 
+std::string collection_json(const store::Collection& c) {
+  return JsonObject()
+      .add("id", c.public_id.to_string())
+      .add("name", c.name)
+      .add("description", c.description)
+      .add("video_count", c.video_count)
+      .add("created_at", rfc3339(c.created_at))
+      .add("updated_at", rfc3339(c.updated_at))
+      .str();
+}
+
+std::string tags_json(const std::vector<std::string>& tags) {
+  JsonArray items;
+  for (const auto& tag : tags) {
+    std::string quoted;
+    append_json_string(quoted, tag);
+    items.add_raw(quoted);
+  }
+  return items.str();
+}
+
+std::string tag_count_json(const store::TagCount& t) { return JsonObject().add("tag", t.tag).add("videos", t.videos).str(); }
+
 std::string tenant_json(const store::Tenant& t) {
   return JsonObject()
       .add("id", t.public_id.to_string())

@@ -1,9 +1,11 @@
 // `narralytica admin …`: tenants, users, memberships and API tokens, as the local operator.
 #include <CLI/CLI.hpp>
 
+#include "api/detail/views.hpp"
 #include "app/admin.hpp"
 #include "store/identity/token_repository.hpp"
 #include "cli/cli_support.hpp"
+#include "cli/command_support.hpp"
 
 namespace narralytica::cli {
 namespace admin_command_impl {
@@ -49,18 +51,26 @@ void add_admin_command(CLI::App& app, GlobalOptions& options, int& exit_code) {
     });
   });
   auto* tenant_list = tenant->add_subcommand("list", "List tenants");
+  static bool tenant_list_json = false;
+  tenant_list->add_flag("--json", tenant_list_json, "Print the tenants as one JSON page (the API's tenant objects)");
   tenant_list->callback([&] {
     exit_code = with_admin(options, [&](app::AdminService& service) {
+      std::vector<store::Tenant> tenants;
       store::PageRequest page{std::nullopt, store::kPageLimitMax};
       do {
         auto listed = service.list_tenants(page);
         if (!listed.ok()) return report(listed.error());
-        for (const auto& t : listed->items) {
-          std::printf("%s  %-24s %-10s %s\n", t.public_id.to_string().c_str(), t.slug.c_str(), t.status.c_str(),
-                      t.name.c_str());
-        }
+        tenants.insert(tenants.end(), listed->items.begin(), listed->items.end());
         page.after = listed->next_after;
       } while (page.after);
+      if (tenant_list_json) {
+        std::printf("%s\n", json_page(tenants, api::tenant_json, std::nullopt).c_str());
+        return 0;
+      }
+      for (const auto& t : tenants) {
+        std::printf("%s  %-24s %-10s %s\n", t.public_id.to_string().c_str(), t.slug.c_str(), t.status.c_str(),
+                    t.name.c_str());
+      }
       return 0;
     });
   });

@@ -1,11 +1,15 @@
 // `narralytica collections list|create|show|rename|delete|add|remove` and
 // `narralytica tags add|remove|list`: the same app::CollectionService operations as
 // /v1/collections and /v1/videos/{id}/tags, run in the named tenant with the operation's
-// permission (app::in_tenant). A collection is named by its id or its exact name.
+// permission (app::in_tenant). A collection is named by its id or its exact name. Listings print a
+// table, or with --json the API's document: `list` a page of every collection, `show` the
+// collection with its videos ({"collection":…,"videos":[…]}), `tags list` the video's
+// {"tags":[…]} or a page of every tag with its video count.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 
+#include "api/detail/views.hpp"
 #include "app/collection_service.hpp"
 #include "app/tenant_work.hpp"
 #include "cli/command_support.hpp"
@@ -27,6 +31,7 @@ struct CollectionsArgs {
   bool description_set = false;
   std::string video;
   std::vector<std::string> items;  // video ids (add/remove) or tags
+  bool json = false;
 } args;
 
 Result<std::vector<Uuid>> video_ids(const std::vector<std::string>& texts) {
@@ -52,14 +57,21 @@ int run(const GlobalOptions& global, store::Permission permission, store::TxMode
 
 int list_collections(const GlobalOptions& global) {
   return run(global, app::kOrganiseRead, TxMode::read, [](Transaction& tx, const TenantScope& scope) -> Status {
-    std::printf("%-36s  %6s  %-30s  %s\n", "ID", "VIDEOS", "NAME", "DESCRIPTION");
+    std::vector<store::Collection> all;
     store::PageRequest page{std::nullopt, store::kPageLimitMax};
     while (true) {
       ASSIGN_OR_RETURN(auto collections, CollectionService::list_in(tx, scope, page));
-      for (const auto& c : collections.items) print_collection(c);
-      if (!collections.next_after) return ok_status();
+      all.insert(all.end(), collections.items.begin(), collections.items.end());
+      if (!collections.next_after) break;
       page.after = collections.next_after;
     }
+    if (args.json) {
+      std::printf("%s\n", json_page(all, api::collection_json, std::nullopt).c_str());
+      return ok_status();
+    }
+    std::printf("%-36s  %6s  %-30s  %s\n", "ID", "VIDEOS", "NAME", "DESCRIPTION");
+    for (const auto& c : all) print_collection(c);
+    return ok_status();
   });
 }
 
@@ -74,17 +86,26 @@ int create_collection(const GlobalOptions& global) {
 int show_collection(const GlobalOptions& global) {
   return run(global, app::kOrganiseRead, TxMode::read, [](Transaction& tx, const TenantScope& scope) -> Status {
     ASSIGN_OR_RETURN(auto c, CollectionService::get_in(tx, scope, args.collection));
-    std::printf("id           %s\nname         %s\ndescription  %s\nvideos       %lld\n",
-                c.public_id.to_string().c_str(), c.name.c_str(), c.description.c_str(),
-                static_cast<long long>(c.video_count));
+    std::vector<store::Video> videos;
     store::PageRequest page{std::nullopt, store::kPageLimitMax};
     const std::optional<std::string> ref = c.public_id.to_string();
     while (true) {
-      ASSIGN_OR_RETURN(auto videos, CollectionService::videos_in(tx, scope, page, ref, std::nullopt));
-      for (const auto& v : videos.items) std::printf("  %s  %s\n", v.public_id.to_string().c_str(), v.title.c_str());
-      if (!videos.next_after) return ok_status();
-      page.after = videos.next_after;
+      ASSIGN_OR_RETURN(auto listed, CollectionService::videos_in(tx, scope, page, ref, std::nullopt));
+      videos.insert(videos.end(), listed.items.begin(), listed.items.end());
+      if (!listed.next_after) break;
+      page.after = listed.next_after;
     }
+    if (args.json) {
+      std::string array = "[";
+      for (const auto& v : videos) array += (array.size() > 1 ? "," : "") + api::video_json(v);
+      std::printf("{\"collection\":%s,\"videos\":%s]}\n", api::collection_json(c).c_str(), array.c_str());
+      return ok_status();
+    }
+    std::printf("id           %s\nname         %s\ndescription  %s\nvideos       %lld\n",
+                c.public_id.to_string().c_str(), c.name.c_str(), c.description.c_str(),
+                static_cast<long long>(c.video_count));
+    for (const auto& v : videos) std::printf("  %s  %s\n", v.public_id.to_string().c_str(), v.title.c_str());
+    return ok_status();
   });
 }
 
@@ -142,14 +163,27 @@ int list_tags(const GlobalOptions& global) {
     if (!args.video.empty()) {
       ASSIGN_OR_RETURN(Uuid video, video_arg());
       ASSIGN_OR_RETURN(auto tags, CollectionService::tags_in(tx, scope, video));
+      if (args.json) {
+        std::printf("{\"tags\":%s}\n", api::tags_json(tags).c_str());
+        return ok_status();
+      }
       for (const auto& tag : tags) std::printf("%s\n", tag.c_str());
       return ok_status();
     }
     ASSIGN_OR_RETURN(auto tags, CollectionService::all_tags_in(tx, scope));
+    if (args.json) {
+      std::printf("%s\n", json_page(tags, api::tag_count_json, std::nullopt).c_str());
+      return ok_status();
+    }
     std::printf("%6s  %s\n", "VIDEOS", "TAG");
     for (const auto& t : tags) std::printf("%6lld  %s\n", static_cast<long long>(t.videos), t.tag.c_str());
     return ok_status();
   });
+}
+
+CLI::App* with_json(CLI::App* command) {
+  command->add_flag("--json", args.json, "Print the API's JSON document instead of a table");
+  return command;
 }
 
 CLI::App* with_tenant(CLI::App* command) {
@@ -164,13 +198,13 @@ void add_collections_commands(CLI::App& app, GlobalOptions& options, int& exit_c
   using namespace collections_command_impl;
   auto* collections = app.add_subcommand("collections", "Named collections of videos");
   collections->require_subcommand(1);
-  auto* list = with_tenant(collections->add_subcommand("list", "The tenant's collections"));
+  auto* list = with_json(with_tenant(collections->add_subcommand("list", "The tenant's collections")));
   list->callback([&] { exit_code = list_collections(options); });
   auto* create = with_tenant(collections->add_subcommand("create", "Create a collection"));
   create->add_option("NAME", args.name, "Its name, unique in the tenant")->required();
   create->add_option("--description", args.description, "What it gathers");
   create->callback([&] { exit_code = create_collection(options); });
-  auto* show = with_tenant(collections->add_subcommand("show", "A collection and its videos"));
+  auto* show = with_json(with_tenant(collections->add_subcommand("show", "A collection and its videos")));
   show->add_option("COLLECTION", args.collection, "Its id or name")->required();
   show->callback([&] { exit_code = show_collection(options); });
   auto* rename = with_tenant(collections->add_subcommand("rename", "Rename a collection"));
@@ -201,7 +235,8 @@ void add_collections_commands(CLI::App& app, GlobalOptions& options, int& exit_c
   tag_remove->add_option("--video", args.video, "Video id")->required();
   tag_remove->add_option("TAG", args.items, "Tags")->required();
   tag_remove->callback([&] { exit_code = change_tags(options, false); });
-  auto* tag_list = with_tenant(tags->add_subcommand("list", "The tenant's tags with their video counts, or a video's"));
+  auto* tag_list =
+      with_json(with_tenant(tags->add_subcommand("list", "The tenant's tags with their video counts, or a video's")));
   tag_list->add_option("--video", args.video, "Only this video's tags");
   tag_list->callback([&] { exit_code = list_tags(options); });
 }

@@ -231,6 +231,26 @@ flow() {  # flow DB_URL
   json_check "person document" 'd["id"] == "'"$bob"'" and d["name"] == "Bob Example" and d["external_ids"] == {"wikidata": "Q42"}'
   check "people list bad cursor" 2 "$bin" --db "$db" people list --tenant acme --cursor nonsense
   contains "bad cursor named" "cursor"
+
+  # Collections and tags: tables, and the API's documents with --json.
+  check "videos create for a collection" 0 "$bin" --db "$db" videos create --tenant acme --title "Panel" --json
+  local panel
+  panel=$(json_get 'd["id"]')
+  check "collections create" 0 "$bin" --db "$db" collections create --tenant acme "Talks" --description "every talk"
+  check "collections add" 0 "$bin" --db "$db" collections add --tenant acme Talks "$panel"
+  check "collections list --json" 0 "$bin" --db "$db" collections list --tenant acme --json
+  json_check "collection page" 'd["next_cursor"] is None and [(c["name"], c["video_count"]) for c in d["items"]] == [("Talks", 1)]'
+  check "collections list" 0 "$bin" --db "$db" collections list --tenant acme
+  contains "collections header" "^ID  *VIDEOS  *NAME  *DESCRIPTION"
+  check "collections show --json" 0 "$bin" --db "$db" collections show --tenant acme Talks --json
+  json_check "collection with its videos" 'd["collection"]["description"] == "every talk" and [v["id"] for v in d["videos"]] == ["'"$panel"'"]'
+  check "tags add" 0 "$bin" --db "$db" tags add --tenant acme --video "$panel" Keynote "  panel "
+  check "tags list --video --json" 0 "$bin" --db "$db" tags list --tenant acme --video "$panel" --json
+  json_check "a video's tags, normalised" 'sorted(d["tags"]) == ["keynote", "panel"]'
+  check "tags list --json" 0 "$bin" --db "$db" tags list --tenant acme --json
+  json_check "every tag with its count" 'sorted((t["tag"], t["videos"]) for t in d["items"]) == [("keynote", 1), ("panel", 1)]'
+  check "admin tenant list --json" 0 "$bin" --db "$db" admin tenant list --json
+  json_check "tenants page" '"acme" in [t["slug"] for t in d["items"]] and d["next_cursor"] is None'
 }
 
 flow "$dir/narralytica.db"

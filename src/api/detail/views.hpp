@@ -8,6 +8,7 @@
 
 #include "formats/document.hpp"
 #include "store/identity/membership_repository.hpp"
+#include "store/media/collection_repository.hpp"
 #include "store/identity/token_repository.hpp"
 #include "store/media/people_repository.hpp"
 #include "store/media/transcript_repository.hpp"
@@ -33,6 +34,11 @@ std::string appearance_json(const store::Appearance& appearance);
 // A segment of a person with its video and transcript ids.
 std::string person_segment_json(const store::PersonSegment& segment);
 std::string tenant_json(const store::Tenant& tenant);
+std::string collection_json(const store::Collection& collection);
+// A video's tags: a JSON array of strings.
+std::string tags_json(const std::vector<std::string>& tags);
+// A tag with the number of videos carrying it: {"tag":…,"videos":…}.
+std::string tag_count_json(const store::TagCount& tag);
 std::string membership_json(const store::Membership& membership);
 std::string role_json(const store::Role& role);
 std::string token_json(const store::ApiToken& token);
