@@ -1,6 +1,8 @@
 // Editing a transcript as revisions (docs/editing.md): PATCH applies a list of operations to the
 // current revision and answers the new one; the chain of revisions; the diff of two of them.
 // Each handler is the edit service's function (app/edit_service.hpp) in the request's transaction.
+#include <limits>
+
 #include "api/detail/io.hpp"
 #include "api/detail/route.hpp"
 #include "api/detail/state.hpp"
@@ -64,7 +66,8 @@ Result<HttpResponse> edit_transcript(Call& call) {
   app::EditRequest request;
   if (if_match != "*") {
     auto version = version_of_etag(if_match);
-    if (!version) {
+    // A revision is an int: a larger number names none (and must not wrap onto one that exists).
+    if (!version || *version > std::numeric_limits<int>::max()) {
       return make_error(ErrorCode::precondition_failed, "If-Match does not name a revision of this transcript",
                         "If-Match");
     }

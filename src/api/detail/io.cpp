@@ -138,7 +138,8 @@ std::optional<std::int64_t> version_of_etag(std::string_view etag) {
   if (etag.size() < 3 || etag.front() != '"' || etag.back() != '"') return std::nullopt;
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(etag.data() + 1, etag.data() + etag.size() - 1, value);
-  if (ec != std::errc{} || end != etag.data() + etag.size() - 1) return std::nullopt;
+  // Versions are never negative: "-1" names none.
+  if (ec != std::errc{} || end != etag.data() + etag.size() - 1 || value < 0) return std::nullopt;
   return value;
 }
 

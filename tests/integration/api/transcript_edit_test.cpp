@@ -65,6 +65,12 @@ TEST_P(TranscriptEditApi, PatchNeedsTheCurrentRevisionAndStoresTheNext) {
   }
   EXPECT_EQ(rows(), after_edit);
   EXPECT_EQ(count("audit_logs", "outcome = 'failed'"), failed_before + 3);
+  // Not a revision: negative, or 2 plus 2^32 (which a 32-bit revision would read as 2).
+  for (const char* tag : {"\"4294967298\"", "\"-2\""}) {
+    auto wrong = call("PATCH", "/v1/transcripts/" + revision_2, editor_a_, kFixFirst, {std::string("If-Match: ") + tag});
+    EXPECT_EQ(wrong.status, 412) << tag << " " << wrong.body;
+  }
+  EXPECT_EQ(rows(), after_edit);
 }
 
 TEST_P(TranscriptEditApi, ARefusedOperationNamesItsIndexAndField) {
