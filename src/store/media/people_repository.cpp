@@ -55,38 +55,35 @@ constexpr const char* kVideosOfPerson =
     "JOIN videos v ON v.tenant_id = s.tenant_id AND v.id = s.video_id "
     "WHERE p.tenant_id = $1 AND p.public_id = $2 LIMIT $3";
 
-// The person's segments in the current revision of each (video, language): through the few
-// transcripts transcript_speakers lists for the person's speakers, then each transcript's segments
-// by the primary key's prefix. CROSS JOIN keeps that order on SQLite, which otherwise scans every
-// segment of the tenant first (its planner has no statistics to know how few rows the person
-// has); PostgreSQL plans a CROSS JOIN with conditions like any join.
-#define PERSON_SEGMENTS_FROM                                                                              \
-  "FROM person_speakers ps CROSS JOIN transcript_speakers ts CROSS JOIN transcripts t "                   \
-  "CROSS JOIN segments g "                                                                                \
-  "JOIN videos v ON v.tenant_id = t.tenant_id AND v.id = t.video_id "                                     \
-  "JOIN speakers sp ON sp.tenant_id = ps.tenant_id AND sp.id = ps.speaker_id "                            \
-  "WHERE ps.tenant_id = $1 AND ps.person_id = $2 "                                                        \
-  "AND ts.tenant_id = ps.tenant_id AND ts.speaker_id = ps.speaker_id "                                    \
-  "AND t.tenant_id = ts.tenant_id AND t.id = ts.transcript_id "                                           \
-  "AND g.tenant_id = ts.tenant_id AND g.transcript_id = ts.transcript_id AND g.speaker_id = ts.speaker_id " \
-  "AND t.revision = (SELECT max(c.revision) FROM transcripts c WHERE c.tenant_id = t.tenant_id "          \
-  "  AND c.video_id = t.video_id AND c.language = t.language) "
+// A person's appearances: per current transcript (the highest revision per video and language)
+// their segments' count, time and span, through the few transcripts transcript_speakers lists for
+// the person's speakers, then each transcript's segments by the primary key's prefix. CROSS JOIN
+// keeps that order on SQLite, which otherwise scans every segment of the tenant first (its
+// planner has no statistics to know how few rows the person has); PostgreSQL plans a CROSS JOIN
+// with conditions like any join.
 constexpr const char* kAppearances =
     "SELECT v.public_id, v.title, v.published_at, t.public_id, t.language, count(*), "
-    "CAST(sum(g.end_ms - g.start_ms) AS bigint), min(g.start_ms), max(g.end_ms) " PERSON_SEGMENTS_FROM
+    "CAST(sum(g.end_ms - g.start_ms) AS bigint), min(g.start_ms), max(g.end_ms) "
+    "FROM person_speakers ps CROSS JOIN transcript_speakers ts CROSS JOIN transcripts t CROSS JOIN segments g "
+    "JOIN videos v ON v.tenant_id = t.tenant_id AND v.id = t.video_id "
+    "WHERE ps.tenant_id = $1 AND ps.person_id = $2 "
+    "AND ts.tenant_id = ps.tenant_id AND ts.speaker_id = ps.speaker_id "
+    "AND t.tenant_id = ts.tenant_id AND t.id = ts.transcript_id "
+    "AND g.tenant_id = ts.tenant_id AND g.transcript_id = ts.transcript_id AND g.speaker_id = ts.speaker_id "
+    "AND t.revision = (SELECT max(c.revision) FROM transcripts c WHERE c.tenant_id = t.tenant_id "
+    "  AND c.video_id = t.video_id AND c.language = t.language) "
     "GROUP BY v.id, v.public_id, v.title, v.published_at, t.id, t.public_id, t.language "
     "ORDER BY v.published_at DESC NULLS LAST, v.id DESC, t.language";
-#undef PERSON_SEGMENTS_FROM
+
 // A page of the person's segments is read in two steps, so that it costs the page, not the
 // person: the current transcripts the person speaks in (from transcript_speakers, a few rows per
 // video), in id order from the cursor's; then each transcript's segments by the primary key's
 // prefix in ordinal order, up to what the page still lacks. One statement ordering all the
 // person's segments by (transcript, ordinal) before its LIMIT sorted every one of them (50,000
 // for a person in 200 videos: 150-430 ms a page against under 1 ms for this).
-// CROSS JOIN: SQLite keeps this order (the person's speakers, their transcripts) instead of
-// walking every transcript of the tenant in id order to skip the sort and probing the person's
-// speakers for each, which is quadratic (14 ms instead of 0.9 ms for a person in 200 videos);
-// PostgreSQL plans a CROSS JOIN with conditions like any join.
+// CROSS JOIN, as above: SQLite would otherwise walk every transcript of the tenant in id order
+// (to skip the sort) probing the person's speakers for each, which is quadratic (14 ms instead of
+// 0.9 ms for a person in 200 videos).
 constexpr const char* kPersonTranscripts =
     "SELECT DISTINCT t.id, t.public_id, v.public_id FROM person_speakers ps "
     "CROSS JOIN transcript_speakers ts CROSS JOIN transcripts t "
