@@ -1,5 +1,6 @@
 #include "api/detail/state.hpp"
 
+#include "store/group_sync.hpp"
 #include "store/migrations.hpp"
 
 namespace narralytica::api {
@@ -11,6 +12,9 @@ Status ReadinessCache::check(store::Database& database, const Clock& clock) {
     auto tx = store::Transaction::begin(database, store::TxMode::read);
     if (!tx.ok()) return std::move(tx).error();
   }
+  // After a failed sync or COMMIT (SQLite, group commit) every change is refused until a
+  // restart (decision 0011): not ready, with that reason.
+  if (const store::GroupSync* group = database.group_sync()) RETURN_IF_ERROR(group->failure());
   const std::int64_t now = clock.now_us();
   std::lock_guard lock(mutex_);
   if (now - checked_at_us_ < (current_ ? kRecheckCurrentUs : kRecheckUs)) {

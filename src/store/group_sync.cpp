@@ -28,6 +28,11 @@ void GroupSync::commit_ended(std::uint64_t sequence) {
   work_.notify_one();
 }
 
+Status GroupSync::failure() const {
+  std::lock_guard lock(mutex_);
+  return outcome_locked();
+}
+
 Status GroupSync::outcome_locked() const {
   if (failed_) return *failed_;
   return ok_status();

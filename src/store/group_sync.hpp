@@ -60,6 +60,12 @@ class GroupSync {
   // Syncs performed so far; for tests and /metrics.
   std::uint64_t syncs() const { return syncs_.load(std::memory_order_relaxed); }
 
+  // OK until a sync failed (or fail() was called), then that failure (unavailable, saying to
+  // restart). A write transaction checks it before it begins: a change written after the group
+  // failed could never be acknowledged, yet would be in the file after a restart, so a caller
+  // told it failed would find it done.
+  Status failure() const;
+
   // Makes the group fail as a failed sync does: every wait from now on fails with `error`. For
   // a committed change that was lost another way (a write batch whose COMMIT failed).
   void fail(Error error);

@@ -33,6 +33,14 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view sql) {
   } else if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM) {
     code = ErrorCode::unavailable;
     message += " (check that the database file and its directory are writable)";
+  } else if (primary == SQLITE_FULL) {
+    // Not the caller's fault and not a bug: the request can succeed once space is freed.
+    code = ErrorCode::unavailable;
+    message += " (the disk is full: free space, then retry)";
+  } else if (primary == SQLITE_IOERR) {
+    // The disk failed this call; SQLite rolled back what it had not committed.
+    code = ErrorCode::unavailable;
+    message += " (the disk failed: check the disk and the system log)";
   } else if (primary == SQLITE_ERROR) {
     code = ErrorCode::invalid_argument;
   }
@@ -195,6 +203,9 @@ class SqliteConnection final : public Connection {
   Status begin(bool write) override {
     statement_failed_ = false;
     end_sequence();  // a transaction that ended outside commit() and rollback()
+    // After a failed sync or COMMIT nothing new is written: it could not be acknowledged, and
+    // would still be in the file after the restart (group_sync.hpp).
+    if (write && group_sync_) RETURN_IF_ERROR(group_sync_->failure());
     RETURN_IF_ERROR(control(write ? Control::begin_write : Control::begin_read));
     // A write transaction is numbered from BEGIN, not COMMIT: a write batch (write_batch.hpp)
     // stays open across its members, and an answer that waits for every transaction begun so

@@ -107,6 +107,7 @@ TEST(GroupSync, AFailedSyncIsFinal) {
   const auto first = group.commit_begun();
   group.commit_ended(first);
   ASSERT_TRUE(group.wait(first).ok());
+  EXPECT_TRUE(group.failure().ok());
   group.fail_next_sync(make_error(ErrorCode::internal, "fdatasync failed: Input/output error", "/db-wal"));
   const auto failing = group.commit_begun();
   group.commit_ended(failing);
@@ -115,6 +116,8 @@ TEST(GroupSync, AFailedSyncIsFinal) {
   EXPECT_EQ(waited.error().code, ErrorCode::unavailable);
   EXPECT_NE(waited.error().message.find("Input/output error"), std::string::npos) << waited.error().describe();
   EXPECT_NE(waited.error().message.find("restart"), std::string::npos);
+  ASSERT_FALSE(group.failure().ok()) << "a write that begins now is refused";
+  EXPECT_EQ(group.failure().error().message, waited.error().message);
   // What was durable before stays so; later commits are not reported durable, though nothing
   // syncs them again.
   EXPECT_TRUE(group.wait(first).ok());
