@@ -11,7 +11,7 @@ build_packages=(build-essential cmake ninja-build ccache pkg-config python3
 # Node.js and npm build the web UI (web/, bundled by CMake); one already on the PATH is used as it is.
 command -v node >/dev/null || build_packages+=(nodejs)
 command -v npm >/dev/null || build_packages+=(npm)
-test_packages=(libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 sqlite3
+test_packages=(libgtest-dev libgmock-dev libvalijson-dev libbenchmark-dev postgresql-15 postgresql-client-15 sqlite3
   clang libclang-rt-14-dev wrk chromium nodejs)
 
 wanted=("${build_packages[@]}")

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
 # The web UI's end-to-end test drives Debian's chromium with playwright-core and axe-core from npm.
 (cd tests/e2e/ui && npm ci --no-audit --no-fund --loglevel=error)
+# The API contract tests lint the OpenAPI document (redocly) and type-check a generated client.
+(cd tests/contract && npm ci --no-audit --no-fund --loglevel=error)
 
 eval "$(scripts/pg-test-cluster.sh start)"
 trap 'scripts/pg-test-cluster.sh stop "$PG_TEST_DIR"' EXIT

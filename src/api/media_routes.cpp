@@ -115,6 +115,8 @@ Result<HttpResponse> get_media_file(Call& call) {
 
 constexpr std::string_view kMediaFileQuery[] = {"type", "expires", "sig"};
 
+constexpr int kMediaFileAlso[] = {206, 416};  // Range answers, and a range refused
+
 constexpr Route kRoutes[] = {
     {.method = "PUT", .pattern = "/v1/videos/{id}/media", .operation_id = "video.media_attach",
      .summary = "Attach a media file (the body; Content-Type audio/* or video/*, up to the server's body limit) to "
@@ -128,7 +130,7 @@ constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/media/{tenant}/{sha256}", .operation_id = "media.file",
      .summary = "A media file through a signed URL from GET /v1/videos/{id}/media, with Range requests (206)",
      .access = Access::open, .handler = get_media_file, .query = kMediaFileQuery,
-     .produces = "application/octet-stream"},
+     .produces = "*/*", .also = kMediaFileAlso},
 };
 
 }  // namespace

@@ -96,29 +96,65 @@ json operation(const Route& route) {
                                       {"application/json", {{"schema", {{"type", "object"}}}}}}}};
   }
   json responses = json::object();
-  json success = {{"description", route.status == 204 ? "Done" : "Success"}};
-  if (route.status != 204) {
+  const auto success_response = [&route](int status) {
+    json success = {{"description", status == 204 ? "Done" : status == 304 ? "Not modified" : "Success"}};
+    if (status == 204 || status == 304) return success;
+    if (status >= 400) return problem_response("Refused; the summary says when");
     const json schema = route.produces == "application/json" ? json{{"type", "object"}} : json{{"type", "string"}};
     success["content"] = json::object();
     success["content"][std::string(route.produces)] = {{"schema", schema}};
-  }
-  responses[std::to_string(route.status)] = success;
+    return success;
+  };
+  responses[std::to_string(route.status)] = success_response(route.status);
+  // Errors the HTTP layer and the dispatcher can answer on any route.
+  responses["400"] = problem_response("A malformed request: HTTP, a header, the JSON body or the query");
+  responses["422"] = problem_response("A field, query or path parameter is unknown, missing, of the wrong type or invalid");
+  responses["429"] = problem_response("A rate limit is spent or the server is at capacity; Retry-After says when");
+  responses["500"] = problem_response("An internal error; the request id is in the log");
+  responses["503"] = problem_response("The database or a dependency is unavailable");
   if (route.access == Access::tenant) {
     op["security"] = json::array({{{"bearer", json::array()}}});
     op["x-permission"] = std::string(route.permission.action) + ":" + std::string(route.permission.resource);
     responses["401"] = problem_response("No, invalid, expired or revoked token");
     responses["403"] = problem_response("The caller's role lacks the permission");
     responses["404"] = problem_response("No such resource in the caller's tenant");
+  } else {
+    op["security"] = json::array();  // public: no token
+    if (route.body == BodyKind::json) responses["401"] = problem_response("The credentials are wrong");
+    if (pattern.find('{') != std::string_view::npos) responses["404"] = problem_response("No such resource");
   }
-  if (route.body == BodyKind::json) {
-    responses["400"] = problem_response("Malformed JSON");
-    responses["415"] = problem_response("Not application/json");
-    responses["422"] = problem_response("A field is unknown, read-only, missing, of the wrong type or invalid");
+  if (route.body == BodyKind::json) responses["415"] = problem_response("Not application/json");
+  if (route.body != BodyKind::none) responses["413"] = problem_response("The body is larger than the server's limit");
+  if (route.mutating()) {
+    responses["409"] = problem_response("Conflicts with existing data");
+    responses["412"] = problem_response("A precondition of the change does not hold (If-Match names an older version)");
   }
-  if (route.method == "PATCH") responses["412"] = problem_response("If-Match names an older version");
-  if (route.mutating()) responses["409"] = problem_response("Conflicts with existing data");
+  for (int status : route.also) {
+    if (!responses.contains(std::to_string(status))) responses[std::to_string(status)] = success_response(status);
+  }
   op["responses"] = responses;
   return op;
+}
+
+// The web UI's files are served outside the route table (web_ui.hpp); its entry page and assets
+// are documented so the document lists every public path.
+void add_web_ui(json& paths) {
+  const json not_found = problem_response("No such file");
+  const auto page = [&not_found](std::string_view id, std::string_view summary, std::string_view type) {
+    return json{{"operationId", id}, {"summary", summary}, {"tags", json::array({"web-ui"})},
+                {"security", json::array()},
+                {"responses",
+                 {{"200", {{"description", "The file"},
+                           {"content", {{std::string(type), {{"schema", {{"type", "string"}}}}}}}}},
+                  {"304", {{"description", "Not modified"}}},
+                  {"404", not_found}}}};
+  };
+  paths["/"]["get"] = page("ui.index", "The web UI (index.html; every UI path without an extension answers it)",
+                           "text/html");
+  json asset = page("ui.asset", "A file of the web UI under its content-hashed name", "*/*");
+  asset["parameters"] = json::array({{{"name", "file"}, {"in", "path"}, {"required", true},
+                                      {"schema", {{"type", "string"}}}}});
+  paths["/assets/{file}"]["get"] = asset;
 }
 
 std::string build() {
@@ -128,6 +164,7 @@ std::string build() {
     for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     paths[std::string(route.pattern)][method] = operation(route);
   }
+  add_web_ui(paths);
   json problem = {
       {"type", "object"},
       {"required", json::array({"type", "title", "status", "code", "detail"})},
@@ -144,6 +181,7 @@ std::string build() {
       {"openapi", "3.1.0"},
       {"info", {{"title", "Narralytica API"}, {"version", "0.1.0"},
                 {"description", "Videos, timecoded transcripts, segments and speakers, per tenant."}}},
+      {"servers", json::array({{{"url", "/"}, {"description", "The server that serves this document"}}})},
       {"paths", paths},
       {"components",
        {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},

@@ -233,6 +233,8 @@ constexpr Field kSpeakerLinkFields[] = {
 constexpr std::string_view kListQuery[] = {"limit", "cursor", "q"};
 constexpr std::string_view kSegmentQuery[] = {"limit", "cursor", "from_ms", "to_ms"};
 
+constexpr int kPersonGetAlso[] = {308};  // a merged person: the survivor's Location
+
 constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/people", .operation_id = "person.list",
      .summary = "People of the tenant in creation order; q filters by a part of the name",
@@ -242,7 +244,8 @@ constexpr Route kRoutes[] = {
      .resource_type = "person", .status = 201},
     {.method = "GET", .pattern = "/v1/people/{id}", .operation_id = "person.get",
      .summary = "One person; ETag is its version. A merged person answers 308 to the survivor",
-     .permission = app::kReadPeople, .handler = get_person},
+     .permission = app::kReadPeople, .handler = get_person,
+     .also = kPersonGetAlso},
     {.method = "PATCH", .pattern = "/v1/people/{id}", .operation_id = "person.update",
      .summary = "Change a person's name, external ids or notes; If-Match refuses a lost update",
      .permission = app::kWritePeople, .body = BodyKind::json, .fields = kPersonPatchFields,

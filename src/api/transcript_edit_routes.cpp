@@ -160,13 +160,15 @@ Result<HttpResponse> diff_revisions(Call& call) {
 
 constexpr std::string_view kDiffQuery[] = {"from", "to"};
 
+constexpr int kEditAlso[] = {428};  // no If-Match: an edit must name the revision it changes
+
 constexpr Route kRoutes[] = {
     {.method = "PATCH", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.edit",
      .summary = "Edit the current revision with a list of operations (docs/editing.md); stores and answers the next "
                 "revision (origin edit) with word timings kept. If-Match (the revision) is required: 428 without, "
                 "412 when stale",
      .permission = {"write", "transcripts"}, .body = BodyKind::json, .fields = kEditFields,
-     .handler = edit_transcript, .resource_type = "transcript", .status = 201},
+     .handler = edit_transcript, .resource_type = "transcript", .status = 201, .also = kEditAlso},
     {.method = "GET", .pattern = "/v1/transcripts/{id}/revisions", .operation_id = "transcript.revisions",
      .summary = "Every revision of the transcript's video and language, oldest first; current_id names the newest",
      .permission = {"read", "transcripts"}, .handler = list_revisions},

@@ -148,6 +148,8 @@ Result<HttpResponse> list_sources(Call& call) {
 
 constexpr std::string_view kListQuery[] = {"limit", "cursor", "collection", "tag"};
 
+constexpr int kVideoGetAlso[] = {304};  // If-None-Match names the current version
+
 constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/videos", .operation_id = "video.list",
      .summary = "List videos, oldest first; ?collection= (id or name) and ?tag= keep those in a collection or "
@@ -158,7 +160,7 @@ constexpr Route kRoutes[] = {
      .resource_type = "video", .status = 201},
     {.method = "GET", .pattern = "/v1/videos/{id}", .operation_id = "video.get",
      .summary = "One video with its sources; ETag is its version", .permission = app::kVideosRead,
-     .handler = get_video},
+     .handler = get_video, .also = kVideoGetAlso},
     {.method = "PATCH", .pattern = "/v1/videos/{id}", .operation_id = "video.update",
      .summary = "Change a video's fields; If-Match refuses a lost update", .permission = app::kVideosWrite,
      .body = BodyKind::json, .fields = kUpdateFields, .handler = update_video, .resource_type = "video"},

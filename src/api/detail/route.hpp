@@ -73,6 +73,9 @@ struct Route {
   std::span<const std::string_view> query{};  // accepted query parameters (documented)
   int status = 200;                           // the status of a successful answer (documented)
   std::string_view produces = "application/json";
+  // Other statuses a handler answers besides `status` and the errors every route shares (304 to
+  // If-None-Match, 206 to Range, 308 to a merged person, 416): documented so clients expect them.
+  std::span<const int> also{};
 
   // A POST that only reads (a search whose query is too large for a URL): a read transaction, no
   // audit record, no idempotency key.

@@ -9,9 +9,13 @@
 
 #include <cstring>
 
+#include <gtest/gtest.h>
+
+#include "contract_check.hpp"
+
 namespace narralytica::testing {
 
-HttpConnection::HttpConnection(std::uint16_t port) {
+HttpConnection::HttpConnection(std::uint16_t port, Checking checking) : port_(port), checking_(checking) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd_ < 0) return;
   sockaddr_in address{};
@@ -44,7 +48,16 @@ HttpResult HttpConnection::request(const std::string& method, const std::string&
     text += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }
   text += "\r\n" + body;
-  return raw(text);
+  HttpResult result = raw(text);
+  if (checking_ == checked) {
+    const std::string& document = served_document(port_);
+    if (document.empty()) {
+      ADD_FAILURE() << "could not fetch /v1/openapi.json to check " << method << " " << target;
+    } else if (const std::string violation = contract_violation(document, method, target, result); !violation.empty()) {
+      ADD_FAILURE() << "OpenAPI contract: " << violation;
+    }
+  }
+  return result;
 }
 
 HttpResult HttpConnection::raw(const std::string& bytes) {

@@ -23,7 +23,10 @@ struct HttpResult {
 
 class HttpConnection {
  public:
-  explicit HttpConnection(std::uint16_t port);
+  // Answers to request() are checked against the served OpenAPI document (contract_check.hpp)
+  // and a test fails on any that does not conform; `unchecked` is for fetching that document.
+  enum Checking { checked, unchecked };
+  explicit HttpConnection(std::uint16_t port, Checking checking = checked);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -32,13 +35,16 @@ class HttpConnection {
   // Sends a request and reads its answer. `headers` are "Name: value" lines.
   HttpResult request(const std::string& method, const std::string& target, const std::string& body = "",
                      const std::vector<std::string>& headers = {});
-  // Sends raw bytes and reads one answer (for malformed requests).
+  // Sends raw bytes and reads one answer (for malformed requests; not checked: the request may
+  // not name an operation at all).
   HttpResult raw(const std::string& bytes);
   // True when the server closed the connection (reads EOF within `timeout_ms`).
   bool closed_by_peer(int timeout_ms);
 
  private:
   HttpResult read_response();
+  std::uint16_t port_;
+  Checking checking_;
   int fd_ = -1;
   std::string buffer_;
 };
