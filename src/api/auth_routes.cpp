@@ -109,11 +109,14 @@ constexpr Field kSwitchFields[] = {
     {.name = "tenant", .required = true, .length_max = 100, .description = "The tenant's slug or id"},
 };
 
+constexpr int kLoginAlso[] = {200};  // no tenant named and several to choose from: the list
+
 constexpr Route kRoutes[] = {
     {.method = "POST", .pattern = "/v1/auth/login", .operation_id = "auth.login",
      .summary = "Exchange e-mail, password and tenant for a 12-hour API token (without a tenant: 200 with "
                 "`tenants` when the user has several)",
-     .access = Access::open, .body = BodyKind::json, .fields = kLoginFields, .handler = login, .status = 201},
+     .access = Access::open, .body = BodyKind::json, .fields = kLoginFields, .handler = login, .status = 201,
+     .also = kLoginAlso},
     {.method = "POST", .pattern = "/v1/auth/switch", .operation_id = "auth.switch",
      .summary = "Move a login session to another of the user's tenants: a new token there, the old one revoked",
      .permission = app::kSignIn, .body = BodyKind::json, .fields = kSwitchFields, .handler = switch_tenant,

@@ -91,13 +91,15 @@ Result<HttpResponse> list_pipelines(Call& call) {
   return json_response(200, app::PipelineService::report_json(report));
 }
 
+constexpr int kExisting[] = {200};  // the idempotency_key's existing job
+
 constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/jobs", .operation_id = "job.list", .summary = "The tenant's jobs, oldest first",
      .permission = app::kJobsRead, .handler = list_jobs, .query = kJobQuery},
     {.method = "POST", .pattern = "/v1/jobs", .operation_id = "job.enqueue",
      .summary = "Enqueue a job (an idempotency_key returns the existing job)", .permission = app::kJobsWrite,
      .body = BodyKind::json, .fields = kEnqueueFields, .handler = enqueue_job, .resource_type = "job",
-     .status = 201},
+     .status = 201, .also = kExisting},
     {.method = "GET", .pattern = "/v1/jobs/{id}", .operation_id = "job.get", .summary = "One job",
      .permission = app::kJobsRead, .handler = get_job},
     {.method = "POST", .pattern = "/v1/jobs/{id}/cancel", .operation_id = "job.cancel",

@@ -232,13 +232,15 @@ constexpr std::string_view kSearchQuery[] = {"where", "video", "transcript", "sp
                                              "to_ms", "limit", "cursor"};
 constexpr std::string_view kAnalyticsQuery[] = {"kind", "by", "bucket", "video", "transcript"};
 
+constexpr int kStoredOrFound[] = {200};  // the same producer, parameters and content were already stored
+
 constexpr Route kRoutes[] = {
     {.method = "POST", .pattern = "/v1/transcripts/{id}/layers", .operation_id = "layer.create",
      .summary = "Write a layer run (the next version of its kind) in one request: a JSON document "
                 "{kind, producer, items}, or NDJSON (Content-Type application/x-ndjson: the head, then one item a "
                 "line); 201 when stored, 200 when the same producer, parameters and transcript content already were",
      .permission = {"write", "layers"}, .body = BodyKind::upload, .handler = create_layer_run,
-     .resource_type = "layer", .status = 201},
+     .resource_type = "layer", .status = 201, .also = kStoredOrFound},
     {.method = "GET", .pattern = "/v1/transcripts/{id}/layers", .operation_id = "layer.list",
      .summary = "Every layer version over a transcript, by kind then version, with its producer and whether it is "
                 "current, pinned or stale",

@@ -103,6 +103,9 @@ json operation(const Route& route) {
     const json schema = route.produces == "application/json" ? json{{"type", "object"}} : json{{"type", "string"}};
     success["content"] = json::object();
     success["content"][std::string(route.produces)] = {{"schema", schema}};
+    for (std::string_view type : route.also_produces) {
+      success["content"][std::string(type)] = {{"schema", {{"type", "string"}}}};
+    }
     return success;
   };
   responses[std::to_string(route.status)] = success_response(route.status);

@@ -160,7 +160,7 @@ Result<HttpResponse> diff_revisions(Call& call) {
 
 constexpr std::string_view kDiffQuery[] = {"from", "to"};
 
-constexpr int kEditAlso[] = {428};  // no If-Match: an edit must name the revision it changes
+constexpr int kEditAlso[] = {428, 200};  // no If-Match (an edit must name the revision it changes); a replay
 
 constexpr Route kRoutes[] = {
     {.method = "PATCH", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.edit",

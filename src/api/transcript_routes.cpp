@@ -173,6 +173,8 @@ Result<HttpResponse> list_segments(Call& call) {
 constexpr std::string_view kSegmentQuery[] = {"limit", "cursor", "from_ms", "to_ms", "speaker", "layers"};
 constexpr std::string_view kUploadQuery[] = {"format", "language", "revision", "speaker_prefix", "strict"};
 constexpr std::string_view kExportQuery[] = {"format", "layers"};
+constexpr std::string_view kExportTypes[] = {"text/vtt", "application/x-subrip"};  // ?format=json: application/json
+constexpr int kStoredOrFound[] = {200};  // the same content was already there
 
 constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/videos/{id}/transcripts", .operation_id = "transcript.list",
@@ -182,10 +184,12 @@ constexpr Route kRoutes[] = {
      .summary = "Import a transcript file (WebVTT, SRT, Whisper/WhisperX, AssemblyAI, Deepgram or Narralytica "
                 "JSON) for the video; 201 when stored, 200 when the same content was already there",
      .permission = app::kTranscriptsWrite, .body = BodyKind::upload, .handler = upload_transcript,
-     .resource_type = "transcript", .query = kUploadQuery, .status = 201},
+     .resource_type = "transcript", .query = kUploadQuery, .status = 201,
+     .also = kStoredOrFound},
     {.method = "GET", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.get",
      .summary = "One transcript's metadata, or with ?format=vtt|srt|json the transcript in that format",
-     .permission = app::kTranscriptsRead, .handler = get_transcript, .query = kExportQuery},
+     .permission = app::kTranscriptsRead, .handler = get_transcript, .query = kExportQuery,
+     .also_produces = kExportTypes},
     {.method = "DELETE", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.delete",
      .summary = "Delete a transcript and its segments (not when a newer revision builds on it)",
      .permission = app::kTranscriptsDelete, .handler = delete_transcript, .resource_type = "transcript",

@@ -73,6 +73,8 @@ struct Route {
   std::span<const std::string_view> query{};  // accepted query parameters (documented)
   int status = 200;                           // the status of a successful answer (documented)
   std::string_view produces = "application/json";
+  // Other media types the success answer can have (a transcript exported with ?format=vtt).
+  std::span<const std::string_view> also_produces{};
   // Other statuses a handler answers besides `status` and the errors every route shares (304 to
   // If-None-Match, 206 to Range, 308 to a merged person, 416): documented so clients expect them.
   std::span<const int> also{};
