@@ -109,19 +109,19 @@ constexpr Field kSwitchFields[] = {
     {.name = "tenant", .required = true, .length_max = 100, .description = "The tenant's slug or id"},
 };
 
-constexpr int kLoginAlso[] = {200};  // no tenant named and several to choose from: the list
+constexpr Answer kLoginAlso[] = {{200, "TenantChoice"}};  // no tenant named and several to choose from: the list
 
 constexpr Route kRoutes[] = {
-    {.method = "POST", .pattern = "/v1/auth/login", .operation_id = "auth.login",
+    {.method = "POST", .pattern = "/v1/auth/login", .operation_id = "auth.login", .returns = "Session",
      .summary = "Exchange e-mail, password and tenant for a 12-hour API token (without a tenant: 200 with "
                 "`tenants` when the user has several)",
      .access = Access::open, .body = BodyKind::json, .fields = kLoginFields, .handler = login, .status = 201,
      .also = kLoginAlso},
-    {.method = "POST", .pattern = "/v1/auth/switch", .operation_id = "auth.switch",
+    {.method = "POST", .pattern = "/v1/auth/switch", .operation_id = "auth.switch", .returns = "Session",
      .summary = "Move a login session to another of the user's tenants: a new token there, the old one revoked",
      .permission = app::kSignIn, .body = BodyKind::json, .fields = kSwitchFields, .handler = switch_tenant,
      .resource_type = "api_token", .status = 201},
-    {.method = "GET", .pattern = "/v1/me/tenants", .operation_id = "me.tenants",
+    {.method = "GET", .pattern = "/v1/me/tenants", .operation_id = "me.tenants", .returns = "UserTenantPage",
      .summary = "The tenants the token's user may sign in to (`current`: the token's)",
      .permission = app::kSignIn, .handler = my_tenants},
 };

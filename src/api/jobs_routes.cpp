@@ -91,24 +91,24 @@ Result<HttpResponse> list_pipelines(Call& call) {
   return json_response(200, app::PipelineService::report_json(report));
 }
 
-constexpr int kExisting[] = {200};  // the idempotency_key's existing job
+constexpr Answer kExisting[] = {{200}};  // the idempotency_key's existing job
 
 constexpr Route kRoutes[] = {
-    {.method = "GET", .pattern = "/v1/jobs", .operation_id = "job.list", .summary = "The tenant's jobs, oldest first",
+    {.method = "GET", .pattern = "/v1/jobs", .operation_id = "job.list", .returns = "JobPage", .summary = "The tenant's jobs, oldest first",
      .permission = app::kJobsRead, .handler = list_jobs, .query = kJobQuery},
-    {.method = "POST", .pattern = "/v1/jobs", .operation_id = "job.enqueue",
+    {.method = "POST", .pattern = "/v1/jobs", .operation_id = "job.enqueue", .returns = "Job",
      .summary = "Enqueue a job (an idempotency_key returns the existing job)", .permission = app::kJobsWrite,
      .body = BodyKind::json, .fields = kEnqueueFields, .handler = enqueue_job, .resource_type = "job",
      .status = 201, .also = kExisting},
-    {.method = "GET", .pattern = "/v1/jobs/{id}", .operation_id = "job.get", .summary = "One job",
+    {.method = "GET", .pattern = "/v1/jobs/{id}", .operation_id = "job.get", .returns = "Job", .summary = "One job",
      .permission = app::kJobsRead, .handler = get_job},
-    {.method = "POST", .pattern = "/v1/jobs/{id}/cancel", .operation_id = "job.cancel",
+    {.method = "POST", .pattern = "/v1/jobs/{id}/cancel", .operation_id = "job.cancel", .returns = "Job",
      .summary = "Cancel a queued or running job", .permission = app::kJobsWrite, .handler = cancel_job,
      .resource_type = "job"},
-    {.method = "POST", .pattern = "/v1/jobs/{id}/retry", .operation_id = "job.retry",
+    {.method = "POST", .pattern = "/v1/jobs/{id}/retry", .operation_id = "job.retry", .returns = "Job",
      .summary = "Queue a dead, failed or cancelled job again", .permission = app::kJobsWrite,
      .handler = retry_job, .resource_type = "job"},
-    {.method = "GET", .pattern = "/v1/events", .operation_id = "event.list",
+    {.method = "GET", .pattern = "/v1/events", .operation_id = "event.list", .returns = "EventFeed",
      .summary = "The tenant's changes in commit order after position `after`; 412 when they were pruned",
      .permission = app::kEventsRead, .handler = read_events, .query = kEventQuery},
     {.method = "GET", .pattern = "/v1/pipelines", .operation_id = "pipeline.list",

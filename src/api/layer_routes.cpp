@@ -232,23 +232,23 @@ constexpr std::string_view kSearchQuery[] = {"where", "video", "transcript", "sp
                                              "to_ms", "limit", "cursor"};
 constexpr std::string_view kAnalyticsQuery[] = {"kind", "by", "bucket", "video", "transcript"};
 
-constexpr int kStoredOrFound[] = {200};  // the same producer, parameters and content were already stored
+constexpr Answer kStoredOrFound[] = {{200}};  // the same producer, parameters and content were already stored
 
 constexpr Route kRoutes[] = {
-    {.method = "POST", .pattern = "/v1/transcripts/{id}/layers", .operation_id = "layer.create",
+    {.method = "POST", .pattern = "/v1/transcripts/{id}/layers", .operation_id = "layer.create", .returns = "LayerRun",
      .summary = "Write a layer run (the next version of its kind) in one request: a JSON document "
                 "{kind, producer, items}, or NDJSON (Content-Type application/x-ndjson: the head, then one item a "
                 "line); 201 when stored, 200 when the same producer, parameters and transcript content already were",
      .permission = {"write", "layers"}, .body = BodyKind::upload, .handler = create_layer_run,
      .resource_type = "layer", .status = 201, .also = kStoredOrFound},
-    {.method = "GET", .pattern = "/v1/transcripts/{id}/layers", .operation_id = "layer.list",
+    {.method = "GET", .pattern = "/v1/transcripts/{id}/layers", .operation_id = "layer.list", .returns = "LayerRunPage",
      .summary = "Every layer version over a transcript, by kind then version, with its producer and whether it is "
                 "current, pinned or stale",
      .permission = {"read", "layers"}, .handler = list_layer_runs},
-    {.method = "GET", .pattern = "/v1/transcripts/{id}/layers/{kind}", .operation_id = "layer.get",
+    {.method = "GET", .pattern = "/v1/transcripts/{id}/layers/{kind}", .operation_id = "layer.get", .returns = "LayerRunItems",
      .summary = "One version of a kind (?version=, default the current one) with a page of its items",
      .permission = {"read", "layers"}, .handler = get_layer_run, .query = kRunQuery},
-    {.method = "PUT", .pattern = "/v1/transcripts/{id}/layers/{kind}/current", .operation_id = "layer.set_current",
+    {.method = "PUT", .pattern = "/v1/transcripts/{id}/layers/{kind}/current", .operation_id = "layer.set_current", .returns = "LayerRun",
      .summary = "Pin a version as the kind's current version, or unpin with null (the newest is current)",
      .permission = {"write", "layers"}, .body = BodyKind::json, .fields = kCurrentFields,
      .handler = set_current_layer, .resource_type = "layer"},

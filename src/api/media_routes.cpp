@@ -115,15 +115,15 @@ Result<HttpResponse> get_media_file(Call& call) {
 
 constexpr std::string_view kMediaFileQuery[] = {"type", "expires", "sig"};
 
-constexpr int kMediaFileAlso[] = {206, 416};  // Range answers, and a range refused
+constexpr Answer kMediaFileAlso[] = {{206}, {416}};  // Range answers, and a range refused
 
 constexpr Route kRoutes[] = {
-    {.method = "PUT", .pattern = "/v1/videos/{id}/media", .operation_id = "video.media_attach",
+    {.method = "PUT", .pattern = "/v1/videos/{id}/media", .operation_id = "video.media_attach", .returns = "MediaAttachment",
      .summary = "Attach a media file (the body; Content-Type audio/* or video/*, up to the server's body limit) to "
                 "the video, replacing any before; kept under the data directory, answered with a signed URL",
      .permission = {"write", "videos"}, .body = BodyKind::upload, .handler = put_media, .resource_type = "video",
      .status = 201},
-    {.method = "GET", .pattern = "/v1/videos/{id}/media", .operation_id = "video.media",
+    {.method = "GET", .pattern = "/v1/videos/{id}/media", .operation_id = "video.media", .returns = "MediaAttachment",
      .summary = "The video's media file: type, size and a signed URL the player can fetch without a token "
                 "(valid six hours); 404 when none is attached",
      .permission = {"read", "videos"}, .handler = get_media_url},

@@ -1,6 +1,9 @@
 #include "api/openapi.hpp"
 
+#include <stdexcept>
+
 #include "api/detail/route.hpp"
+#include "api/detail/schemas.hpp"
 #include "store/page.hpp"
 
 namespace narralytica::api {
@@ -96,11 +99,18 @@ json operation(const Route& route) {
                                       {"application/json", {{"schema", {{"type", "object"}}}}}}}};
   }
   json responses = json::object();
-  const auto success_response = [&route](int status) {
+  const auto success_response = [&route](int status, std::string_view returns) {
     json success = {{"description", status == 204 ? "Done" : status == 304 ? "Not modified" : "Success"}};
     if (status == 204 || status == 304) return success;
     if (status >= 400) return problem_response("Refused; the summary says when");
-    const json schema = route.produces == "application/json" ? json{{"type", "object"}} : json{{"type", "string"}};
+    json schema = {{"type", "string"}};
+    if (route.produces == "application/json") {
+      schema = returns.empty() ? json{{"type", "object"}}
+                               : json{{"$ref", "#/components/schemas/" + std::string(returns)}};
+      if (!returns.empty() && !response_schemas().contains(std::string(returns))) {
+        throw std::logic_error(std::string(route.operation_id) + " returns an unknown schema " + std::string(returns));
+      }
+    }
     success["content"] = json::object();
     success["content"][std::string(route.produces)] = {{"schema", schema}};
     for (std::string_view type : route.also_produces) {
@@ -108,7 +118,7 @@ json operation(const Route& route) {
     }
     return success;
   };
-  responses[std::to_string(route.status)] = success_response(route.status);
+  responses[std::to_string(route.status)] = success_response(route.status, route.returns);
   // Errors the HTTP layer and the dispatcher can answer on any route.
   responses["400"] = problem_response("A malformed request: HTTP, a header, the JSON body or the query");
   responses["422"] = problem_response("A field, query or path parameter is unknown, missing, of the wrong type or invalid");
@@ -132,8 +142,11 @@ json operation(const Route& route) {
     responses["409"] = problem_response("Conflicts with existing data");
     responses["412"] = problem_response("A precondition of the change does not hold (If-Match names an older version)");
   }
-  for (int status : route.also) {
-    if (!responses.contains(std::to_string(status))) responses[std::to_string(status)] = success_response(status);
+  for (const Answer& answer : route.also) {
+    const std::string status = std::to_string(answer.status);
+    if (!responses.contains(status)) {
+      responses[status] = success_response(answer.status, answer.returns.empty() ? route.returns : answer.returns);
+    }
   }
   op["responses"] = responses;
   return op;
@@ -180,6 +193,8 @@ std::string build() {
         {"field", {{"type", "string"}, {"description", "Path of the input at fault"}}},
         {"instance", {{"type", "string"}}},
         {"request_id", {{"type", "string"}}}}}};
+  json schemas = response_schemas();
+  schemas["Problem"] = problem;
   json document = {
       {"openapi", "3.1.0"},
       {"info", {{"title", "Narralytica API"}, {"version", "0.1.0"},
@@ -188,7 +203,7 @@ std::string build() {
       {"paths", paths},
       {"components",
        {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
-        {"schemas", {{"Problem", problem}}}}}};
+        {"schemas", schemas}}}};
   return document.dump();
 }
 

@@ -194,22 +194,22 @@ constexpr Field kRetrieveBody[] = {
 constexpr std::string_view kTimelineQuery[] = {"q", "bucket", "by", "top"};
 
 constexpr Route kRoutes[] = {
-    {.method = "GET", .pattern = "/v1/timeline", .operation_id = "search.timeline",
+    {.method = "GET", .pattern = "/v1/timeline", .operation_id = "search.timeline", .returns = "Timeline",
      .summary = "How often a query comes up over the videos' published dates (bucket=day|week|month|year), per "
                 "speaker or person (by=speaker|person), with the first mention, the peak and each bucket's top moments",
      .permission = {"read", "transcripts"}, .handler = timeline, .query = kTimelineQuery},
-    {.method = "GET", .pattern = "/v1/search", .operation_id = "search.query",
+    {.method = "GET", .pattern = "/v1/search", .operation_id = "search.query", .returns = "SearchPage",
      .summary = "Search the tenant's transcripts: words, \"phrases\", prefix*, OR, -exclusion, NEAR/n and filters "
                 "(speaker:, video:, lang:, from:, to:, topic:, sentiment:, entity:, keyword:, after:, before:); "
                 "ranked by BM25, each hit time-coded with a highlighted snippet; ?group=video groups by video",
      .permission = {"read", "transcripts"}, .handler = search_segments, .query = kSearchQuery},
-    {.method = "POST", .pattern = "/v1/search", .operation_id = "search.vector",
+    {.method = "POST", .pattern = "/v1/search", .operation_id = "search.vector", .returns = "SearchPage",
      .summary = "Search with a JSON body, which may carry a vector: text (BM25), vector (nearest segments of the "
                 "tenant's embedding layers) or hybrid (both lists fused by reciprocal rank); the query's filters "
                 "apply to every mode",
      .permission = {"read", "transcripts"}, .body = BodyKind::json, .fields = kSearchBody, .handler = search_with_body,
      .reads_only = true},
-    {.method = "POST", .pattern = "/v1/retrieve", .operation_id = "search.retrieve",
+    {.method = "POST", .pattern = "/v1/retrieve", .operation_id = "search.retrieve", .returns = "Retrieve",
      .summary = "Passages for an AI client: speaker turns cut into windows of words, ranked by their best search "
                 "hit (BM25, or hybrid with a vector), each with a stable passage_id and a citation (video, "
                 "transcript revision, time span, speaker and person, deep link), within a budget of words or tokens",

@@ -50,14 +50,14 @@ constexpr Field kMergeFields[] = {
 };
 
 constexpr Route kRoutes[] = {
-    {.method = "GET", .pattern = "/v1/videos/{id}/speakers", .operation_id = "speaker.list",
+    {.method = "GET", .pattern = "/v1/videos/{id}/speakers", .operation_id = "speaker.list", .returns = "SpeakerPage",
      .summary = "A video's speakers", .permission = app::kTranscriptsRead, .handler = list_speakers},
-    {.method = "GET", .pattern = "/v1/speakers/{id}", .operation_id = "speaker.get", .summary = "One speaker",
+    {.method = "GET", .pattern = "/v1/speakers/{id}", .operation_id = "speaker.get", .returns = "Speaker", .summary = "One speaker",
      .permission = app::kTranscriptsRead, .handler = get_speaker},
-    {.method = "PATCH", .pattern = "/v1/speakers/{id}", .operation_id = "speaker.rename",
+    {.method = "PATCH", .pattern = "/v1/speakers/{id}", .operation_id = "speaker.rename", .returns = "Speaker",
      .summary = "Set a speaker's display name", .permission = app::kTranscriptsWrite, .body = BodyKind::json,
      .fields = kRenameFields, .handler = rename_speaker, .resource_type = "speaker"},
-    {.method = "POST", .pattern = "/v1/speakers/{id}/merge", .operation_id = "speaker.merge",
+    {.method = "POST", .pattern = "/v1/speakers/{id}/merge", .operation_id = "speaker.merge", .returns = "Speaker",
      .summary = "Move this speaker's segments to another speaker of the same video and delete it",
      .permission = app::kTranscriptsWrite, .body = BodyKind::json, .fields = kMergeFields,
      .handler = merge_speaker, .resource_type = "speaker"},

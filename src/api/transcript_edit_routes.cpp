@@ -160,16 +160,16 @@ Result<HttpResponse> diff_revisions(Call& call) {
 
 constexpr std::string_view kDiffQuery[] = {"from", "to"};
 
-constexpr int kEditAlso[] = {428, 200};  // no If-Match (an edit must name the revision it changes); a replay
+constexpr Answer kEditAlso[] = {{428}, {200}};  // no If-Match (an edit must name the revision it changes); a replay
 
 constexpr Route kRoutes[] = {
-    {.method = "PATCH", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.edit",
+    {.method = "PATCH", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.edit", .returns = "TranscriptEdit",
      .summary = "Edit the current revision with a list of operations (docs/editing.md); stores and answers the next "
                 "revision (origin edit) with word timings kept. If-Match (the revision) is required: 428 without, "
                 "412 when stale",
      .permission = {"write", "transcripts"}, .body = BodyKind::json, .fields = kEditFields,
      .handler = edit_transcript, .resource_type = "transcript", .status = 201, .also = kEditAlso},
-    {.method = "GET", .pattern = "/v1/transcripts/{id}/revisions", .operation_id = "transcript.revisions",
+    {.method = "GET", .pattern = "/v1/transcripts/{id}/revisions", .operation_id = "transcript.revisions", .returns = "TranscriptRevisions",
      .summary = "Every revision of the transcript's video and language, oldest first; current_id names the newest",
      .permission = {"read", "transcripts"}, .handler = list_revisions},
     {.method = "GET", .pattern = "/v1/transcripts/{id}/diff", .operation_id = "transcript.diff",

@@ -174,19 +174,19 @@ constexpr std::string_view kSegmentQuery[] = {"limit", "cursor", "from_ms", "to_
 constexpr std::string_view kUploadQuery[] = {"format", "language", "revision", "speaker_prefix", "strict"};
 constexpr std::string_view kExportQuery[] = {"format", "layers"};
 constexpr std::string_view kExportTypes[] = {"text/vtt", "application/x-subrip"};  // ?format=json: application/json
-constexpr int kStoredOrFound[] = {200};  // the same content was already there
+constexpr Answer kStoredOrFound[] = {{200}};  // the same content was already there
 
 constexpr Route kRoutes[] = {
-    {.method = "GET", .pattern = "/v1/videos/{id}/transcripts", .operation_id = "transcript.list",
+    {.method = "GET", .pattern = "/v1/videos/{id}/transcripts", .operation_id = "transcript.list", .returns = "TranscriptPage",
      .summary = "A video's transcripts, by language and revision", .permission = app::kTranscriptsRead,
      .handler = list_transcripts},
-    {.method = "POST", .pattern = "/v1/videos/{id}/transcripts", .operation_id = "transcript.upload",
+    {.method = "POST", .pattern = "/v1/videos/{id}/transcripts", .operation_id = "transcript.upload", .returns = "TranscriptUpload",
      .summary = "Import a transcript file (WebVTT, SRT, Whisper/WhisperX, AssemblyAI, Deepgram or Narralytica "
                 "JSON) for the video; 201 when stored, 200 when the same content was already there",
      .permission = app::kTranscriptsWrite, .body = BodyKind::upload, .handler = upload_transcript,
      .resource_type = "transcript", .query = kUploadQuery, .status = 201,
      .also = kStoredOrFound},
-    {.method = "GET", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.get",
+    {.method = "GET", .pattern = "/v1/transcripts/{id}", .operation_id = "transcript.get", .returns = "TranscriptOrExport",
      .summary = "One transcript's metadata, or with ?format=vtt|srt|json the transcript in that format",
      .permission = app::kTranscriptsRead, .handler = get_transcript, .query = kExportQuery,
      .also_produces = kExportTypes},
@@ -194,7 +194,7 @@ constexpr Route kRoutes[] = {
      .summary = "Delete a transcript and its segments (not when a newer revision builds on it)",
      .permission = app::kTranscriptsDelete, .handler = delete_transcript, .resource_type = "transcript",
      .status = 204},
-    {.method = "GET", .pattern = "/v1/transcripts/{id}/segments", .operation_id = "segment.list",
+    {.method = "GET", .pattern = "/v1/transcripts/{id}/segments", .operation_id = "segment.list", .returns = "SegmentPage",
      .summary = "Segments in order; a time window (segments overlapping [from_ms, to_ms)) and a speaker filter; "
                 "?layers=sentiment,topics@2 attaches those layers' values (current version, or kind@version)",
      .permission = app::kTranscriptsRead, .handler = list_segments, .query = kSegmentQuery},

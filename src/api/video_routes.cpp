@@ -148,26 +148,26 @@ Result<HttpResponse> list_sources(Call& call) {
 
 constexpr std::string_view kListQuery[] = {"limit", "cursor", "collection", "tag"};
 
-constexpr int kVideoGetAlso[] = {304};  // If-None-Match names the current version
+constexpr Answer kVideoGetAlso[] = {{304}};  // If-None-Match names the current version
 
 constexpr Route kRoutes[] = {
-    {.method = "GET", .pattern = "/v1/videos", .operation_id = "video.list",
+    {.method = "GET", .pattern = "/v1/videos", .operation_id = "video.list", .returns = "VideoPage",
      .summary = "List videos, oldest first; ?collection= (id or name) and ?tag= keep those in a collection or "
                 "carrying a tag",
      .permission = app::kVideosRead, .handler = list_videos, .query = kListQuery},
-    {.method = "POST", .pattern = "/v1/videos", .operation_id = "video.create", .summary = "Create a video with its sources",
+    {.method = "POST", .pattern = "/v1/videos", .operation_id = "video.create", .returns = "Video", .summary = "Create a video with its sources",
      .permission = app::kVideosWrite, .body = BodyKind::json, .fields = kCreateFields, .handler = create_video,
      .resource_type = "video", .status = 201},
-    {.method = "GET", .pattern = "/v1/videos/{id}", .operation_id = "video.get",
+    {.method = "GET", .pattern = "/v1/videos/{id}", .operation_id = "video.get", .returns = "Video",
      .summary = "One video with its sources; ETag is its version", .permission = app::kVideosRead,
      .handler = get_video, .also = kVideoGetAlso},
-    {.method = "PATCH", .pattern = "/v1/videos/{id}", .operation_id = "video.update",
+    {.method = "PATCH", .pattern = "/v1/videos/{id}", .operation_id = "video.update", .returns = "Video",
      .summary = "Change a video's fields; If-Match refuses a lost update", .permission = app::kVideosWrite,
      .body = BodyKind::json, .fields = kUpdateFields, .handler = update_video, .resource_type = "video"},
     {.method = "DELETE", .pattern = "/v1/videos/{id}", .operation_id = "video.delete",
      .summary = "Delete a video with its sources, speakers, transcripts and segments",
      .permission = app::kVideosDelete, .handler = delete_video, .resource_type = "video", .status = 204},
-    {.method = "GET", .pattern = "/v1/videos/{id}/sources", .operation_id = "video.sources",
+    {.method = "GET", .pattern = "/v1/videos/{id}/sources", .operation_id = "video.sources", .returns = "VideoSourcePage",
      .summary = "A video's sources", .permission = app::kVideosRead, .handler = list_sources},
 };
 

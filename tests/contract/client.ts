@@ -1,6 +1,8 @@
 // A client typed from the served OpenAPI document (openapi-typescript writes ./api.d.ts next to
-// this file; run.sh): paths, path and query parameters and request bodies are checked by tsc, so
-// a route renamed or a parameter dropped on the server breaks this file's type check. Then it runs:
+// this file; run.sh): paths, path and query parameters, request bodies and the answers' members
+// (the named response schemas: VideoPage, Video, TranscriptUpload, SegmentPage) are checked by tsc,
+// so a route renamed, a parameter dropped or a member renamed on the server breaks this file's
+// type check. Then it runs:
 // list the videos, create one (a typed JSON body), upload a WebVTT transcript to it, read its
 // segments back.
 import createClient from "openapi-fetch";
@@ -19,12 +21,12 @@ function fail(what: string, detail: unknown): never {
 
 const videos = await client.GET("/v1/videos", { params: { query: { limit: 10 } } });
 if (videos.error || !videos.data) fail("list videos", videos.error);
-const items = videos.data["items"] as Array<{ id: string }> | undefined;
-if (!items || items.length === 0) fail("list videos: no video in the demo tenant", videos.data);
+const items = videos.data.items;
+if (items.length === 0) fail("list videos: no video in the demo tenant", videos.data);
 
 const created = await client.POST("/v1/videos", { body: { title: "Typed client", language: "en", duration_ms: 4000 } });
 if (created.error || !created.data) fail("create video", created.error);
-const video = created.data["id"] as string;
+const video: string = created.data.id;
 
 const vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v Ada>Typed clients catch drift.\n\n" +
             "00:00:02.000 --> 00:00:04.000\n<v Grace>Before the users do.\n";
@@ -35,10 +37,10 @@ const upload = await client.POST("/v1/videos/{id}/transcripts", {
   headers: { "Content-Type": "text/vtt" },
 });
 if (upload.error || !upload.data) fail("upload transcript", upload.error);
-const transcript = upload.data["id"] as string;
+const transcript: string = upload.data.id;
 
 const segments = await client.GET("/v1/transcripts/{id}/segments", { params: { path: { id: transcript } } });
 if (segments.error || !segments.data) fail("read segments", segments.error);
-const texts = (segments.data["items"] as Array<{ text: string }>).map((s) => s.text);
+const texts = segments.data.items.map((s) => s.text);
 if (texts.length !== 2 || !texts[1].includes("Before the users do")) fail("segments read back", texts);
 console.log(`${items.length} videos listed; video ${video}: transcript ${transcript} with ${texts.length} segments`);

@@ -59,10 +59,21 @@ struct Call {
 
 using Handler = Result<HttpResponse> (*)(Call&);
 
+// A status a handler answers besides its route's `status` and the errors every route shares (304
+// to If-None-Match, 206 to Range, 308 to a merged person, 200 to a replayed create): documented so
+// clients expect it. A 2xx or 3xx answer's body is the component `returns`, or the route's.
+struct Answer {
+  int status = 0;
+  std::string_view returns{};
+};
+
 struct Route {
   std::string_view method{};
   std::string_view pattern{};     // "/v1/videos/{id}"
   std::string_view operation_id{};  // also the audit action of a mutating route: "video.update"
+  // The success body's schema: a component of detail/schemas.hpp ("Video", "VideoPage"); empty
+  // for an answer documented only as a JSON object.
+  std::string_view returns{};
   std::string_view summary{};
   Access access = Access::tenant;
   store::Permission permission{};
@@ -75,9 +86,7 @@ struct Route {
   std::string_view produces = "application/json";
   // Other media types the success answer can have (a transcript exported with ?format=vtt).
   std::span<const std::string_view> also_produces{};
-  // Other statuses a handler answers besides `status` and the errors every route shares (304 to
-  // If-None-Match, 206 to Range, 308 to a merged person, 416): documented so clients expect them.
-  std::span<const int> also{};
+  std::span<const Answer> also{};
 
   // A POST that only reads (a search whose query is too large for a URL): a read transaction, no
   // audit record, no idempotency key.

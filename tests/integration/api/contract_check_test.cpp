@@ -62,5 +62,38 @@ TEST(ContractCheck, AnAnswerForAPathWithNoOperationIsReported) {
   EXPECT_NE(v.find("no operation in the document"), std::string::npos) << v;
 }
 
+// A video as views.cpp writes it; the named schema (Video) must accept it, and refuse it with
+// a member missing, of the wrong type, or one the schema does not list.
+const std::string kVideo =
+    R"({"id":"01a24c66-4e74-72aa-9b2c-1b09d0026327","title":"T","description":"","language":null,)"
+    R"("duration_ms":null,"published_at":null,"status":"active","sources":[],)"
+    R"("created_at":"2026-12-06T17:00:00Z","updated_at":"2026-12-06T17:00:00Z"})";
+
+std::string check_video(const std::string& body) {
+  return check("GET", "/v1/videos/01a24c66-4e74-72aa-9b2c-1b09d0026327", answer(200, "application/json", body));
+}
+
+TEST(ContractCheck, AVideoAsTheViewWritesItPasses) { EXPECT_EQ(check_video(kVideo), ""); }
+
+TEST(ContractCheck, AVideoWithoutARequiredMemberIsReported) {
+  std::string body = kVideo;
+  body.replace(body.find(R"("title":"T",)"), 12, "");
+  const std::string v = check_video(body);
+  EXPECT_NE(v.find("title"), std::string::npos) << v;
+}
+
+TEST(ContractCheck, AVideoMemberOfTheWrongTypeIsReportedWithItsPath) {
+  std::string body = kVideo;
+  body.replace(body.find(R"("duration_ms":null)"), 18, R"("duration_ms":"90s")");
+  const std::string v = check_video(body);
+  EXPECT_NE(v.find("[duration_ms]"), std::string::npos) << v;
+}
+
+TEST(ContractCheck, AVideoMemberTheSchemaDoesNotListIsReported) {
+  std::string body = kVideo;
+  body.insert(1, R"("tenant_id":7,)");
+  EXPECT_NE(check_video(body), "");
+}
+
 }  // namespace
 }  // namespace narralytica::testing
