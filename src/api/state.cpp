@@ -11,6 +11,12 @@ Status ReadinessCache::check(store::Database& database, const Clock& clock) {
   {
     auto tx = store::Transaction::begin(database, store::TxMode::read);
     if (!tx.ok()) return std::move(tx).error();
+    // A statement, not only BEGIN: PostgreSQL's BEGIN waits to travel with the first statement,
+    // so a transaction on a pooled connection to a database that has gone opens without error.
+    ASSIGN_OR_RETURN(store::Statement * probe, tx->prepare("SELECT 1"));
+    ASSIGN_OR_RETURN(bool row, probe->step());
+    probe->reset();
+    (void)row;
   }
   // After a failed sync or COMMIT (SQLite, group commit) every change is refused until a
   // restart (decision 0011): not ready, with that reason.

@@ -121,8 +121,8 @@ bool HttpConnection::closed_by_peer(int timeout_ms) {
 }
 
 HttpResult http(std::uint16_t port, const std::string& method, const std::string& target, const std::string& body,
-                const std::vector<std::string>& headers) {
-  HttpConnection connection(port);
+                const std::vector<std::string>& headers, HttpConnection::Checking checking) {
+  HttpConnection connection(port, checking);
   return connection.request(method, target, body, headers);
 }
 

@@ -51,6 +51,7 @@ class HttpConnection {
 
 // One request on a fresh connection.
 HttpResult http(std::uint16_t port, const std::string& method, const std::string& target, const std::string& body = "",
-                const std::vector<std::string>& headers = {});
+                const std::vector<std::string>& headers = {},
+                HttpConnection::Checking checking = HttpConnection::checked);
 
 }  // namespace narralytica::testing

@@ -82,7 +82,7 @@ bool ServerProcess::start(std::chrono::milliseconds timeout) {
       return false;
     }
     if (port_ == 0) port_ = port_in(log_text());
-    if (port_ != 0 && http(port_, "GET", "/readyz").status == 200) {
+    if (port_ != 0 && http(port_, "GET", "/readyz", "", {}, HttpConnection::unchecked).status == 200) {
       last_start_ms_ = std::chrono::duration<double, std::milli>(Clock::now() - spawned).count();
       return true;
     }
