@@ -96,9 +96,8 @@ int show_collection(const GlobalOptions& global) {
       page.after = listed.next_after;
     }
     if (args.json) {
-      std::string array = "[";
-      for (const auto& v : videos) array += (array.size() > 1 ? "," : "") + api::video_json(v);
-      std::printf("{\"collection\":%s,\"videos\":%s]}\n", api::collection_json(c).c_str(), array.c_str());
+      std::printf("{\"collection\":%s,\"videos\":%s}\n", api::collection_json(c).c_str(),
+                  json_array(videos, api::video_json).c_str());
       return ok_status();
     }
     std::printf("id           %s\nname         %s\ndescription  %s\nvideos       %lld\n",

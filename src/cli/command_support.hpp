@@ -30,15 +30,21 @@ int run_in_tenant(const GlobalOptions& global, const std::string& tenant, store:
   return done.ok() ? 0 : report(done.error());
 }
 
-// {"items":[...],"next_cursor":...}: the API's page document from each item's JSON.
+// A JSON array of each item's JSON.
 template <class Items, class ToJson>
-std::string json_page(const Items& items, ToJson to_json, const std::optional<std::string>& next_cursor) {
+std::string json_array(const Items& items, ToJson to_json) {
   std::string array = "[";
   for (const auto& item : items) {
     if (array.size() > 1) array += ',';
     array += to_json(item);
   }
-  return api::page_json(array + "]", next_cursor);
+  return array + "]";
+}
+
+// {"items":[...],"next_cursor":...}: the API's page document from each item's JSON.
+template <class Items, class ToJson>
+std::string json_page(const Items& items, ToJson to_json, const std::optional<std::string>& next_cursor) {
+  return api::page_json(json_array(items, to_json), next_cursor);
 }
 
 // After a table whose page stopped early: how to read on.
