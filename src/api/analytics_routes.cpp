@@ -53,6 +53,7 @@ constexpr std::string_view kConversationQuery[] = {
 
 constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/analytics/conversation", .operation_id = "analytics.conversation",
+     .returns = "ConversationReport",
      .summary = "Conversation measures (docs/analytics.md): talk time and share, words per minute, turns and "
                 "monologues, interruptions, overlaps, floor-transfer offsets, questions, silence. Scope: one of "
                 "transcript, video, speaker or person, or none for the tenant; person and tenant narrow by "

@@ -111,7 +111,7 @@ constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/events", .operation_id = "event.list", .returns = "EventFeed",
      .summary = "The tenant's changes in commit order after position `after`; 412 when they were pruned",
      .permission = app::kEventsRead, .handler = read_events, .query = kEventQuery},
-    {.method = "GET", .pattern = "/v1/pipelines", .operation_id = "pipeline.list",
+    {.method = "GET", .pattern = "/v1/pipelines", .operation_id = "pipeline.list", .returns = "PipelinesReport",
      .summary = "Each pipeline's checkpoint and its lag behind the feed, counted in the tenant's own events",
      .permission = app::kReadPipelines, .handler = list_pipelines},
 };

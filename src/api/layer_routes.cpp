@@ -252,16 +252,16 @@ constexpr Route kRoutes[] = {
      .summary = "Pin a version as the kind's current version, or unpin with null (the newest is current)",
      .permission = {"write", "layers"}, .body = BodyKind::json, .fields = kCurrentFields,
      .handler = set_current_layer, .resource_type = "layer"},
-    {.method = "GET", .pattern = "/v1/transcripts/{id}/layers/{kind}/diff", .operation_id = "layer.diff",
+    {.method = "GET", .pattern = "/v1/transcripts/{id}/layers/{kind}/diff", .operation_id = "layer.diff", .returns = "LayerDiff",
      .summary = "What changed between two versions of a kind: counts, the changed segments as ranges, and a page "
                 "of added, removed and changed items",
      .permission = {"read", "layers"}, .handler = diff_layer, .query = kDiffQuery},
-    {.method = "GET", .pattern = "/v1/segments", .operation_id = "segment.search",
+    {.method = "GET", .pattern = "/v1/segments", .operation_id = "segment.search", .returns = "SegmentMatchPage",
      .summary = "Segments across the tenant whose current layers match every condition in where "
                 "(sentiment.label=negative;sentiment.score>0.8;topics.label=economy), with video, transcript, speaker "
                 "and time filters; newest transcript revisions only unless a transcript is named",
      .permission = {"read", "layers"}, .handler = search_segments, .query = kSearchQuery},
-    {.method = "GET", .pattern = "/v1/analytics/layers", .operation_id = "layer.analytics",
+    {.method = "GET", .pattern = "/v1/analytics/layers", .operation_id = "layer.analytics", .returns = "LayerAnalytics",
      .summary = "Item counts and mean scores by label of a kind's current versions, per video and/or speaker "
                 "(by=video,speaker) and per time bucket (bucket=60s)",
      .permission = {"read", "layers"}, .handler = layer_analytics, .query = kAnalyticsQuery},

@@ -198,7 +198,11 @@ std::string build() {
   json document = {
       {"openapi", "3.1.0"},
       {"info", {{"title", "Narralytica API"}, {"version", "0.1.0"},
-                {"description", "Videos, timecoded transcripts, segments and speakers, per tenant."}}},
+                {"description", "Videos, timecoded transcripts, segments and speakers, per tenant."},
+                // The repository ships no LICENSE, its README names none and its npm packages are
+                // private: no licence is granted, so the API is proprietary until the project
+                // chooses one. An SPDX user-defined reference, as OpenAPI's `identifier` expects.
+                {"license", {{"name", "Proprietary"}, {"identifier", "LicenseRef-Proprietary"}}}}},
       {"servers", json::array({{{"url", "/"}, {"description", "The server that serves this document"}}})},
       {"paths", paths},
       {"components",

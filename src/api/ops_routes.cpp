@@ -29,15 +29,15 @@ Result<HttpResponse> metrics(Call& call) {
 Result<HttpResponse> openapi(Call&) { return json_response(200, std::string(openapi_document())); }
 
 constexpr Route kRoutes[] = {
-    {.method = "GET", .pattern = "/healthz", .operation_id = "health.live", .summary = "The process is up",
+    {.method = "GET", .pattern = "/healthz", .operation_id = "health.live", .returns = "Health", .summary = "The process is up",
      .access = Access::open, .handler = healthz},
-    {.method = "GET", .pattern = "/readyz", .operation_id = "health.ready",
+    {.method = "GET", .pattern = "/readyz", .operation_id = "health.ready", .returns = "Health",
      .summary = "The database is reachable and its migrations are current", .access = Access::open,
      .handler = readyz},
     {.method = "GET", .pattern = "/metrics", .operation_id = "metrics",
      .summary = "Prometheus metrics: requests by route and status, latency, database pool, in flight",
      .access = Access::open, .handler = metrics, .produces = "text/plain"},
-    {.method = "GET", .pattern = "/v1/openapi.json", .operation_id = "openapi",
+    {.method = "GET", .pattern = "/v1/openapi.json", .operation_id = "openapi", .returns = "OpenApiDocument",
      .summary = "This API's OpenAPI 3.1 document", .access = Access::open, .handler = openapi},
 };
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,10 @@ json any_object() { return typed("object"); }  // a stored JSON object of the ca
 json any_value() { return json::object(); }     // any JSON value (a layer item's value)
 json ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
 json array(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+// [first, last]: a range of segment ordinals.
+json segment_range() { return {{"type", "array"}, {"items", integer()}, {"minItems", 2}, {"maxItems", 2}}; }
+// A string that is one of `values` (the names a writer's switch can return).
+json one_of(std::initializer_list<const char*> values) { return {{"type", "string"}, {"enum", json::array_t(values.begin(), values.end())}}; }
 
 // The schema, or null: ["T", "null"] for a plain typed schema, anyOf for a reference or a
 // format (a validator may check a format on null as well: valijson does).
@@ -128,6 +133,28 @@ void add_media(json& s) {
                          {"words", nullable(array(ref("Word")))}},
                         // ?layers=: the values of each layer's items covering the segment
                         {{"layers", {{"type", "object"}, {"additionalProperties", array(any_value())}}}});
+  // transcript_edit_routes.cpp diff_revisions: the two revisions, the counts, and each segment
+  // added, removed or changed (a changed one names the fields that differ, and its words that do
+  // when its text does); a word's times and timing are there when it has them.
+  const json word = object({{"text", text()}},
+                           {{"start_ms", integer()}, {"end_ms", integer()}, {"timing", one_of({"asr", "interpolated", "aligned"})}});
+  const json change = one_of({"added", "removed", "changed"});
+  s["SegmentChange"] = object({{"change", change}},
+                              {{"from_ordinal", integer()},
+                               {"to_ordinal", integer()},
+                               {"fields", array(one_of({"text", "start_ms", "end_ms", "speaker"}))},
+                               {"from", ref("Segment")},
+                               {"to", ref("Segment")},
+                               {"words", array(object({{"change", change}}, {{"from", word}, {"to", word}}))}});
+  s["TranscriptDiff"] = object({{"from", ref("Transcript")},
+                                {"to", ref("Transcript")},
+                                {"counts", object({{"segments_added", integer()},
+                                                   {"segments_removed", integer()},
+                                                   {"segments_changed", integer()},
+                                                   {"words_added", integer()},
+                                                   {"words_removed", integer()},
+                                                   {"words_changed", integer()}})},
+                                {"segments", array(ref("SegmentChange"))}});
   s["Speaker"] = object({{"id", id()},
                          {"video_id", id()},
                          {"label", text()},
@@ -214,6 +241,64 @@ void add_search(json& s) {
        {"indexed_through", integer()}});
 }
 
+// app/conversation_view.cpp: the measures of a speaker's, a person's or a video's row.
+Members conversation_measures() {
+  return {{"talk_ms", integer()},
+          {"talk_share", number()},
+          {"words", integer()},
+          {"words_per_minute", number()},
+          {"turns", integer()},
+          {"average_turn_ms", number()},
+          {"longest_turn_ms", integer()},
+          {"interruptions", integer()},
+          {"interrupted", integer()},
+          {"overlaps", integer()},
+          {"overlap_ms", integer()},
+          {"questions", integer()},
+          {"floor_transfer_median_ms", nullable(number())}};
+}
+
+void add_analytics(json& s) {
+  // party_json: a speaker has its label and its person (null when unlinked); the others do not.
+  s["ConversationParty"] = object({{"kind", one_of({"speaker", "person", "unlinked", "unattributed"})},
+                                   {"id", nullable(id())},
+                                   {"name", text()}},
+                                  {{"label", text()}, {"person", nullable(object({{"id", id()}, {"name", text()}}))}});
+  const json party = ref("ConversationParty");
+  s["ConversationReport"] = object(
+      {{"scope", one_of({"transcript", "video", "speaker", "person", "tenant"})},
+       {"id", nullable(id())},
+       {"transcript", nullable(object({{"id", id()}, {"revision", integer()}, {"language", text()}}))},
+       {"video_id", nullable(id())},
+       {"timing", one_of({"words", "segments", "mixed", "none"})},
+       {"options", object({{"overlap_threshold_ms", integer()}, {"yield_window_ms", integer()}})},
+       {"totals", object({{"transcripts", integer()},
+                          {"span_ms", integer()},
+                          {"speech_ms", integer()},
+                          {"silence_ms", integer()},
+                          {"silence_share", number()},
+                          {"overlap_ms", integer()},
+                          {"talk_ms", integer()},
+                          {"words", integer()},
+                          {"words_per_minute", number()},
+                          {"turns", integer()},
+                          {"average_turn_ms", number()},
+                          {"longest_turn_ms", integer()},
+                          {"speaker_changes", integer()},
+                          {"interruptions", integer()},
+                          {"overlaps", integer()},
+                          {"questions", integer()},
+                          {"floor_transfer_median_ms", nullable(number())}})},
+       {"speakers", array(object(with({{"who", party}}, conversation_measures())))},
+       {"pairs", array(object({{"from", party},
+                               {"to", party},
+                               {"changes", integer()},
+                               {"median_offset_ms", nullable(number())}}))},
+       // person scope: the person's row in each video
+       {"videos", array(object(with({{"video_id", id()}, {"title", text()}, {"published_at", nullable(timestamp())}},
+                                    conversation_measures())))}});
+}
+
 void add_layers(json& s) {
   // app/layer_json.cpp
   s["LayerRun"] = object({{"id", id()},
@@ -231,9 +316,41 @@ void add_layers(json& s) {
                           {"created_at", timestamp()}});
   // One segment, a [first, last] range of them, or neither (an item over a time span only).
   s["LayerItem"] = object({{"start_ms", integer()}, {"end_ms", integer()}, {"value", any_value()}},
-                          {{"segment", integer()}, {"segments", {{"type", "array"}, {"items", integer()},
-                                                                 {"minItems", 2}, {"maxItems", 2}}}});
+                          {{"segment", integer()}, {"segments", segment_range()}});
   s["LayerRunItems"] = object({{"run", ref("LayerRun")}, {"items", array(ref("LayerItem"))}, {"next_cursor", nullable(text())}});
+  // app/layer_json.cpp layer_diff_json: the counts, the changed segments as [first, last] ranges,
+  // and a page of entries; an entry names its segments when its items cover some, and carries the
+  // value it had (`from`: removed, changed) and has (`to`: added, changed).
+  s["LayerDiff"] = object({{"kind", text()},
+                           {"from", integer()},
+                           {"to", integer()},
+                           {"added", integer()},
+                           {"removed", integer()},
+                           {"changed", integer()},
+                           {"unchanged", integer()},
+                           {"changed_segments", array(segment_range())},
+                           {"items", array(object({{"change", one_of({"added", "removed", "changed"})},
+                                                   {"start_ms", integer()},
+                                                   {"end_ms", integer()}},
+                                                  {{"segment_first", integer()},
+                                                   {"segment_last", integer()},
+                                                   {"from", any_value()},
+                                                   {"to", any_value()}}))},
+                           {"next_cursor", nullable(text())}});
+  // layer_routes.cpp search_segments: a segment whose current layers match, and where it is.
+  s["SegmentMatch"] = object({{"transcript", id()}, {"video", id()}, {"segment", ref("Segment")}});
+  // layer_routes.cpp layer_analytics: one row per label (and video, speaker, bucket when grouped
+  // by them); `video` with by=video, `speaker` and `speaker_label` with by=speaker (null for
+  // segments without a speaker), `bucket_start_ms` with bucket=.
+  s["LayerAnalytics"] = object({{"kind", text()},
+                                {"bucket_ms", nullable(integer())},
+                                {"items", array(object({{"label", nullable(text())},
+                                                        {"count", integer()},
+                                                        {"mean_score", nullable(number())}},
+                                                       {{"video", id()},
+                                                        {"speaker", nullable(id())},
+                                                        {"speaker_label", nullable(text())},
+                                                        {"bucket_start_ms", integer()}}))}});
 }
 
 void add_ops(json& s) {
@@ -257,6 +374,31 @@ void add_ops(json& s) {
                        {"payload", any_object()},
                        {"created_at", timestamp()}});
   s["EventFeed"] = object({{"items", array(ref("Event"))}, {"next_after", integer()}, {"head", integer()}});
+  // app/pipeline_service.cpp report_json; `tenant` is null for a cursor shared by all tenants.
+  s["PipelinesReport"] = object({{"head", integer()},
+                           {"pruned_through", integer()},
+                           {"items", array(object({{"name", text()},
+                                                   {"tenant", nullable(text())},
+                                                   {"position", integer()},
+                                                   {"head", integer()},
+                                                   {"lag_events", integer()},
+                                                   {"age_s", integer()},
+                                                   {"oldest_pending_at", nullable(timestamp())},
+                                                   {"updated_at", timestamp()},
+                                                   {"behind_horizon", boolean()}}))}});
+  // ops_routes.cpp: /healthz answers ok, /readyz ready (or a 503 problem).
+  s["Health"] = object({{"status", one_of({"ok", "ready"})}});
+  // The OpenAPI document itself (its own schema is the OpenAPI specification's): the members
+  // openapi.cpp always writes.
+  s["OpenApiDocument"] = {{"type", "object"},
+                          {"required", json::array({"openapi", "info", "paths", "components"})},
+                          {"properties", {{"openapi", text()},
+                                          {"info", {{"type", "object"},
+                                                    {"required", json::array({"title", "version"})},
+                                                    {"properties", {{"title", text()}, {"version", text()}}}}},
+                                          {"servers", array(any_object())},
+                                          {"paths", any_object()},
+                                          {"components", any_object()}}}};
 }
 
 void add_tenancy(json& s) {
@@ -362,6 +504,7 @@ json build() {
   add_media(s);
   add_people(s);
   add_search(s);
+  add_analytics(s);
   add_layers(s);
   add_ops(s);
   add_tenancy(s);
@@ -369,7 +512,7 @@ json build() {
   add_collections(s);
   for (const char* item : {"Video", "VideoSource", "Transcript", "Speaker", "Person", "Appearance",
                            "PersonSegment", "LayerRun", "Job", "UserTenant", "Member", "Role", "Token", "AuditRecord",
-                           "WebhookEndpoint", "Delivery", "Collection", "TagCount"}) {
+                           "WebhookEndpoint", "Delivery", "Collection", "TagCount", "SegmentMatch"}) {
     s[std::string(item) + "Page"] = page(item);
   }
   // ?layers=: each layer's run beside the page (transcript_routes.cpp list_segments)

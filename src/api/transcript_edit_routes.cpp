@@ -172,7 +172,7 @@ constexpr Route kRoutes[] = {
     {.method = "GET", .pattern = "/v1/transcripts/{id}/revisions", .operation_id = "transcript.revisions", .returns = "TranscriptRevisions",
      .summary = "Every revision of the transcript's video and language, oldest first; current_id names the newest",
      .permission = {"read", "transcripts"}, .handler = list_revisions},
-    {.method = "GET", .pattern = "/v1/transcripts/{id}/diff", .operation_id = "transcript.diff",
+    {.method = "GET", .pattern = "/v1/transcripts/{id}/diff", .operation_id = "transcript.diff", .returns = "TranscriptDiff",
      .summary = "Segments and words added, removed and changed from revision `from` to revision `to` (default: this "
                 "revision and the one before it)",
      .permission = {"read", "transcripts"}, .handler = diff_revisions, .query = kDiffQuery},

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The contract tests outside C++: `run.sh lint BIN` lints the document a live server serves with
-# redocly's recommended rules; `run.sh client BIN` generates TypeScript types from it, type-checks
-# client.ts (openapi-fetch) with tsc and runs the emitted script against the same server.
+# redocly's recommended rules (an error or a warning fails); `run.sh client BIN` generates
+# TypeScript types from it, type-checks client.ts (openapi-fetch) with tsc and runs the emitted
+# script against the same server.
 # BIN is the narralytica binary. The server gets a fresh SQLite database (the demo tenant and its
 # token) and a free loopback port, and is stopped on exit. Needs `npm ci` in this folder.
 set -euo pipefail
@@ -30,7 +31,12 @@ curl -fsS "$base/v1/openapi.json" -o "$work/openapi.json"
 
 case "$mode" in
   lint)
-    "$here/node_modules/.bin/redocly" lint --extends=recommended "$work/openapi.json"
+    # redocly exits 0 on warnings: a recommended rule's warning fails the test as well.
+    "$here/node_modules/.bin/redocly" lint --extends=recommended "$work/openapi.json" 2>&1 | tee "$work/lint.log"
+    if grep -Eq 'You have [0-9]+ warnings?' "$work/lint.log"; then
+      echo "redocly: warnings under the recommended rules" >&2
+      exit 1
+    fi
     ;;
   client)
     mkdir -p "$work/ts"

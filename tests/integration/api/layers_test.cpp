@@ -6,6 +6,8 @@
 // write.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "api_fixture.hpp"
 
 namespace narralytica::testing {
@@ -152,6 +154,16 @@ TEST_P(ApiTest, SegmentsComeWithLayersAndCanBeFilteredAndCounted) {
   }
   EXPECT_EQ(total, 5);
   EXPECT_EQ(analytics["items"].size(), 3u) << "one row per label";
+  // By speaker: the fixture's segments alternate SPEAKER_00 (three) and SPEAKER_01 (two).
+  auto by_speaker = json_of(call("GET", "/v1/analytics/layers?kind=sentiment&by=speaker", viewer_a_));
+  EXPECT_TRUE(by_speaker["bucket_ms"].is_null());
+  std::map<std::string, std::int64_t> per_label;
+  for (const auto& row : by_speaker["items"]) {
+    EXPECT_TRUE(row["speaker"].is_string()) << row;
+    EXPECT_FALSE(row.contains("video")) << "not grouped by video";
+    per_label[row["speaker_label"].get<std::string>()] += row["count"].get<std::int64_t>();
+  }
+  EXPECT_EQ(per_label, (std::map<std::string, std::int64_t>{{"SPEAKER_00", 3}, {"SPEAKER_01", 2}}));
   EXPECT_EQ(call("GET", "/v1/analytics/layers?kind=sentiment&bucket=5parsecs", viewer_a_).status, 422);
   EXPECT_EQ(call("GET", "/v1/analytics/layers?kind=sentiment&by=mood", viewer_a_).status, 422);
   EXPECT_TRUE(json_of(call("GET", "/v1/analytics/layers?kind=sentiment", owner_b_))["items"].empty());
