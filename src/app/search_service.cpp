@@ -1,5 +1,6 @@
 #include "app/search_service.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <mutex>
@@ -118,6 +119,9 @@ Result<std::vector<search::RebuildReport>> SearchService::reindex(const store::P
                                                                   const search::ProgressFn& progress) {
   RETURN_IF_ERROR(require_operator(principal));
   ASSIGN_OR_RETURN(auto tenants, indexer_.tenants(tenant));
+  // Built largest first, reported in the listing's order.
+  auto scheduled = tenants;
+  if (threads > 1 && tenants.size() > 1) RETURN_IF_ERROR(indexer_.order_largest_first(scheduled));
   std::mutex progress_mutex;
   search::ProgressFn serialized;
   if (progress) {
@@ -126,8 +130,16 @@ Result<std::vector<search::RebuildReport>> SearchService::reindex(const store::P
       progress(p);
     };
   }
-  return for_each_tenant<search::RebuildReport>(
-      tenants, threads, [&](const search::TenantRef& t) { return indexer_.rebuild(t, serialized); });
+  ASSIGN_OR_RETURN(auto built, for_each_tenant<search::RebuildReport>(
+                                   scheduled, threads,
+                                   [&](const search::TenantRef& t) { return indexer_.rebuild(t, serialized); }));
+  std::vector<search::RebuildReport> reports;
+  for (const auto& t : tenants) {
+    auto report = std::find_if(built.begin(), built.end(),
+                               [&](const search::RebuildReport& r) { return r.tenant == t.public_id; });
+    reports.push_back(std::move(*report));
+  }
+  return reports;
 }
 
 Result<std::vector<search::VerifyReport>> SearchService::verify(const store::Principal& principal,

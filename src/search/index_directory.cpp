@@ -21,14 +21,33 @@ Error io_error(const std::string& what, const fs::path& path, int error_number) 
   return make_error(ErrorCode::unavailable, what + ": " + std::strerror(error_number), path.string());
 }
 
-Status sync_directory(const fs::path& directory) {
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return io_error("cannot open the index directory", directory, errno);
+// fsync of a file or a directory (open_flags O_DIRECTORY); `what` names it in the error.
+Status sync_path(const fs::path& path, int open_flags, const std::string& what) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | open_flags);
+  if (fd < 0) return io_error("cannot open " + what, path, errno);
   const int rc = ::fsync(fd);
   const int error_number = errno;
   ::close(fd);
-  if (rc != 0) return io_error("cannot sync the index directory", directory, error_number);
+  if (rc != 0) return io_error("cannot sync " + what, path, error_number);
   return ok_status();
+}
+
+Status sync_directory(const fs::path& directory) { return sync_path(directory, O_DIRECTORY, "the index directory"); }
+
+// Every file and directory under `root`, then `root` itself: a generation written without
+// syncing (WriteMode::unpublished_generation) is on disk before anything points at it.
+Status sync_tree(const fs::path& root) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_directory()) {
+      RETURN_IF_ERROR(sync_directory(it->path()));
+    } else if (it->is_regular_file()) {
+      RETURN_IF_ERROR(sync_path(it->path(), 0, "an index file"));
+    }
+  }
+  if (ec) return make_error(ErrorCode::unavailable, "cannot list the index generation: " + ec.message(), root.string());
+  return sync_directory(root);
 }
 
 Status ensure_directory(const fs::path& directory) {
@@ -85,6 +104,7 @@ Result<fs::path> IndexDirectory::new_generation(const Uuid& tenant) const {
 
 Status IndexDirectory::publish(const Uuid& tenant, const fs::path& generation) const {
   const fs::path directory = tenant_dir(tenant);
+  RETURN_IF_ERROR(sync_tree(generation));
   ASSIGN_OR_RETURN(auto previous, current(tenant));
   const fs::path pointer = directory / "CURRENT";
   const fs::path temporary = directory / "CURRENT.tmp";

@@ -47,9 +47,10 @@ class IndexDirectory {
   Result<std::optional<std::filesystem::path>> current(const Uuid& tenant) const;
   // A new, empty generation directory for a rebuild. Errors: unavailable.
   Result<std::filesystem::path> new_generation(const Uuid& tenant) const;
-  // Makes `generation` current (atomic rename, directory fsynced) and removes every other
-  // generation but the one it replaces (a search that opened it just before the swap finishes on
-  // it; the next swap removes it). Errors: unavailable.
+  // Makes `generation` current: syncs its files to disk, swaps the pointer (atomic rename,
+  // directory fsynced), and removes every other generation but the one it replaces (a search
+  // that opened it just before the swap finishes on it; the next swap removes it).
+  // Errors: unavailable.
   Status publish(const Uuid& tenant, const std::filesystem::path& generation) const;
   // Waits for and takes the tenant's write lock (creating the tenant directory).
   // Errors: unavailable.

@@ -33,6 +33,8 @@ struct IndexWriter::Impl {
   std::vector<Token> tokens;        // reused between documents
   std::unique_ptr<VectorLog> vectors;
   bool wrote_vectors = false;
+  WriteMode mode = WriteMode::durable_commits;
+  int uncommitted_documents = 0;  // unpublished_generation: added since the last commit
 
   Xapian::Document make_document(const SegmentDocument& d) {
     Xapian::Document doc;
@@ -72,11 +74,14 @@ struct IndexWriter::Impl {
 IndexWriter::IndexWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 IndexWriter::~IndexWriter() = default;
 
-Result<std::unique_ptr<IndexWriter>> IndexWriter::open(const std::filesystem::path& generation) {
+Result<std::unique_ptr<IndexWriter>> IndexWriter::open(const std::filesystem::path& generation, WriteMode mode) {
   try {
     auto impl = std::make_unique<Impl>();
     impl->path = generation;
-    impl->db = Xapian::WritableDatabase(generation.string(), Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS);
+    impl->mode = mode;
+    int flags = Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS;
+    if (mode == WriteMode::unpublished_generation) flags |= Xapian::DB_NO_SYNC;
+    impl->db = Xapian::WritableDatabase(generation.string(), flags);
     ASSIGN_OR_RETURN(impl->vectors, VectorLog::open(generation));
     std::istringstream languages(impl->db.get_metadata(kLanguagesKey));
     for (std::string language; languages >> language;) impl->languages.insert(language);
@@ -104,6 +109,13 @@ Status IndexWriter::replace_video(const Uuid& video, const std::vector<SegmentDo
   try {
     impl_->db.delete_document(id_term(kVideoPrefix, video));
     for (const auto& d : documents) impl_->db.add_document(impl_->make_document(d));
+    if (impl_->mode == WriteMode::unpublished_generation) {
+      impl_->uncommitted_documents += static_cast<int>(documents.size());
+      if (impl_->uncommitted_documents >= kBulkCommitDocuments) {
+        impl_->db.commit();  // no position: the generation is not published before commit(position)
+        impl_->uncommitted_documents = 0;
+      }
+    }
     return ok_status();
   } catch (const Xapian::Error& e) {
     return xapian_error(e, impl_->path);
@@ -123,6 +135,7 @@ Status IndexWriter::commit(std::int64_t position) {
       impl_->languages_changed = false;
     }
     impl_->db.commit();
+    impl_->uncommitted_documents = 0;
     return ok_status();
   } catch (const Xapian::Error& e) {
     return xapian_error(e, impl_->path);

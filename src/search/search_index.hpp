@@ -139,10 +139,23 @@ struct RetrievalResult {
 
 // Writes one generation of a tenant's index. Not thread-safe; one writer per generation at a
 // time (the tenant's write lock, index_directory.hpp, ensures it across processes).
+// How an IndexWriter makes its commits durable.
+enum class WriteMode {
+  // Every commit() is synced to disk: the live index the feed pipeline updates.
+  durable_commits,
+  // A new generation nobody reads until IndexDirectory::publish(), which syncs its files: commits
+  // are not synced, and the writer commits every kBulkCommitDocuments documents on its own.
+  // Xapian's in-memory postings grow costlier per document the more they hold (a lookup in a
+  // bigger map per term); measured in docs/performance.md ("rebuild").
+  unpublished_generation,
+};
+inline constexpr int kBulkCommitDocuments = 2000;
+
 class IndexWriter {
  public:
   // Opens the Xapian database in `generation`, creating it when empty. Errors: unavailable.
-  static Result<std::unique_ptr<IndexWriter>> open(const std::filesystem::path& generation);
+  static Result<std::unique_ptr<IndexWriter>> open(const std::filesystem::path& generation,
+                                                   WriteMode mode = WriteMode::durable_commits);
   ~IndexWriter();
   IndexWriter(const IndexWriter&) = delete;
   IndexWriter& operator=(const IndexWriter&) = delete;

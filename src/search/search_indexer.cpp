@@ -8,6 +8,7 @@
 #include "search/projection.hpp"
 #include "search/search_index.hpp"
 #include "store/identity/authorizer.hpp"
+#include "store/media/transcript_repository.hpp"
 #include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::search {
@@ -92,6 +93,17 @@ Result<std::vector<TenantRef>> SearchIndexer::tenants(std::string_view only) {
     request.after = page.next_after;
   }
   return refs;
+}
+
+Status SearchIndexer::order_largest_first(std::vector<TenantRef>& tenants) {
+  std::map<std::int64_t, std::int64_t> size;  // by tenant id
+  for (const auto& tenant : tenants) {
+    ASSIGN_OR_RETURN(TenantRead read, read_in(database_, context_, tenant));
+    ASSIGN_OR_RETURN(size[tenant.id], store::TranscriptRepository::segments_stored(read.tx, read.scope));
+  }
+  std::stable_sort(tenants.begin(), tenants.end(),
+                   [&](const TenantRef& a, const TenantRef& b) { return size[a.id] > size[b.id]; });
+  return ok_status();
 }
 
 Status SearchIndexer::catch_up(const TenantRef& tenant, IndexWriter& writer,
@@ -191,7 +203,7 @@ Result<RebuildReport> SearchIndexer::rebuild(const TenantRef& tenant, const Prog
   report.slug = tenant.slug;
   ASSIGN_OR_RETURN(auto generation, directory_.new_generation(tenant.public_id));
   Status built = [&]() -> Status {
-    ASSIGN_OR_RETURN(auto writer, IndexWriter::open(generation));
+    ASSIGN_OR_RETURN(auto writer, IndexWriter::open(generation, WriteMode::unpublished_generation));
     std::vector<Uuid> videos;
     {
       ASSIGN_OR_RETURN(TenantRead read, read_in(database_, context_, tenant));

@@ -89,6 +89,9 @@ class SearchIndexer {
 
   // Every tenant (slug or public id given: that one). Errors: not_found.
   Result<std::vector<TenantRef>> tenants(std::string_view only = {});
+  // Reorders `tenants` largest first (segments stored), so that builds spread over threads end
+  // together: the largest tenant starts at once instead of last on a thread already busy.
+  Status order_largest_first(std::vector<TenantRef>& tenants);
 
  private:
   Result<TenantRef> tenant_by_id(std::int64_t id);

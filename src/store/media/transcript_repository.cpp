@@ -53,6 +53,8 @@ constexpr const char* kSelectByAttachmentOnVideo =
 
 constexpr const char* kHasNewerRevision =
     "SELECT 1 FROM transcripts WHERE tenant_id = $1 AND previous_transcript_id = $2 LIMIT 1";
+constexpr const char* kSegmentsStored =
+    "SELECT CAST(coalesce(sum(segment_count), 0) AS bigint) FROM transcripts WHERE tenant_id = $1";
 constexpr const char* kDeleteTranscript = "DELETE FROM transcripts WHERE tenant_id = $1 AND id = $2";
 
 #define SEGMENT_SELECT                                                                             \
@@ -561,6 +563,16 @@ Result<std::vector<Transcript>> TranscriptRepository::list_for_video(Transaction
   s->bind_int64(1, scope.tenant_id());
   s->bind_int64(2, video.id);
   return s->collect(read_transcript);
+}
+
+Result<std::int64_t> TranscriptRepository::segments_stored(Transaction& tx, const TenantScope& scope) {
+  RETURN_IF_ERROR(tx.enter(scope));
+  ASSIGN_OR_RETURN(Statement * s, tx.prepare(kSegmentsStored));
+  s->bind_int64(1, scope.tenant_id());
+  ASSIGN_OR_RETURN(bool has_row, s->step());
+  const std::int64_t total = has_row ? s->column_int64(0) : 0;
+  s->reset();
+  return total;
 }
 
 Status TranscriptRepository::remove(Transaction& tx, const TenantScope& scope, const Uuid& public_id) {

@@ -127,6 +127,9 @@ class TranscriptRepository {
                                       const Transcript& transcript, const SegmentQuery& query);
 
   static Result<std::vector<Speaker>> speakers(Transaction& tx, const TenantScope& scope, const Video& video);
+  // How many segments the tenant stores, every revision counted: a size measure that costs one
+  // aggregate over transcripts (reindex starts the largest tenants first).
+  static Result<std::int64_t> segments_stored(Transaction& tx, const TenantScope& scope);
   // The public id of the tenant owning a transcript, for the operator's CLI, which may name a
   // transcript without its tenant. Errors: not_found.
   static Result<Uuid> tenant_of(Transaction& tx, const SystemScope& scope, const Uuid& transcript);

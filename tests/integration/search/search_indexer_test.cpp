@@ -10,6 +10,7 @@
 
 #include "integration/search/search_fixture.hpp"
 #include "search/search_index.hpp"
+#include "search/search_indexer.hpp"
 #include "store/layers/layer_repository.hpp"
 #include "store/media/people_repository.hpp"
 #include "store/media/speaker_repository.hpp"
@@ -262,6 +263,39 @@ TEST_P(SearchIndexerTest, ReindexSwapsInANewIndexWhileSearchesKeepAnswering) {
   auto after = search(tenant_a_, "common");
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->total, 241);
+  expect_verified(tenant_a_);
+}
+
+TEST_P(SearchIndexerTest, ARebuildLargerThanOneBulkCommitIsWholeAndStartsWithTheLargestTenant) {
+  // globex: more documents than one bulk commit holds, so the rebuild commits on its own midway.
+  constexpr int kSegmentsPerVideo = 900;
+  for (int v = 0; v < 3; ++v) {
+    std::vector<SegmentSpec> segments;
+    for (int s = 0; s < kSegmentsPerVideo; ++s) segments.push_back({"bulk words " + std::to_string(v * 1000 + s)});
+    add_transcript(tenant_b_, create_video(tenant_b_, "Long " + std::to_string(v)), segments);
+  }
+  add_transcript(tenant_a_, create_video(tenant_a_, "Short"), {{"bulk words"}});
+  static_assert(3 * kSegmentsPerVideo > search::kBulkCommitDocuments);
+
+  search::SearchIndexer indexer(db_->app(), data_dir_.path());
+  auto tenants = indexer.tenants();
+  ASSERT_TRUE(tenants.ok());
+  ASSERT_EQ(tenants->size(), 2u);
+  EXPECT_EQ((*tenants)[0].slug, "acme") << "listed in creation order";
+  ASSERT_TRUE(indexer.order_largest_first(*tenants).ok());
+  EXPECT_EQ((*tenants)[0].slug, "globex");
+  EXPECT_EQ((*tenants)[1].slug, "acme");
+
+  auto reports = service_->reindex(test_operator(), "", 2);
+  ASSERT_TRUE(reports.ok()) << reports.error().describe();
+  ASSERT_EQ(reports->size(), 2u);
+  EXPECT_EQ((*reports)[0].slug, "acme") << "reported in the listing's order, whatever order they were built in";
+  EXPECT_EQ((*reports)[1].slug, "globex");
+  EXPECT_EQ((*reports)[1].documents, 3 * kSegmentsPerVideo);
+  auto all = search(tenant_b_, "bulk");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->total, 3 * kSegmentsPerVideo);
+  expect_verified(tenant_b_);
   expect_verified(tenant_a_);
 }
 
