@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -12,20 +15,58 @@
 namespace narralytica::app {
 namespace {
 
-// Cursors are opaque to clients: "o" and the offset of the next page.
-std::string encode_cursor(int offset) { return "o" + std::to_string(offset); }
-
-Result<int> decode_cursor(std::string_view cursor) {
-  int offset = 0;
-  if (cursor.size() < 2 || cursor[0] != 'o') {
-    return make_error(ErrorCode::invalid_argument, "not a cursor this API gave out", "cursor");
+// Cursors are opaque to clients: "o<offset>" (a page by position), or
+// "k<offset>.<generation>.<docid>.<score bits in hex>": the page after a hit (search::ResumeKey).
+std::string encode_cursor(int offset, const std::optional<search::ResumeKey>& after) {
+  std::string cursor = (after ? "k" : "o") + std::to_string(offset);
+  if (after) {
+    char bits[17];
+    std::snprintf(bits, sizeof bits, "%016llx", static_cast<unsigned long long>(std::bit_cast<std::uint64_t>(after->score)));
+    cursor += "." + std::to_string(after->generation) + "." + std::to_string(after->docid) + "." + bits;
   }
-  auto [end, ec] = std::from_chars(cursor.data() + 1, cursor.data() + cursor.size(), offset);
-  if (ec != std::errc() || end != cursor.data() + cursor.size() || offset < 0 || offset > search::kSearchOffsetMax) {
-    return make_error(ErrorCode::invalid_argument, "not a cursor this API gave out", "cursor");
-  }
-  return offset;
+  return cursor;
 }
+
+// Reads one number of a cursor up to `stop` (or its end); false when it is not one.
+template <class Number>
+bool cursor_field(std::string_view& rest, Number& out, char stop, int base = 10) {
+  const auto end = rest.find(stop);
+  const std::string_view field = rest.substr(0, end);
+  auto [last, ec] = std::from_chars(field.data(), field.data() + field.size(), out, base);
+  if (field.empty() || ec != std::errc() || last != field.data() + field.size()) return false;
+  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  return true;
+}
+
+Status decode_cursor(std::string_view cursor, search::SearchRequest& request) {
+  const Error bad = make_error(ErrorCode::invalid_argument, "not a cursor this API gave out", "cursor");
+  if (cursor.size() < 2 || (cursor[0] != 'o' && cursor[0] != 'k')) return bad;
+  const bool keyed = cursor[0] == 'k';
+  std::string_view rest = cursor.substr(1);
+  int offset = 0;
+  if (!cursor_field(rest, offset, keyed ? '.' : '\0') || offset < 0 || offset > search::kSearchOffsetMax) return bad;
+  request.offset = offset;
+  if (!keyed) return rest.empty() ? ok_status() : Status(bad);
+  search::ResumeKey key;
+  std::uint64_t bits = 0;
+  if (!cursor_field(rest, key.generation, '.') || !cursor_field(rest, key.docid, '.') || !cursor_field(rest, bits, '\0', 16) ||
+      !rest.empty()) {
+    return bad;
+  }
+  key.score = std::bit_cast<double>(bits);
+  if (!std::isfinite(key.score)) return bad;
+  request.resume_after = key;
+  return ok_status();
+}
+
+}  // namespace
+
+std::optional<std::string> next_cursor(const search::SearchResult& result) {
+  if (!result.next_offset) return std::nullopt;
+  return encode_cursor(*result.next_offset, result.next_after);
+}
+
+namespace {
 
 Status require_operator(const store::Principal& principal) {
   if (principal.kind != store::Principal::Kind::operator_cli) {
@@ -90,9 +131,7 @@ Result<search::SearchResult> SearchService::search_in(const store::TenantScope& 
   request.limit = query.limit;
   request.group_by_video = query.group_by_video;
   request.hits_per_video = query.hits_per_video;
-  if (!query.cursor.empty()) {
-    ASSIGN_OR_RETURN(request.offset, decode_cursor(query.cursor));
-  }
+  if (!query.cursor.empty()) RETURN_IF_ERROR(decode_cursor(query.cursor, request));
   return searcher_.search(scope.tenant_public_id(), request);
 }
 
@@ -281,7 +320,7 @@ std::string search_result_json(const search::SearchResult& result) {
   out += "],\"total\":";
   out += JsonObject().add("value", result.total).add("exact", result.total_exact).str();
   out += ",\"next_cursor\":";
-  if (result.next_offset) append_json_string(out, encode_cursor(*result.next_offset)); else out += "null";
+  if (auto cursor = next_cursor(result)) append_json_string(out, *cursor); else out += "null";
   out += ",\"indexed_through\":";
   append_json_int(out, result.indexed_through);
   out += '}';

@@ -96,6 +96,9 @@ std::string timeline_bucket_label(UnixMicros start);
 // The API's answer for a timeline, also what `narralytica timeline --json` prints.
 std::string timeline_json(const search::TimelineResult& result);
 
+// The cursor of the page after `result` (its next_cursor), when there is one.
+std::optional<std::string> next_cursor(const search::SearchResult& result);
+
 // The API's answer for a search, also what `narralytica search --json` prints.
 std::string search_result_json(const search::SearchResult& result);
 

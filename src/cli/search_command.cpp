@@ -116,7 +116,7 @@ int run_search(const GlobalOptions& global) {
   }
   std::fprintf(stderr, "%lld%s segments match", static_cast<long long>(result->total),
                result->total_exact ? "" : " (estimated)");
-  if (result->next_offset) std::fprintf(stderr, "; next page: --cursor o%d", *result->next_offset);
+  if (auto cursor = app::next_cursor(*result)) std::fprintf(stderr, "; next page: --cursor %s", cursor->c_str());
   std::fprintf(stderr, "\n");
   return 0;
 }

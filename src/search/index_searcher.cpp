@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -256,14 +257,17 @@ namespace {
 // What every mode shares: the index's position, its languages' stemmers, the words to mark.
 struct Prepared {
   SearchResult result;
+  std::uint64_t generation = 0;  // the generation directory's number ("g<number>"), for ResumeKey
   Stemmers stemmers;
   Highlight highlight;
   std::optional<Xapian::Query> text;  // the words, when the query has any
   Xapian::Query filters;              // empty when none
 };
 
-Prepared prepare(Xapian::Database& db, const ParsedQuery& query) {
+Prepared prepare(Xapian::Database& db, const ParsedQuery& query, const std::filesystem::path& generation = {}) {
   Prepared p;
+  const std::string name = generation.filename().string();
+  if (name.size() > 1) p.generation = std::strtoull(name.c_str() + 1, nullptr, 10);
   const std::string position = db.get_metadata(kPositionKey);
   p.result.indexed_through = position.empty() ? 0 : std::stoll(position);
   std::vector<std::string> languages;
@@ -294,6 +298,29 @@ Xapian::Enquire filtered_enquire(Xapian::Database& db, const Prepared& p) {
   return enquire;
 }
 
+using Ranked = std::vector<std::pair<Xapian::docid, double>>;  // best first
+
+// Where the page after `request.resume_after` starts in `ranked`, whose first entry is at absolute
+// position `first`: right after that hit when this generation still holds it, else at the first
+// hit ranked below its score; when neither is in `ranked`, at the request's offset.
+std::size_t resume_index(const Ranked& ranked, std::size_t first, const SearchRequest& request,
+                         std::uint64_t generation) {
+  const std::size_t by_offset = std::min(ranked.size(), static_cast<std::size_t>(request.offset) - first);
+  if (!request.resume_after) return by_offset;
+  const ResumeKey& key = *request.resume_after;
+  const bool same_generation = key.generation == generation;
+  if (same_generation) {
+    for (std::size_t i = 0; i < ranked.size(); ++i) {
+      if (ranked[i].first == key.docid) return i + 1;
+    }
+  }
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    const auto& [docid, score] = ranked[i];
+    if (score < key.score || (same_generation && score == key.score && docid > key.docid)) return i;
+  }
+  return by_offset;
+}
+
 Result<SearchResult> text_search(Xapian::Database& db, const SearchRequest& request, Prepared p) {
   Xapian::Enquire enquire = filtered_enquire(db, p);
   if (p.text) {
@@ -309,8 +336,15 @@ Result<SearchResult> text_search(Xapian::Database& db, const SearchRequest& requ
     enquire.add_matchspy(&per_video);
     wanted = request.limit * request.hits_per_video;
   }
-  const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                             static_cast<Xapian::doccount>(wanted), kExactTotalBound);
+  // Resuming after a hit: the window reaches kResumeSlack hits either side of the page's offset.
+  const int window_first = request.resume_after ? std::max(0, request.offset - kResumeSlack) : request.offset;
+  const int window_size = wanted + (request.offset - window_first) + (request.resume_after ? kResumeSlack : 0);
+  const Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(window_first),
+                                             static_cast<Xapian::doccount>(window_size), kExactTotalBound);
+  Ranked window;
+  for (auto it = mset.begin(); it != mset.end(); ++it) window.emplace_back(*it, it.get_weight());
+  const std::size_t start = resume_index(window, static_cast<std::size_t>(window_first), request, p.generation);
+  const std::size_t end = std::min(window.size(), start + static_cast<std::size_t>(wanted));
   SearchResult& result = p.result;
   if (request.group_by_video) {
     result.total = mset.get_uncollapsed_matches_estimated();
@@ -324,7 +358,8 @@ Result<SearchResult> text_search(Xapian::Database& db, const SearchRequest& requ
     for (auto it = per_video.values_begin(); it != per_video.values_end(); ++it) video_counts[*it] = it.get_termfreq();
   }
   std::map<std::string, std::size_t> group_of;
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
+  for (std::size_t i = start; i < end; ++i) {
+    const auto it = mset[static_cast<Xapian::doccount>(i)];
     ASSIGN_OR_RETURN(SearchHit hit, make_hit(p, it.get_document(), it.get_weight()));
     if (!request.group_by_video) {
       result.hits.push_back(std::move(hit));
@@ -342,10 +377,11 @@ Result<SearchResult> text_search(Xapian::Database& db, const SearchRequest& requ
     }
     result.groups[slot->second].items.push_back(std::move(hit));
   }
-  const int returned = static_cast<int>(mset.size());
-  if (returned == wanted && request.offset + returned < static_cast<int>(mset.get_matches_estimated()) &&
-      request.offset + returned <= kSearchOffsetMax) {
-    result.next_offset = request.offset + returned;
+  const int returned = static_cast<int>(end - start);
+  const int next = window_first + static_cast<int>(end);
+  if (returned == wanted && next < static_cast<int>(mset.get_matches_estimated()) && next <= kSearchOffsetMax) {
+    result.next_offset = next;
+    result.next_after = ResumeKey{p.generation, window[end - 1].first, window[end - 1].second};
   }
   return std::move(result);
 }
@@ -440,7 +476,9 @@ Result<VectorLeg> vector_leg(Xapian::Database& db, const Prepared& p, const Vect
 Result<SearchResult> fused_search(Xapian::Database& db, const SearchRequest& request, Prepared p,
                                   const VectorIndexSet& vectors) {
   const int candidates = std::max(request.candidates, request.offset + request.limit);
-  const auto page_end = static_cast<std::size_t>(request.offset + request.limit);
+  // Resuming after a hit may move the page by up to kResumeSlack: those are looked up too.
+  const auto page_end = static_cast<std::size_t>(request.offset + request.limit +
+                                                 (request.resume_after ? kResumeSlack : 0));
   ASSIGN_OR_RETURN(VectorLeg leg, vector_leg(db, p, vectors, *request.vector, candidates,
                                              request.mode == SearchMode::vector ? page_end
                                                                                 : static_cast<std::size_t>(candidates)));
@@ -479,7 +517,9 @@ Result<SearchResult> fused_search(Xapian::Database& db, const SearchRequest& req
   // The hits not looked up (vector mode, past the page) count towards the total and the next page.
   result.total = static_cast<std::int64_t>(fused.size() + leg.unresolved);
   result.total_exact = false;
-  const std::size_t first = static_cast<std::size_t>(request.offset);
+  Ranked order;
+  for (const auto& entry : fused) order.emplace_back(entry.docid, entry.score);
+  const std::size_t first = resume_index(order, 0, request, p.generation);
   const std::size_t last = std::min(fused.size(), first + static_cast<std::size_t>(request.limit));
   for (std::size_t i = first; i < last; ++i) {
     ASSIGN_OR_RETURN(SearchHit hit, make_hit(p, db.get_document(fused[i].docid), fused[i].score));
@@ -487,7 +527,10 @@ Result<SearchResult> fused_search(Xapian::Database& db, const SearchRequest& req
     hit.vector_rank = fused[i].vector_rank;
     result.hits.push_back(std::move(hit));
   }
-  if (last < fused.size() + leg.unresolved) result.next_offset = static_cast<int>(last);
+  if (last < fused.size() + leg.unresolved && last > first) {
+    result.next_offset = static_cast<int>(last);
+    result.next_after = ResumeKey{p.generation, fused[last - 1].docid, fused[last - 1].score};
+  }
   return std::move(result);
 }
 
@@ -593,7 +636,7 @@ Result<SearchResult> IndexSearcher::search(const Uuid& tenant, const SearchReque
   RETURN_IF_ERROR(check_request(request));
   return impl_->run<SearchResult>(
       tenant, [&](Xapian::Database& db, const std::filesystem::path& generation) -> Result<SearchResult> {
-        Prepared prepared = prepare(db, request.query);
+        Prepared prepared = prepare(db, request.query, generation);
         if (request.mode == SearchMode::text) return text_search(db, request, std::move(prepared));
         ASSIGN_OR_RETURN(auto vectors, impl_->vectors_of(tenant, generation));
         return fused_search(db, request, std::move(prepared), *vectors);

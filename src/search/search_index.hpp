@@ -8,6 +8,7 @@
 // matching segments in the order they were indexed (a video's segments together, in time order).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -50,6 +51,17 @@ struct VectorQuery {
   std::string producer;
 };
 
+// The last hit of a page, from which the next page resumes ("keyset" paging): the next page
+// starts right after that hit, so it neither repeats nor skips hits when up to kResumeSlack hits
+// were added or removed above it since the previous page, as an offset alone would. Hits rank by
+// score, then document id. A reindex renumbers documents: the score places the page then.
+struct ResumeKey {
+  std::uint64_t generation = 0;  // the index generation the hit came from
+  std::uint32_t docid = 0;       // its document in that generation
+  double score = 0;
+};
+inline constexpr int kResumeSlack = 50;  // hits either side of the offset where the hit is looked for
+
 struct SearchRequest {
   ParsedQuery query;
   SearchMode mode = SearchMode::text;
@@ -58,6 +70,7 @@ struct SearchRequest {
   int candidates = kFusionCandidatesDefault;  // per leg, 100..kFusionCandidatesMax
   int limit = kSearchLimitDefault;  // hits, or videos when grouping; 1..kSearchLimitMax
   int offset = 0;                   // from a cursor; 0..kSearchOffsetMax
+  std::optional<ResumeKey> resume_after;  // from a cursor: the previous page's last hit
   bool group_by_video = false;
   int hits_per_video = kHitsPerVideoDefault;  // 1..kHitsPerVideoMax
 };
@@ -85,6 +98,7 @@ struct SearchResult {
   bool total_exact = true;         // false: an estimate (past kExactTotalBound), or the candidates
                                    // of a vector or hybrid search (their lists are cut at `candidates`)
   std::optional<int> next_offset;  // where the next page starts, when there is one
+  std::optional<ResumeKey> next_after;  // with next_offset: this page's last hit
   std::int64_t indexed_through = 0;  // the event feed position the index reflects
 };
 

@@ -147,7 +147,7 @@ TEST_P(SearchQueryTest, GroupsByVideoAndPagesWithCursors) {
     }
     ++pages;
     if (!result->next_offset) break;
-    page.cursor = "o" + std::to_string(*result->next_offset);
+    page.cursor = app::next_cursor(*result).value();
   }
   EXPECT_EQ(seen.size(), 15u);
   EXPECT_EQ(pages, 4);
@@ -155,6 +155,52 @@ TEST_P(SearchQueryTest, GroupsByVideoAndPagesWithCursors) {
   auto bad = service_->search(test_operator(), "acme", page);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "cursor");
+}
+
+TEST_P(SearchQueryTest, TheNextPageResumesAfterTheLastHitShownWhenHitsAreAddedAboveIt) {
+  // Twenty segments whose BM25 order is fixed by their length: "needle" and i filler words.
+  std::vector<SegmentSpec> segments;
+  for (int i = 0; i < 20; ++i) {
+    std::string text = "needle";
+    for (int w = 0; w < i; ++w) text += " filler";
+    segments.push_back({text});
+  }
+  add_transcript(tenant_a_, create_video(tenant_a_, "Haystack"), segments);
+  sync();
+  app::SearchQuery query;
+  query.q = "needle";
+  query.limit = 5;
+  auto first = service_->search(test_operator(), "acme", query);
+  ASSERT_TRUE(first.ok()) << first.error().describe();
+  ASSERT_EQ(first->hits.size(), 5u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(first->hits[static_cast<std::size_t>(i)].document.ordinal, i);
+  const auto cursor = app::next_cursor(*first);
+  ASSERT_TRUE(cursor.has_value());
+
+  // Three better hits arrive before the reader asks for page two.
+  add_transcript(tenant_a_, create_video(tenant_a_, "Newer"), {{"needle needle"}, {"needle needle"}, {"needle needle"}});
+  sync();
+  query.cursor = *cursor;
+  auto second = service_->search(test_operator(), "acme", query);
+  ASSERT_TRUE(second.ok()) << second.error().describe();
+  ASSERT_EQ(second->hits.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(second->hits[static_cast<std::size_t>(i)].document.video_title, "Haystack");
+    EXPECT_EQ(second->hits[static_cast<std::size_t>(i)].document.ordinal, 5 + i)
+        << "page two continues after page one's last hit (an offset would repeat three hits)";
+  }
+  // The same by offset alone, as a contrast: page two would have started three hits too early.
+  query.cursor = "o5";
+  auto by_offset = service_->search(test_operator(), "acme", query);
+  ASSERT_TRUE(by_offset.ok());
+  EXPECT_EQ(by_offset->hits[0].document.ordinal, 2);
+
+  for (const char* bad : {"k5", "k5.1.2", "k5.1.2.zz", "k5.1.2.7ff8000000000000", "k-1.1.2.0", "o5.1", "o"}) {
+    query.cursor = bad;
+    auto refused = service_->search(test_operator(), "acme", query);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().field, "cursor") << bad;
+  }
 }
 
 TEST_P(SearchQueryTest, MalformedQueriesAndUnknownTenantsAreRefused) {
