@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include "core/ascii.hpp"
+#include "core/utf8.hpp"
 #include "formats/limits.hpp"
 
 namespace narralytica::formats {
@@ -204,25 +206,6 @@ std::string format_timestamp(int64_t ms, char separator) {
   return buffer;
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 std::size_t decode_reference(std::string_view text, std::string& out) {
   if (text.size() < 3 || text[0] != '&') return 0;
   constexpr std::size_t kLongest = 12;  // "&#x10FFFF;" and the longest name fit
@@ -236,13 +219,7 @@ std::size_t decode_reference(std::string_view text, std::string& out) {
     if (digits.empty()) return 0;
     char32_t value = 0;
     for (char c : digits) {
-      int digit = -1;
-      if (c >= '0' && c <= '9')
-        digit = c - '0';
-      else if (hex && c >= 'a' && c <= 'f')
-        digit = c - 'a' + 10;
-      else if (hex && c >= 'A' && c <= 'F')
-        digit = c - 'A' + 10;
+      const int digit = hex ? ascii_hex_value(c) : (is_ascii_digit(c) ? c - '0' : -1);
       if (digit < 0) return 0;
       value = value * (hex ? 16 : 10) + static_cast<char32_t>(digit);
       if (value > 0x10FFFF) value = 0x110000;  // stays invalid, becomes U+FFFD

@@ -44,9 +44,6 @@ int64_t seconds_to_ms(double seconds);
 // "hh:mm:ss.mmm" with `separator` before the milliseconds; hours take as many digits as needed.
 std::string format_timestamp(int64_t ms, char separator);
 
-// Appends the UTF-8 encoding of `code_point` (U+FFFD for an invalid one).
-void append_utf8(std::string& out, char32_t code_point);
-
 // Decodes one character reference starting at text[0] == '&'. On success appends the decoded
 // text to `out` and returns the bytes consumed; returns 0 when it is not a known reference (the
 // caller then keeps the '&' as is, as HTML does).

@@ -4,11 +4,11 @@
 #include "formats/detail/whisper_fast.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "core/json_cursor.hpp"
 #include "formats/detail/finish.hpp"
 #include "formats/detail/text.hpp"
 #include "formats/detail/words.hpp"
@@ -24,177 +24,8 @@ constexpr std::size_t kSegmentsInspected = 8;
 // parse_json() refuses as too deep.
 constexpr std::size_t kSkipDepthMax = limits::json_depth_max - 8;
 
-class Cursor {
- public:
-  explicit Cursor(std::string_view text) : s_(text) {}
-
-  void ws() {
-    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t')) ++pos_;
-  }
-  bool at_end() {
-    ws();
-    return pos_ == s_.size();
-  }
-  bool peek(char c) {
-    ws();
-    return pos_ < s_.size() && s_[pos_] == c;
-  }
-  bool consume(char c) {
-    if (!peek(c)) return false;
-    ++pos_;
-    return true;
-  }
-  void skip_bom() { pos_ = bom_length(s_); }
-
-  // A key without escapes (the only kind the engines write); false for anything else.
-  bool key(std::string_view& out) {
-    if (!consume('"')) return false;
-    const std::size_t start = pos_;
-    while (pos_ < s_.size() && s_[pos_] != '"') {
-      const auto c = static_cast<unsigned char>(s_[pos_]);
-      if (c == '\\' || c < 0x20) return false;
-      ++pos_;
-    }
-    if (pos_ >= s_.size()) return false;
-    out = s_.substr(start, pos_ - start);
-    ++pos_;
-    return consume(':');
-  }
-
-  bool string(std::string& out) {
-    out.clear();
-    if (!consume('"')) return false;
-    while (true) {
-      const std::size_t start = pos_;
-      while (pos_ < s_.size()) {
-        const auto c = static_cast<unsigned char>(s_[pos_]);
-        if (c == '"' || c == '\\' || c < 0x20) break;
-        ++pos_;
-      }
-      out.append(s_.data() + start, pos_ - start);
-      if (pos_ >= s_.size() || static_cast<unsigned char>(s_[pos_]) < 0x20) return false;
-      if (s_[pos_] == '"') {
-        ++pos_;
-        return true;
-      }
-      if (!escape(out)) return false;
-    }
-  }
-
-  // A JSON number (strict grammar), as a double as nlohmann's get<double>() gives it.
-  bool number(double& out) {
-    ws();
-    const std::size_t start = pos_;
-    if (pos_ < s_.size() && s_[pos_] == '-') ++pos_;
-    if (pos_ >= s_.size()) return false;
-    if (s_[pos_] == '0') {
-      ++pos_;
-    } else if (digit(s_[pos_])) {
-      while (pos_ < s_.size() && digit(s_[pos_])) ++pos_;
-    } else {
-      return false;
-    }
-    if (pos_ < s_.size() && s_[pos_] == '.') {
-      ++pos_;
-      if (!digits()) return false;
-    }
-    if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
-      ++pos_;
-      if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
-      if (!digits()) return false;
-    }
-    const auto [end, ec] = std::from_chars(s_.data() + start, s_.data() + pos_, out);
-    return ec == std::errc() && end == s_.data() + pos_ && std::isfinite(out);
-  }
-
-  // Any value, checked as strictly as nlohmann would, nested at most `depth` more levels.
-  bool skip_value(std::size_t depth) {
-    ws();
-    if (pos_ >= s_.size()) return false;
-    const char c = s_[pos_];
-    if (c == '"') {
-      std::string ignored;
-      return string(ignored);
-    }
-    if (c == '{' || c == '[') {
-      if (depth == 0) return false;
-      ++pos_;
-      const char close = c == '{' ? '}' : ']';
-      if (consume(close)) return true;
-      do {
-        if (c == '{') {
-          std::string ignored;
-          if (!string(ignored) || !consume(':')) return false;
-        }
-        if (!skip_value(depth - 1)) return false;
-      } while (consume(','));
-      return consume(close);
-    }
-    if (c == '-' || digit(c)) {
-      double ignored = 0;
-      return number(ignored);
-    }
-    for (std::string_view literal : {std::string_view("true"), std::string_view("false"), std::string_view("null")}) {
-      if (s_.substr(pos_, literal.size()) == literal) {
-        pos_ += literal.size();
-        return true;
-      }
-    }
-    return false;
-  }
-
- private:
-  static bool digit(char c) { return c >= '0' && c <= '9'; }
-  bool digits() {
-    const std::size_t start = pos_;
-    while (pos_ < s_.size() && digit(s_[pos_])) ++pos_;
-    return pos_ > start;
-  }
-  bool hex4(char32_t& out) {
-    if (pos_ + 4 > s_.size()) return false;
-    out = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char c = s_[pos_++];
-      out <<= 4;
-      if (c >= '0' && c <= '9') out |= static_cast<char32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') out |= static_cast<char32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') out |= static_cast<char32_t>(c - 'A' + 10);
-      else return false;
-    }
-    return true;
-  }
-  bool escape(std::string& out) {
-    ++pos_;  // the backslash
-    if (pos_ >= s_.size()) return false;
-    const char c = s_[pos_++];
-    switch (c) {
-      case '"': out.push_back('"'); return true;
-      case '\\': out.push_back('\\'); return true;
-      case '/': out.push_back('/'); return true;
-      case 'b': out.push_back('\b'); return true;
-      case 'f': out.push_back('\f'); return true;
-      case 'n': out.push_back('\n'); return true;
-      case 'r': out.push_back('\r'); return true;
-      case 't': out.push_back('\t'); return true;
-      case 'u': break;
-      default: return false;
-    }
-    char32_t code = 0;
-    if (!hex4(code) || code == 0 || (code >= 0xDC00 && code <= 0xDFFF)) return false;
-    if (code >= 0xD800 && code <= 0xDBFF) {
-      char32_t low = 0;
-      if (s_.substr(pos_, 2) != "\\u") return false;
-      pos_ += 2;
-      if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
-      code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-    }
-    append_utf8(out, code);
-    return true;
-  }
-
-  std::string_view s_;
-  std::size_t pos_ = 0;
-};
+// A member's key (the engines write none with escapes) and its colon.
+bool read_key(JsonCursor& in, std::string_view& key) { return in.raw_string(key) && in.eat(':'); }
 
 // Seconds to milliseconds as to_ms() in json.cpp does, or false where it would refuse.
 bool seconds_to_checked_ms(double seconds, int64_t& out) {
@@ -205,7 +36,7 @@ bool seconds_to_checked_ms(double seconds, int64_t& out) {
   return true;
 }
 
-bool confidence(Cursor& in, std::optional<double>& out) {
+bool confidence(JsonCursor& in, std::optional<double>& out) {
   double value = 0;
   if (!in.number(value) || !(value >= 0.0 && value <= 1.0)) return false;
   out = value;
@@ -237,15 +68,15 @@ bool first_time(unsigned& seen, unsigned bit) {
   return true;
 }
 
-bool read_word(Cursor& in, RawWord& raw) {
-  if (!in.consume('{')) return false;
+bool read_word(JsonCursor& in, RawWord& raw) {
+  if (!in.eat('{')) return false;
   unsigned seen = 0;
   std::string text;
   std::optional<std::string> timestamped_text;  // "text", used when there is no "word"
-  if (in.consume('}')) return false;  // "word" (or "text") is required
+  if (in.eat('}')) return false;  // "word" (or "text") is required
   do {
     std::string_view key;
-    if (!in.key(key)) return false;
+    if (!read_key(in, key)) return false;
     if (key == "word") {
       if (!first_time(seen, 0) || !in.string(text)) return false;
       raw.word.text = tidy_text(text);
@@ -272,34 +103,34 @@ bool read_word(Cursor& in, RawWord& raw) {
     } else if (!in.skip_value(kSkipDepthMax)) {
       return false;
     }
-  } while (in.consume(','));
+  } while (in.eat(','));
   if ((seen & 1u) == 0) {
     if (!timestamped_text) return false;
     raw.word.text = tidy_text(*timestamped_text);
     raw.text_named_text = true;
   }
-  return in.consume('}');
+  return in.eat('}');
 }
 
-bool read_words(Cursor& in, std::vector<RawWord>& words) {
-  if (!in.consume('[')) return false;
-  if (in.consume(']')) return true;
+bool read_words(JsonCursor& in, std::vector<RawWord>& words) {
+  if (!in.eat('[')) return false;
+  if (in.eat(']')) return true;
   do {
     if (words.size() >= limits::words_max) return false;
     words.emplace_back();
     if (!read_word(in, words.back())) return false;
-  } while (in.consume(','));
-  return in.consume(']');
+  } while (in.eat(','));
+  return in.eat(']');
 }
 
-bool read_segment(Cursor& in, RawSegment& raw) {
-  if (!in.consume('{')) return false;
-  if (in.consume('}')) return false;  // start, end and text are required
+bool read_segment(JsonCursor& in, RawSegment& raw) {
+  if (!in.eat('{')) return false;
+  if (in.eat('}')) return false;  // start, end and text are required
   unsigned seen = 0;
   std::string text;
   do {
     std::string_view key;
-    if (!in.key(key)) return false;
+    if (!read_key(in, key)) return false;
     if (key == "start") {
       double seconds = 0;
       if (!first_time(seen, 0) || !in.number(seconds) || !seconds_to_checked_ms(seconds, raw.segment.start_ms)) return false;
@@ -330,9 +161,9 @@ bool read_segment(Cursor& in, RawSegment& raw) {
     } else if (!in.skip_value(kSkipDepthMax)) {
       return false;
     }
-  } while (in.consume(','));
+  } while (in.eat(','));
   return raw.has_start && raw.has_end && raw.has_text && raw.segment.end_ms >= raw.segment.start_ms &&
-         in.consume('}');
+         in.eat('}');
 }
 
 // The words of one list as read_words() in whisper_reader.cpp makes them; false where it would
@@ -364,9 +195,9 @@ std::optional<Document> read_whisper_fast(std::string_view content, std::string_
                                           std::optional<Format> format) {
   if (format && *format != Format::whisper_json && *format != Format::whisperx_json) return std::nullopt;
   if (content.size() > limits::json_input_bytes_max) return std::nullopt;
-  Cursor in(content);
-  in.skip_bom();
-  if (!in.consume('{') || in.consume('}')) return std::nullopt;
+  JsonCursor in(content);
+  in.p += bom_length(content);
+  if (!in.eat('{') || in.eat('}')) return std::nullopt;
 
   Document document;
   std::vector<RawSegment> segments;
@@ -376,7 +207,7 @@ std::optional<Document> read_whisper_fast(std::string_view content, std::string_
   std::string text;
   do {
     std::string_view key;
-    if (!in.key(key)) return std::nullopt;
+    if (!read_key(in, key)) return std::nullopt;
     if (key == "language") {
       if (!first_time(seen, 0) || !in.string(document.language)) return std::nullopt;
     } else if (key == "duration") {
@@ -387,15 +218,15 @@ std::optional<Document> read_whisper_fast(std::string_view content, std::string_
     } else if (key == "model") {
       if (!first_time(seen, 2) || !in.string(document.model)) return std::nullopt;
     } else if (key == "segments") {
-      if (!first_time(seen, 3) || !in.consume('[')) return std::nullopt;
+      if (!first_time(seen, 3) || !in.eat('[')) return std::nullopt;
       has_segments = true;
-      if (!in.consume(']')) {
+      if (!in.eat(']')) {
         do {
           if (segments.size() >= limits::segments_max) return std::nullopt;
           segments.emplace_back();
           if (!read_segment(in, segments.back())) return std::nullopt;
-        } while (in.consume(','));
-        if (!in.consume(']')) return std::nullopt;
+        } while (in.eat(','));
+        if (!in.eat(']')) return std::nullopt;
       }
     } else if (key == "word_segments") {
       if (!first_time(seen, 4) || !read_words(in, flat_word_segments)) return std::nullopt;
@@ -409,8 +240,8 @@ std::optional<Document> read_whisper_fast(std::string_view content, std::string_
     } else if (!in.skip_value(kSkipDepthMax)) {
       return std::nullopt;
     }
-  } while (in.consume(','));
-  if (!in.consume('}') || !in.at_end() || !has_segments) return std::nullopt;
+  } while (in.eat(','));
+  if (!in.eat('}') || !in.at_end() || !has_segments) return std::nullopt;
 
   // Detection, as detect_json() in read.cpp.
   bool whisperx = false;

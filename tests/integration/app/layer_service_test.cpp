@@ -469,8 +469,9 @@ TEST_P(LayerServiceTest, ExportIsTheDocumentImportReads) {
   EXPECT_EQ(again->run.public_id, written->run.public_id);
 }
 
-// The run document has two readers (app/layer_document.cpp): a single-pass one for the usual
-// machine-written documents, and the DOM reader it hands everything else to. A member whose name
+// The run document has two readers: a single-pass one for the usual machine-written documents
+// (app/layer_document_fast.cpp), and the DOM reader it hands everything else to
+// (app/layer_document.cpp). A member whose name
 // has an escape ("r\u0075n", read as "run", which the reader ignores) makes the whole document
 // the DOM reader's, so each document below is read both ways: the drafts (down to the stored bytes
 // of each value) and the errors must be the same, for every kind, valid or not.
