@@ -12,7 +12,9 @@ namespace narralytica::bench {
 
 int run_product(const ProductOptions& options) {
   const auto queries = read_queries(options.queries);
-  auto database = store::Database::open(store::DatabaseOptions{options.db, store::ConnectRole::application});
+  store::DatabaseOptions database_options;
+  database_options.url = options.db;
+  auto database = store::Database::open(database_options);
   if (!database.ok()) fail("cannot open " + options.db + ": " + database.error().describe());
   app::SearchService service(*database.value(), options.data_dir);
   const auto principal = store::Principal::operator_cli("search_bench");

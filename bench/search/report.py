@@ -9,7 +9,7 @@ Usage: report.py FIGURES LATENCIES
 import collections
 import sys
 
-ENGINES = (("product", "product"), ("fts5", "FTS5"), ("postgres", "PostgreSQL"))
+ENGINES = (("product", "product"), ("xapian", "bare Xapian"), ("fts5", "FTS5"), ("postgres", "PostgreSQL"))
 CLASSES = ("common", "rare", "and", "phrase", "prefix")
 
 
@@ -52,9 +52,10 @@ def main():
     print(f"\nSearch benchmark: {segments:,.0f} segments ({f('text_bytes', 0) / max(segments, 1):.0f} bytes of "
           f"text each on average), {f('cores', 0):.0f} cores; top 20 with snippets; ms per query, "
           f"after a warm-up pass")
-    print("\nLatency by query class, p50 / p95 / p99 ms (in process; FTS5 and PostgreSQL through their C APIs)")
+    print("\nLatency by query class, p50 / p95 / p99 ms (in process; the engines through their C/C++ APIs)")
     header = f"{'class':9} {'n':>5}  " + "  ".join(f"{name + ' p50/p95/p99':>22}" for _, name in ENGINES)
-    print(header + f"  {'FTS5 p99 / product p99':>24}  mean hits product/FTS5/PG")
+    print(header + f"  {'FTS5 p99 / product p99':>24}  {'product p99 / Xapian p99':>24}  mean hits "
+          + "/".join(name for _, name in ENGINES))
     for c in CLASSES + ("mixed", "filtered"):
         n = len(ms["product", c]) or len(ms["fts5", c])
         if not n:
@@ -62,6 +63,11 @@ def main():
         row = f"{c:9} {n:5d}  " + "  ".join(cell(ms[e, c]) for e, _ in ENGINES)
         if ms["product", c] and ms["fts5", c]:
             ratio = percentile(ms["fts5", c], 99) / max(percentile(ms["product", c], 99), 1e-6)
+            row += f"  {ratio:23.2f}x"
+        else:
+            row += f"  {'-':>24}"
+        if ms["product", c] and ms["xapian", c]:
+            ratio = percentile(ms["product", c], 99) / max(percentile(ms["xapian", c], 99), 1e-6)
             row += f"  {ratio:23.2f}x"
         else:
             row += f"  {'-':>24}"
@@ -76,6 +82,11 @@ def main():
     if "fts5_build_s" in figures:
         rows.append(("FTS5, one table per tenant (1 thread)", f("fts5_build_rows"), f("fts5_build_s"),
                      f("fts5_size_bytes"), "WAL, synchronous=NORMAL, commit every 10k rows; whole file"))
+    if "xapian_build_s" in figures:
+        rows.append((f"bare Xapian, per tenant ({f('xapian_build_threads'):.0f} threads)", f("xapian_build_rows"),
+                     f("xapian_build_s"), f("xapian_size_bytes"),
+                     f"TermGenerator, text as data, speaker term, 2 value slots; a commit every "
+                     f"{f('xapian_build_batch'):.0f} documents, all synced at the end"))
     if "pg_index_s" in figures:
         rows.append(("PostgreSQL tsvector column + GIN + btree", f("pg_build_rows"), f("pg_tsvector_s") + f("pg_index_s"),
                      f("pg_gin_bytes"), f"tsvector {f('pg_tsvector_s'):.1f} s + indexes {f('pg_index_s'):.1f} s after "
@@ -98,17 +109,25 @@ def main():
     print("\nIssue 14's targets (for 1M segments on a quiet 2-core machine)")
     mixed = ms["product", "mixed"]
     checks = []
+    bare = ms["xapian", "mixed"]
+    floor = (lambda p: f" (bare Xapian {percentile(bare, p):.2f})") if bare else (lambda p: "")
     if mixed:
-        checks.append(("in-process p50 <= 1 ms", f"{percentile(mixed, 50):.2f} ms", percentile(mixed, 50) <= 1))
-        checks.append(("in-process p99 <= 8 ms", f"{percentile(mixed, 99):.2f} ms", percentile(mixed, 99) <= 8))
+        checks.append(("in-process p50 <= 1 ms" + floor(50), f"{percentile(mixed, 50):.2f} ms", percentile(mixed, 50) <= 1))
+        checks.append(("in-process p99 <= 8 ms" + floor(99), f"{percentile(mixed, 99):.2f} ms", percentile(mixed, 99) <= 8))
     if mixed and ms["fts5", "mixed"]:
         ratio = percentile(ms["fts5", "mixed"], 99) / max(percentile(mixed, 99), 1e-6)
         checks.append(("p99 at least 6x better than bare FTS5", f"{ratio:.1f}x", ratio >= 6))
     if "http_p99_ms" in figures:
-        checks.append(("HTTP p99 <= 12 ms at 16 connections", f"{f('http_p99_ms'):.2f} ms", f("http_p99_ms") <= 12))
+        # 16 connections that each wait for their answer keep 16 requests in the server: with 2
+        # cores, a request waits on average for 8 others' service, whatever the server does.
+        note = ""
+        if bare:
+            note = f" (16 x bare Xapian's mean {sum(bare) / len(bare):.2f} ms / 2 cores = {8 * sum(bare) / len(bare):.1f} ms)"
+        checks.append(("HTTP p99 <= 12 ms at 16 connections" + note, f"{f('http_p99_ms'):.2f} ms", f("http_p99_ms") <= 12))
     if "reindex_s" in figures:
         rate = segments / f("reindex_s")
-        checks.append(("full rebuild >= 12,000 segments/s", f"{rate:,.0f}/s", rate >= 12_000))
+        note = f" (bare Xapian {f('xapian_build_rows') / f('xapian_build_s'):,.0f}/s)" if "xapian_build_s" in figures else ""
+        checks.append(("full rebuild >= 12,000 segments/s" + note, f"{rate:,.0f}/s", rate >= 12_000))
     if ms["product", "filtered"] and ms["product", "common"]:
         worst = max(percentile(ms["product", "filtered"], p) / max(percentile(ms["product", "common"], p), 1e-6)
                     for p in (50, 99))
@@ -120,7 +139,7 @@ def main():
         checks.append(("server memory (full-text side) < 1 GiB", f"{f('server_hwm_kib') / 1024:.0f} MiB (VmHWM)",
                        f("server_hwm_kib") < 2**20))
     for name, value, ok in checks:
-        print(f"{name:66} {value:>16}  {target(ok)}")
+        print(f"{name:96} {value:>16}  {target(ok)}")
     print("not measured here: vector recall@10 and latency, hybrid p99 (the issue's semantic-search targets)")
 
 

@@ -22,7 +22,7 @@
 # Steps: generate the corpus (gen_search_corpus.py); import it with `narralytica import` into a
 # SQLite database (WAL, synchronous=FULL: the product's own settings); full rebuild with
 # `narralytica reindex --threads 2`; in-process queries (search_bench product); FTS5 build and
-# queries (search_bench fts5); PostgreSQL load, build and queries (search_bench postgres); HTTP
+# queries (search_bench fts5); bare Xapian build and queries (search_bench xapian); PostgreSQL load, build and queries (search_bench postgres); HTTP
 # queries with wrk at 16 connections against `narralytica serve --threads 2`, and its memory;
 # commit-to-searchable against `narralytica serve --workers 1` (commit_probe.py); then the report
 # (report.py). Any failing step stops the run with a non-zero status.
@@ -139,6 +139,12 @@ step "baseline: SQLite FTS5, one table per tenant"
 "$BENCH" fts5 --db "$WORK/fts5.db" --segments "$CORPUS/segments.tsv" --queries "$CORPUS/queries.tsv" \
   --out "$LATENCIES" >>"$FIGURES"
 rm -f "$WORK/fts5.db" "$WORK/fts5.db-wal" "$WORK/fts5.db-shm"
+
+step "baseline: bare Xapian, one database per tenant, 2 threads (the engine under the product)"
+# --batch 2000: the product's rebuild policy (search::kBulkCommitDocuments), so the build rates compare.
+"$BENCH" xapian --dir "$WORK/xapian" --threads 2 --batch 2000 --segments "$CORPUS/segments.tsv" \
+  --queries "$CORPUS/queries.tsv" --out "$LATENCIES" >>"$FIGURES"
+rm -rf "$WORK/xapian"
 
 if [[ -n $PG_ADMIN ]]; then
   step "baseline: PostgreSQL tsvector + GIN, one table, tenant btree"

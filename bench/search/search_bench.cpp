@@ -4,6 +4,7 @@
 //   search_bench product  --db DB --data-dir DIR --queries queries.tsv --out latencies.tsv
 //   search_bench fts5     --db FILE --segments segments.tsv --queries queries.tsv --out latencies.tsv
 //   search_bench postgres --url URL --segments segments.tsv --queries queries.tsv --out latencies.tsv
+//   search_bench xapian   --dir DIR --threads N [--batch N] --segments segments.tsv --queries queries.tsv --out latencies.tsv
 //
 // Each appends one line per measured query to --out and prints its build figures as key=value.
 #include <CLI/CLI.hpp>
@@ -39,8 +40,15 @@ int main(int argc, char** argv) {
   auto* g = app.add_subcommand("postgres", "PostgreSQL tsvector + GIN, one table: load, build, then query");
   g->add_option("--url", pg.url, "A database to fill (its table `segments` is replaced)")->required();
   add_io(g, &pg.segments, pg.queries, pg.out);
+  XapianOptions xapian;
+  auto* x = app.add_subcommand("xapian", "Bare Xapian, one database per tenant: build on N threads, then query");
+  x->add_option("--dir", xapian.dir, "The directory to fill with one database per tenant (replaced)")->required();
+  x->add_option("--threads", xapian.threads, "Tenants built at once (as reindex --threads)")->check(CLI::Range(1, 64));
+  x->add_option("--batch", xapian.batch, "Documents per unsynced commit, all synced at the end (0: Xapian's default)");
+  add_io(x, &xapian.segments, xapian.queries, xapian.out);
   CLI11_PARSE(app, argc, argv);
   if (p->parsed()) return run_product(product);
   if (f->parsed()) return run_fts5(fts5);
+  if (x->parsed()) return run_xapian(xapian);
   return run_postgres(pg);
 }
