@@ -30,7 +30,10 @@ inline constexpr int kSearchLimitMax = 100;
 inline constexpr int kSearchOffsetMax = 10'000;    // how deep a cursor may page
 inline constexpr int kHitsPerVideoDefault = 3;
 inline constexpr int kHitsPerVideoMax = 20;
-inline constexpr int kExactTotalBound = 10'000;    // totals up to this are counted exactly
+// Totals up to this are counted exactly, beyond it estimated (and labelled so). Counting is what a
+// common word costs: at 1M segments a bound of 10,000 took 1.8x the instructions of 1,000 per
+// query (callgrind, docs/performance.md); the timeline counts every match when a count matters.
+inline constexpr int kExactTotalBound = 1'000;
 inline constexpr int kPrefixExpansionMax = 200;    // words a prefix* expands to, most frequent first
 inline constexpr std::size_t kSnippetBytesMax = 320;
 
