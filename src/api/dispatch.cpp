@@ -127,13 +127,8 @@ HttpResponse run_authorized(ApiState& state, const Route& route, Call& call, std
     if (limit && !limit->allowed) return rate_limited(*limit, request);
   }
   const TxMode mode = route.mutating() ? TxMode::write : TxMode::read;
-  // Declared before the transaction so it is released after the transaction ends. A database
-  // that batches writes has a turn of its own (store/write_batch.hpp), which its writers must
-  // queue for to share a batch.
-  std::unique_lock<std::mutex> write_turn;
-  if (mode == TxMode::write && state.database.backend() == store::Backend::sqlite && !state.database.write_batch()) {
-    write_turn = std::unique_lock<std::mutex>(state.sqlite_write_turn);
-  }
+  // On SQLite a write waits here for the database's one writer (its write batch, or its write
+  // turn without group commit), in the store: see Transaction::begin.
   std::optional<Transaction> tx;
   {
     auto begun = Transaction::begin(state.database, mode, state.store_context);

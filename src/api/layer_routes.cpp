@@ -10,7 +10,6 @@
 #include "app/layer_json.hpp"
 #include "app/layer_service.hpp"
 #include "core/json_writer.hpp"
-#include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::api {
 namespace layer_routes_impl {
@@ -63,8 +62,8 @@ Result<HttpResponse> get_layer_run(Call& call) {
   store::LayerItemQuery query;
   ASSIGN_OR_RETURN(query.limit, page_limit(call.request));
   ASSIGN_OR_RETURN(query.after_ordinal, ordinal_from_cursor(call.request));
-  ASSIGN_OR_RETURN(LayerRun run, LayerService::get_in(*call.tx, *call.scope, transcript, kind_param(call), version));
-  ASSIGN_OR_RETURN(store::LayerItemPage page, store::LayerRepository::items(*call.tx, *call.scope, run, query));
+  ASSIGN_OR_RETURN(auto shown, LayerService::run_page_in(*call.tx, *call.scope, transcript, kind_param(call), version, query));
+  const auto& [run, page] = shown;
   std::optional<std::string> next;
   if (page.next_after_ordinal) next = ordinal_cursor(*page.next_after_ordinal);
   return json_response(200, app::layer_run_page_json(run, page.items, next));
@@ -110,13 +109,6 @@ Result<std::optional<Uuid>> query_id(const HttpRequest& request, std::string_vie
   return std::optional<Uuid>(*id);
 }
 
-// Segment text is transcript data: the caller needs to read transcripts as well as layers.
-Status authorize_transcripts(Call& call) {
-  ASSIGN_OR_RETURN(store::Tenant tenant, store::TenantRepository::find_by_id(*call.tx, call.scope->tenant_id()));
-  RETURN_IF_ERROR(store::Authorizer::authorize(*call.tx, *call.principal, tenant, {"read", "transcripts"}));
-  return ok_status();
-}
-
 std::string hit_cursor(const std::pair<std::int64_t, std::int64_t>& after) {
   return encode_int_cursor('h', {after.first, after.second});
 }
@@ -131,7 +123,6 @@ Result<std::optional<std::pair<std::int64_t, std::int64_t>>> hit_from_cursor(con
 
 // GET /v1/segments?where=...: segments across the tenant whose current layers match.
 Result<HttpResponse> search_segments(Call& call) {
-  RETURN_IF_ERROR(authorize_transcripts(call));
   store::SegmentSearch search;
   auto where = call.request.query_param("where");
   if (!where) return make_error(ErrorCode::invalid_argument, "where (conditions on layers) is required", "where");
@@ -143,7 +134,8 @@ Result<HttpResponse> search_segments(Call& call) {
   ASSIGN_OR_RETURN(search.to_ms, query_int(call.request, "to_ms", 0, INT64_MAX));
   ASSIGN_OR_RETURN(search.limit, page_limit(call.request));
   ASSIGN_OR_RETURN(search.after, hit_from_cursor(call.request));
-  ASSIGN_OR_RETURN(store::SegmentHitPage page, store::LayerQuery::segments(*call.tx, *call.scope, search));
+  ASSIGN_OR_RETURN(store::SegmentHitPage page,
+                   LayerService::search_segments_in(*call.tx, *call.scope, *call.principal, search));
   std::string out = "{\"items\":[";
   for (std::size_t i = 0; i < page.items.size(); ++i) {
     const store::SegmentHit& hit = page.items[i];
@@ -200,8 +192,7 @@ Result<HttpResponse> layer_analytics(Call& call) {
   }
   ASSIGN_OR_RETURN(query.video, query_id(call.request, "video"));
   ASSIGN_OR_RETURN(query.transcript, query_id(call.request, "transcript"));
-  ASSIGN_OR_RETURN(std::vector<store::LayerAnalyticsRow> rows,
-                   store::LayerQuery::analytics(*call.tx, *call.scope, query));
+  ASSIGN_OR_RETURN(std::vector<store::LayerAnalyticsRow> rows, LayerService::analytics_in(*call.tx, *call.scope, query));
   JsonArray items;
   for (const store::LayerAnalyticsRow& row : rows) {
     JsonObject o;
@@ -239,32 +230,32 @@ constexpr Route kRoutes[] = {
      .summary = "Write a layer run (the next version of its kind) in one request: a JSON document "
                 "{kind, producer, items}, or NDJSON (Content-Type application/x-ndjson: the head, then one item a "
                 "line); 201 when stored, 200 when the same producer, parameters and transcript content already were",
-     .permission = {"write", "layers"}, .body = BodyKind::upload, .handler = create_layer_run,
+     .permission = app::kLayersWrite, .body = BodyKind::upload, .handler = create_layer_run,
      .resource_type = "layer", .status = 201, .also = kStoredOrFound},
     {.method = "GET", .pattern = "/v1/transcripts/{id}/layers", .operation_id = "layer.list", .returns = "LayerRunPage",
      .summary = "Every layer version over a transcript, by kind then version, with its producer and whether it is "
                 "current, pinned or stale",
-     .permission = {"read", "layers"}, .handler = list_layer_runs},
+     .permission = app::kLayersRead, .handler = list_layer_runs},
     {.method = "GET", .pattern = "/v1/transcripts/{id}/layers/{kind}", .operation_id = "layer.get", .returns = "LayerRunItems",
      .summary = "One version of a kind (?version=, default the current one) with a page of its items",
-     .permission = {"read", "layers"}, .handler = get_layer_run, .query = kRunQuery},
+     .permission = app::kLayersRead, .handler = get_layer_run, .query = kRunQuery},
     {.method = "PUT", .pattern = "/v1/transcripts/{id}/layers/{kind}/current", .operation_id = "layer.set_current", .returns = "LayerRun",
      .summary = "Pin a version as the kind's current version, or unpin with null (the newest is current)",
-     .permission = {"write", "layers"}, .body = BodyKind::json, .fields = kCurrentFields,
+     .permission = app::kLayersWrite, .body = BodyKind::json, .fields = kCurrentFields,
      .handler = set_current_layer, .resource_type = "layer"},
     {.method = "GET", .pattern = "/v1/transcripts/{id}/layers/{kind}/diff", .operation_id = "layer.diff", .returns = "LayerDiff",
      .summary = "What changed between two versions of a kind: counts, the changed segments as ranges, and a page "
                 "of added, removed and changed items",
-     .permission = {"read", "layers"}, .handler = diff_layer, .query = kDiffQuery},
+     .permission = app::kLayersRead, .handler = diff_layer, .query = kDiffQuery},
     {.method = "GET", .pattern = "/v1/segments", .operation_id = "segment.search", .returns = "SegmentMatchPage",
      .summary = "Segments across the tenant whose current layers match every condition in where "
                 "(sentiment.label=negative;sentiment.score>0.8;topics.label=economy), with video, transcript, speaker "
                 "and time filters; newest transcript revisions only unless a transcript is named",
-     .permission = {"read", "layers"}, .handler = search_segments, .query = kSearchQuery},
+     .permission = app::kLayersRead, .handler = search_segments, .query = kSearchQuery},
     {.method = "GET", .pattern = "/v1/analytics/layers", .operation_id = "layer.analytics", .returns = "LayerAnalytics",
      .summary = "Item counts and mean scores by label of a kind's current versions, per video and/or speaker "
                 "(by=video,speaker) and per time bucket (bucket=60s)",
-     .permission = {"read", "layers"}, .handler = layer_analytics, .query = kAnalyticsQuery},
+     .permission = app::kLayersRead, .handler = layer_analytics, .query = kAnalyticsQuery},
 };
 
 }  // namespace

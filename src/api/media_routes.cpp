@@ -10,9 +10,10 @@
 #include "api/detail/route.hpp"
 #include "api/detail/state.hpp"
 #include "api/problem.hpp"
+#include "app/media_service.hpp"
+#include "app/video_service.hpp"
 #include "core/hashing.hpp"
 #include "core/json_writer.hpp"
-#include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::api {
 namespace media_routes_impl {
@@ -23,44 +24,34 @@ constexpr std::int64_t kRangeBytesMax = 4 * 1024 * 1024;
 // A request without Range gets the whole file only up to this size.
 constexpr std::int64_t kWholeBytesMax = 64 * 1024 * 1024;
 
-std::string attachment_json(const store::Attachment& a, const std::string& url, std::int64_t expires_s) {
-  return JsonObject()
-      .add("attachment_id", a.public_id.to_string())
-      .add("media_type", a.media_type)
-      .add("size_bytes", a.size_bytes)
-      .add("sha256", to_hex(a.sha256))
-      .add("url", url)
-      .add("expires_at", rfc3339(expires_s * 1'000'000))
-      .str();
-}
-
-Result<std::string> signed_url(Call& call, const store::Attachment& attachment, std::int64_t& expires_s) {
-  ASSIGN_OR_RETURN(store::Tenant tenant, store::TenantRepository::find_by_id(*call.tx, call.scope->tenant_id()));
-  expires_s = call.state.clock().now_us() / 1'000'000 + kMediaUrlLifetimeS;
-  return sign_media_url(call.state.media_url_key,
-                        MediaGrant{tenant.public_id, to_hex(attachment.sha256), attachment.media_type, expires_s});
+// The answer to both: the file, and a URL the player can fetch it through without a token.
+HttpResponse media_answer(Call& call, int status, const app::VideoMedia& media) {
+  const std::int64_t expires_s = call.state.clock().now_us() / 1'000'000 + kMediaUrlLifetimeS;
+  const store::Attachment& a = media.attachment;
+  const std::string url = sign_media_url(call.state.media_url_key,
+                                         MediaGrant{media.tenant, to_hex(a.sha256), a.media_type, expires_s});
+  return json_response(status, JsonObject()
+                                   .add("attachment_id", a.public_id.to_string())
+                                   .add("media_type", a.media_type)
+                                   .add("size_bytes", a.size_bytes)
+                                   .add("sha256", to_hex(a.sha256))
+                                   .add("url", url)
+                                   .add("expires_at", rfc3339(expires_s * 1'000'000))
+                                   .str());
 }
 
 Result<HttpResponse> put_media(Call& call) {
   ASSIGN_OR_RETURN(Uuid video, path_id(call, "id", "video"));
-  // Another tenant's id answers 404 before anything about the body is said.
-  RETURN_IF_ERROR(store::VideoRepository::get(*call.tx, *call.scope, video));
-  ASSIGN_OR_RETURN(std::string media_type,
-                   app::normalized_media_type(call.request.header("content-type"), "Content-Type"));
-  ASSIGN_OR_RETURN(store::Attachment attachment,
-                   call.state.media.attach_in(*call.tx, *call.scope, video, call.request.body, media_type));
-  std::int64_t expires_s = 0;
-  ASSIGN_OR_RETURN(std::string url, signed_url(call, attachment, expires_s));
-  return json_response(201, attachment_json(attachment, url, expires_s));
+  ASSIGN_OR_RETURN(app::VideoMedia attached, call.state.media.attach_in(*call.tx, *call.scope, video, call.request.body,
+                                                                         call.request.header("content-type"),
+                                                                         "Content-Type"));
+  return media_answer(call, 201, attached);
 }
 
 Result<HttpResponse> get_media_url(Call& call) {
   ASSIGN_OR_RETURN(Uuid video, path_id(call, "id", "video"));
-  ASSIGN_OR_RETURN(std::optional<store::Attachment> attachment, store::MediaRepository::find(*call.tx, *call.scope, video));
-  if (!attachment) return make_error(ErrorCode::not_found, "no media file is attached to this video", "media");
-  std::int64_t expires_s = 0;
-  ASSIGN_OR_RETURN(std::string url, signed_url(call, *attachment, expires_s));
-  HttpResponse response = json_response(200, attachment_json(*attachment, url, expires_s));
+  ASSIGN_OR_RETURN(app::VideoMedia media, app::MediaService::find_in(*call.tx, *call.scope, video));
+  HttpResponse response = media_answer(call, 200, media);
   response.with_header("Cache-Control", "no-store");
   return response;
 }
@@ -121,12 +112,12 @@ constexpr Route kRoutes[] = {
     {.method = "PUT", .pattern = "/v1/videos/{id}/media", .operation_id = "video.media_attach", .returns = "MediaAttachment",
      .summary = "Attach a media file (the body; Content-Type audio/* or video/*, up to the server's body limit) to "
                 "the video, replacing any before; kept under the data directory, answered with a signed URL",
-     .permission = {"write", "videos"}, .body = BodyKind::upload, .handler = put_media, .resource_type = "video",
+     .permission = app::kVideosWrite, .body = BodyKind::upload, .handler = put_media, .resource_type = "video",
      .status = 201},
     {.method = "GET", .pattern = "/v1/videos/{id}/media", .operation_id = "video.media", .returns = "MediaAttachment",
      .summary = "The video's media file: type, size and a signed URL the player can fetch without a token "
                 "(valid six hours); 404 when none is attached",
-     .permission = {"read", "videos"}, .handler = get_media_url},
+     .permission = app::kVideosRead, .handler = get_media_url},
     {.method = "GET", .pattern = "/media/{tenant}/{sha256}", .operation_id = "media.file",
      .summary = "A media file through a signed URL from GET /v1/videos/{id}/media, with Range requests (206)",
      .access = Access::open, .handler = get_media_file, .query = kMediaFileQuery,

@@ -9,7 +9,6 @@
 #include "app/layer_service.hpp"
 #include "app/transcript_service.hpp"
 #include "formats/format.hpp"
-#include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::api {
 namespace transcript_routes_impl {
@@ -73,10 +72,9 @@ Result<HttpResponse> upload_transcript(Call& call) {
   options.new_revision = call.request.query_param("revision") == std::optional<std::string>("true");
   options.speaker_prefix = call.request.query_param("speaker_prefix") == std::optional<std::string>("true");
   options.strict = call.request.query_param("strict") == std::optional<std::string>("true");
-  ASSIGN_OR_RETURN(store::Tenant tenant, store::TenantRepository::find_by_id(*call.tx, call.scope->tenant_id()));
   ASSIGN_OR_RETURN(app::ImportResult imported,
-                   call.state.transcripts.import_in(*call.tx, *call.scope, *call.principal, tenant,
-                                                    call.request.body, options, call.scope->context()));
+                   call.state.transcripts.import_in(*call.tx, *call.scope, *call.principal, call.request.body,
+                                                    options, call.scope->context()));
   return json_response(imported.created ? 201 : 200, transcript_json(imported.transcript, imported.warnings));
 }
 
@@ -87,17 +85,13 @@ Result<HttpResponse> delete_transcript(Call& call) {
 }
 
 // ?layers=sentiment,topics@2: the items of those layers (current version, or kind@version)
-// covering the page's segments. Reading them needs read access to layers as well.
+// covering the page's segments.
 Result<std::vector<app::AttachedLayer>> attached_layers(Call& call, const store::Transcript& transcript,
                                                         const store::SegmentPage& page) {
   auto selection = call.request.query_param("layers");
   if (!selection) return std::vector<app::AttachedLayer>();
   ASSIGN_OR_RETURN(auto selectors, app::parse_layer_selectors(*selection, "layers"));
-  ASSIGN_OR_RETURN(store::Tenant tenant, store::TenantRepository::find_by_id(*call.tx, call.scope->tenant_id()));
-  RETURN_IF_ERROR(store::Authorizer::authorize(*call.tx, *call.principal, tenant, {"read", "layers"}));
-  if (page.items.empty()) return std::vector<app::AttachedLayer>();
-  return app::LayerService::attach_in(*call.tx, *call.scope, transcript, selectors, page.items.front().ordinal,
-                                      page.items.back().ordinal);
+  return app::LayerService::attach_to_page_in(*call.tx, *call.scope, *call.principal, transcript, selectors, page);
 }
 
 // Replaces the segment object's closing brace with "layers": {kind: [values of the items covering

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/tenant_work.hpp"
 #include "app/transcript_service.hpp"
 #include "store/media/transcript_revision.hpp"
 #include "store/media/video_repository.hpp"
@@ -101,8 +102,7 @@ TranscriptDraft draft_of(const Transcript& base, std::vector<EditableSegment>& s
 
 Result<EditResult> EditService::edit_in(Transaction& tx, const TenantScope& scope, const Principal& principal,
                                         const Uuid& transcript, const EditRequest& request) {
-  ASSIGN_OR_RETURN(Tenant tenant, TenantRepository::find_by_id(tx, scope.tenant_id()));
-  RETURN_IF_ERROR(Authorizer::authorize(tx, principal, tenant, {"write", "transcripts"}, scope.context()));
+  RETURN_IF_ERROR(authorize_also(tx, scope, principal, {"write", "transcripts"}));
   if (request.operations.empty()) {
     return make_error(ErrorCode::invalid_argument, "expected a list of one or more operations", "operations");
   }

@@ -7,6 +7,8 @@
 
 #include "app/layer_json.hpp"
 #include "app/layer_kinds.hpp"
+#include "app/tenant_work.hpp"
+#include "app/transcript_service.hpp"
 #include "store/tenancy/tenant_repository.hpp"
 
 namespace narralytica::app {
@@ -188,6 +190,37 @@ Result<LayerDiff> LayerService::diff_in(Transaction& tx, const TenantScope& scop
   return diff;
 }
 
+Result<std::pair<LayerRun, store::LayerItemPage>> LayerService::run_page_in(Transaction& tx, const TenantScope& scope,
+                                                                           const Uuid& transcript, std::string_view kind,
+                                                                           std::optional<int> version,
+                                                                           const store::LayerItemQuery& query) {
+  ASSIGN_OR_RETURN(LayerRun run, get_in(tx, scope, transcript, kind, version));
+  ASSIGN_OR_RETURN(store::LayerItemPage page, LayerRepository::items(tx, scope, run, query));
+  return std::make_pair(std::move(run), std::move(page));
+}
+
+Result<std::vector<AttachedLayer>> LayerService::attach_to_page_in(Transaction& tx, const TenantScope& scope,
+                                                                   const Principal& principal,
+                                                                   const store::Transcript& transcript,
+                                                                   const std::vector<LayerSelector>& selectors,
+                                                                   const store::SegmentPage& page) {
+  RETURN_IF_ERROR(authorize_also(tx, scope, principal, kLayersRead));
+  if (page.items.empty()) return std::vector<AttachedLayer>();
+  return attach_in(tx, scope, transcript, selectors, page.items.front().ordinal, page.items.back().ordinal);
+}
+
+Result<store::SegmentHitPage> LayerService::search_segments_in(Transaction& tx, const TenantScope& scope,
+                                                               const Principal& principal,
+                                                               const store::SegmentSearch& search) {
+  RETURN_IF_ERROR(authorize_also(tx, scope, principal, kTranscriptsRead));
+  return store::LayerQuery::segments(tx, scope, search);
+}
+
+Result<std::vector<store::LayerAnalyticsRow>> LayerService::analytics_in(Transaction& tx, const TenantScope& scope,
+                                                                         const store::LayerAnalyticsQuery& query) {
+  return store::LayerQuery::analytics(tx, scope, query);
+}
+
 Result<std::vector<AttachedLayer>> LayerService::attach_in(Transaction& tx, const TenantScope& scope,
                                                            const store::Transcript& transcript,
                                                            const std::vector<LayerSelector>& selectors,
@@ -209,7 +242,7 @@ Result<store::LayerRunWrite> LayerService::import(const Principal& principal, st
   ASSIGN_OR_RETURN(store::LayerRunDraft draft,
                    read_layer_run(content, source_name, detect_layer_document(content)));
   ASSIGN_OR_RETURN(Authorized auth, begin_authorized(database_, context_, principal, tenant, transcript,
-                                                     {"write", "layers"}, TxMode::write));
+                                                     kLayersWrite, TxMode::write));
   ASSIGN_OR_RETURN(store::LayerRunWrite written, create_in(auth.tx, auth.scope, transcript, draft));
   if (written.created) RETURN_IF_ERROR(auth.tx.commit());
   return written;
@@ -218,7 +251,7 @@ Result<store::LayerRunWrite> LayerService::import(const Principal& principal, st
 Result<std::vector<LayerRun>> LayerService::list(const Principal& principal, std::string_view tenant,
                                                  const Uuid& transcript) {
   ASSIGN_OR_RETURN(Authorized auth, begin_authorized(database_, context_, principal, tenant, transcript,
-                                                     {"read", "layers"}, TxMode::read));
+                                                     kLayersRead, TxMode::read));
   return list_in(auth.tx, auth.scope, transcript);
 }
 
@@ -226,7 +259,7 @@ Result<std::string> LayerService::export_run(const Principal& principal, std::st
                                              const Uuid& transcript, std::string_view kind,
                                              std::optional<int> version) {
   ASSIGN_OR_RETURN(Authorized auth, begin_authorized(database_, context_, principal, tenant, transcript,
-                                                     {"read", "layers"}, TxMode::read));
+                                                     kLayersRead, TxMode::read));
   ASSIGN_OR_RETURN(LayerRun run, get_in(auth.tx, auth.scope, transcript, kind, version));
   ASSIGN_OR_RETURN(std::vector<LayerItem> items, LayerRepository::all_items(auth.tx, auth.scope, run));
   return write_layer_run(run, items);
@@ -237,17 +270,15 @@ Result<std::pair<LayerRun, store::LayerItemPage>> LayerService::show(const Princ
                                                                     std::string_view kind, std::optional<int> version,
                                                                     const store::LayerItemQuery& query) {
   ASSIGN_OR_RETURN(Authorized auth, begin_authorized(database_, context_, principal, tenant, transcript,
-                                                     {"read", "layers"}, TxMode::read));
-  ASSIGN_OR_RETURN(LayerRun run, get_in(auth.tx, auth.scope, transcript, kind, version));
-  ASSIGN_OR_RETURN(store::LayerItemPage page, LayerRepository::items(auth.tx, auth.scope, run, query));
-  return std::make_pair(std::move(run), std::move(page));
+                                                     kLayersRead, TxMode::read));
+  return run_page_in(auth.tx, auth.scope, transcript, kind, version, query);
 }
 
 Result<store::CurrentChange> LayerService::set_current(const Principal& principal, std::string_view tenant,
                                                        const Uuid& transcript, std::string_view kind,
                                                        std::optional<int> version) {
   ASSIGN_OR_RETURN(Authorized auth, begin_authorized(database_, context_, principal, tenant, transcript,
-                                                     {"write", "layers"}, TxMode::write));
+                                                     kLayersWrite, TxMode::write));
   ASSIGN_OR_RETURN(store::CurrentChange change, set_current_in(auth.tx, auth.scope, transcript, kind, version));
   RETURN_IF_ERROR(auth.tx.commit());
   return change;
@@ -256,7 +287,7 @@ Result<store::CurrentChange> LayerService::set_current(const Principal& principa
 Result<LayerDiff> LayerService::diff(const Principal& principal, std::string_view tenant, const Uuid& transcript,
                                      std::string_view kind, int from, int to) {
   ASSIGN_OR_RETURN(Authorized auth, begin_authorized(database_, context_, principal, tenant, transcript,
-                                                     {"read", "layers"}, TxMode::read));
+                                                     kLayersRead, TxMode::read));
   return diff_in(auth.tx, auth.scope, transcript, kind, from, to);
 }
 

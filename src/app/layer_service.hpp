@@ -12,8 +12,12 @@
 #include "app/layer_document.hpp"
 #include "store/identity/authorizer.hpp"
 #include "store/layers/layer_query.hpp"
+#include "store/media/transcript_repository.hpp"
 
 namespace narralytica::app {
+
+inline constexpr store::Permission kLayersRead{"read", "layers"};
+inline constexpr store::Permission kLayersWrite{"write", "layers"};
 
 // One item's change between two versions of a kind. Items are matched by position: their
 // segments, or for items without segments their time range.
@@ -70,11 +74,37 @@ class LayerService {
                                                      std::optional<int> version);
   static Result<LayerDiff> diff_in(store::Transaction& tx, const store::TenantScope& scope, const Uuid& transcript,
                                    std::string_view kind, int from, int to);
+  // One version (the current one when `version` is empty) and a page of its items after
+  // query.after_ordinal; read on layers. Errors: not_found for an unknown transcript (also
+  // another tenant's), kind or version.
+  static Result<std::pair<store::LayerRun, store::LayerItemPage>> run_page_in(
+      store::Transaction& tx, const store::TenantScope& scope, const Uuid& transcript, std::string_view kind,
+      std::optional<int> version, const store::LayerItemQuery& query);
   // The selected layers' items over segments [first, last] of `transcript`.
   static Result<std::vector<AttachedLayer>> attach_in(store::Transaction& tx, const store::TenantScope& scope,
                                                       const store::Transcript& transcript,
                                                       const std::vector<LayerSelector>& selectors,
                                                       std::int64_t first, std::int64_t last);
+  // attach_in over a page of segments read with a scope for reading transcripts: `principal`
+  // must be able to read layers as well, checked first (also for an empty page, which gets no
+  // layers). Errors: permission_denied; not_found for an unknown kind or version.
+  static Result<std::vector<AttachedLayer>> attach_to_page_in(store::Transaction& tx, const store::TenantScope& scope,
+                                                              const store::Principal& principal,
+                                                              const store::Transcript& transcript,
+                                                              const std::vector<LayerSelector>& selectors,
+                                                              const store::SegmentPage& page);
+  // Segments across the tenant whose current layers match `search` (store/layers/layer_query.hpp),
+  // with a scope for reading layers: segment text is transcript data, so `principal` must be able
+  // to read transcripts as well, checked first. Errors: permission_denied; invalid_argument
+  // naming the condition or filter that is wrong.
+  static Result<store::SegmentHitPage> search_segments_in(store::Transaction& tx, const store::TenantScope& scope,
+                                                          const store::Principal& principal,
+                                                          const store::SegmentSearch& search);
+  // Item counts and mean scores by label of a kind's current versions, grouped as `query` says;
+  // read on layers. Errors: invalid_argument naming the field that is wrong.
+  static Result<std::vector<store::LayerAnalyticsRow>> analytics_in(store::Transaction& tx,
+                                                                    const store::TenantScope& scope,
+                                                                    const store::LayerAnalyticsQuery& query);
 
   // CLI: `tenant` may be empty for the operator (looked up from the transcript).
   Result<store::LayerRunWrite> import(const store::Principal& principal, std::string_view tenant,

@@ -27,22 +27,35 @@ std::optional<std::string> media_type_for_file(const std::filesystem::path& file
 // naming `field`.
 Result<std::string> normalized_media_type(std::string_view type, std::string_view field);
 
+// A video's media file and the public id of the tenant it belongs to (a media URL names both).
+struct VideoMedia {
+  Uuid tenant;
+  store::Attachment attachment;
+};
+
 class MediaService {
  public:
   explicit MediaService(std::filesystem::path data_dir) : content_(std::move(data_dir)) {}
 
-  // Stores `bytes` and links them to `video` inside the caller's transaction; the file is durable
-  // before this returns. Errors: invalid_argument for an empty or too large file or a media type
-  // that is not audio or video; not_found for the video; unavailable when the data directory
-  // cannot be written.
-  Result<store::Attachment> attach_in(store::Transaction& tx, const store::TenantScope& scope, const Uuid& video,
-                                      std::string_view bytes, std::string_view media_type) const;
+  // kVideosWrite. Stores `bytes` and links them to `video` inside the caller's transaction; the
+  // file is durable before this returns. The video is looked up first, so another tenant's id
+  // answers not_found before anything about the file is said. `media_type` is normalized
+  // (normalized_media_type, naming `type_field`). Errors: not_found for the video;
+  // invalid_argument for a media type that is not audio or video, an empty or too large file;
+  // unavailable when the data directory cannot be written.
+  Result<VideoMedia> attach_in(store::Transaction& tx, const store::TenantScope& scope, const Uuid& video,
+                               std::string_view bytes, std::string_view media_type,
+                               std::string_view type_field = "type") const;
 
   // The same in its own transaction, for `principal` acting in the tenant named `tenant_ref`
   // (write on videos), committed.
   Result<store::Attachment> attach(store::Database& database, const store::Principal& principal,
                                    std::string_view tenant_ref, const Uuid& video, std::string_view bytes,
                                    std::string_view media_type, store::StoreContext context = {}) const;
+
+  // kVideosRead. The video's media file. Errors: not_found for the video (field "video", also
+  // another tenant's), or when no file is attached to it (field "media").
+  static Result<VideoMedia> find_in(store::Transaction& tx, const store::TenantScope& scope, const Uuid& video);
 
   const ContentStore& content() const { return content_; }
 

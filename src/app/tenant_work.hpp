@@ -27,4 +27,15 @@ auto in_tenant(store::Database& database, const store::Principal& principal, std
   return result;
 }
 
+// For a use case that needs a second permission besides the one `scope` was authorized for
+// (segment text read through the layer routes needs read on transcripts too; layer values
+// attached to segments need read on layers): checks `permission` for `principal` in the scope's
+// tenant. Errors: permission_denied; not_found when the tenant is gone.
+inline Status authorize_also(store::Transaction& tx, const store::TenantScope& scope, const store::Principal& principal,
+                             store::Permission permission) {
+  ASSIGN_OR_RETURN(store::Tenant tenant, store::TenantRepository::find_by_id(tx, scope.tenant_id()));
+  RETURN_IF_ERROR(store::Authorizer::authorize(tx, principal, tenant, permission, scope.context()));
+  return ok_status();
+}
+
 }  // namespace narralytica::app

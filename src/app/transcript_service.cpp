@@ -279,9 +279,10 @@ Result<ImportResult> TranscriptService::import_prepared(const Principal& princip
 }
 
 Result<ImportResult> TranscriptService::import_in(Transaction& tx, const TenantScope& scope, const Principal& principal,
-                                                  const Tenant& tenant, std::string_view content,
-                                                  const ImportOptions& options, const RequestContext& request) {
+                                                  std::string_view content, const ImportOptions& options,
+                                                  const RequestContext& request) {
   ASSIGN_OR_RETURN(PreparedImport prepared, prepare(content, options));
+  ASSIGN_OR_RETURN(Tenant tenant, TenantRepository::find_by_id(tx, scope.tenant_id()));
   return import_document(tx, scope, principal, tenant, std::move(prepared), options, request);
 }
 

@@ -100,11 +100,11 @@ class TranscriptService {
 
   // The same two inside a transaction the caller already opened and authorized (the API's
   // dispatcher, which commits): `scope` must allow writing (reading) transcripts; creating a video
-  // (options.video unset) also checks writing videos for `principal`.
+  // (options.video unset) also checks writing videos for `principal`. The import's file is kept
+  // under the scope's tenant. Errors: as import() and export_transcript().
   Result<ImportResult> import_in(store::Transaction& tx, const store::TenantScope& scope,
-                                 const store::Principal& principal, const store::Tenant& tenant,
-                                 std::string_view content, const ImportOptions& options,
-                                 const store::RequestContext& request = {});
+                                 const store::Principal& principal, std::string_view content,
+                                 const ImportOptions& options, const store::RequestContext& request = {});
   Result<ExportResult> export_in(store::Transaction& tx, const store::TenantScope& scope, const Uuid& transcript,
                                  formats::Format format, const ExportOptions& options = {});
 

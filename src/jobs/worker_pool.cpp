@@ -76,11 +76,8 @@ void Worker::forget(std::span<const std::int64_t> ids) {
   std::erase_if(held_, [&](std::int64_t id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); });
 }
 
-Result<Worker::WriteTransaction> Worker::begin_write() {
-  std::unique_lock<std::mutex> turn;
-  if (write_turn_) turn = std::unique_lock(*write_turn_);
-  ASSIGN_OR_RETURN(auto tx, store::Transaction::begin(database_, store::TxMode::write, options_.store_context));
-  return WriteTransaction{std::move(turn), std::move(tx)};
+Result<store::Transaction> Worker::begin_write() {
+  return store::Transaction::begin(database_, store::TxMode::write, options_.store_context);
 }
 
 Result<int> Worker::step() {
@@ -88,8 +85,7 @@ Result<int> Worker::step() {
   std::vector<store::Job> jobs;
   std::vector<std::int64_t> settled;
   {
-    ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
-    store::Transaction& tx = write.tx;
+    ASSIGN_OR_RETURN(store::Transaction tx, begin_write());
     if (!pending_success_.empty()) {
       ASSIGN_OR_RETURN(settled, store::JobRepository::complete(tx, scope, owner_, pending_success_));
     }
@@ -163,8 +159,7 @@ Result<int> Worker::step() {
 
 Status Worker::settle_failure(const store::Job& job, const std::string& error) {
   const auto scope = worker_scope(owner_);
-  ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
-  store::Transaction& tx = write.tx;
+  ASSIGN_OR_RETURN(store::Transaction tx, begin_write());
   const UnixMicros retry_at = tx.now_us() + options_.backoff.delay_us(job.attempts, tx.random());
   ASSIGN_OR_RETURN(store::FailOutcome outcome, store::JobRepository::fail(tx, scope, owner_, job.id, error, retry_at));
   RETURN_IF_ERROR(tx.commit());
@@ -181,8 +176,7 @@ Status Worker::settle_failure(const store::Job& job, const std::string& error) {
 Status Worker::release(std::vector<std::int64_t> ids) {
   if (ids.empty()) return ok_status();
   const auto scope = worker_scope(owner_);
-  ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
-  store::Transaction& tx = write.tx;
+  ASSIGN_OR_RETURN(store::Transaction tx, begin_write());
   ASSIGN_OR_RETURN(std::int64_t released, store::JobRepository::release(tx, scope, owner_, ids));
   RETURN_IF_ERROR(tx.commit());
   forget(ids);
@@ -193,8 +187,7 @@ Status Worker::release(std::vector<std::int64_t> ids) {
 Status Worker::drain() {
   if (!pending_success_.empty()) {
     const auto scope = worker_scope(owner_);
-    ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
-    store::Transaction& tx = write.tx;
+    ASSIGN_OR_RETURN(store::Transaction tx, begin_write());
     ASSIGN_OR_RETURN(auto settled, store::JobRepository::complete(tx, scope, owner_, pending_success_));
     RETURN_IF_ERROR(tx.commit());
     count(&WorkerMetrics::succeeded, static_cast<std::int64_t>(settled.size()));
@@ -220,8 +213,7 @@ Status Worker::heartbeat() {
   }
   if (held.empty()) return ok_status();
   const auto scope = worker_scope(owner_);
-  ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
-  store::Transaction& tx = write.tx;
+  ASSIGN_OR_RETURN(store::Transaction tx, begin_write());
   ASSIGN_OR_RETURN(auto kept, store::JobRepository::heartbeat(tx, scope, owner_, held, options_.lease_us));
   RETURN_IF_ERROR(tx.commit());
   if (running && std::find(kept.begin(), kept.end(), *running) == kept.end()) {
@@ -234,8 +226,7 @@ Status Worker::heartbeat() {
 
 Result<std::int64_t> Worker::reclaim_expired() {
   const auto scope = worker_scope(owner_);
-  ASSIGN_OR_RETURN(WriteTransaction write, begin_write());
-  store::Transaction& tx = write.tx;
+  ASSIGN_OR_RETURN(store::Transaction tx, begin_write());
   ASSIGN_OR_RETURN(std::int64_t reclaimed, store::JobRepository::reclaim_expired(tx, scope, kReclaimPerRound));
   RETURN_IF_ERROR(tx.commit());
   count(&WorkerMetrics::reclaimed, reclaimed);
@@ -266,7 +257,6 @@ Status WorkerPool::start() {
   for (int i = 0; i < options_.concurrency; ++i) {
     workers_.push_back(std::make_unique<Worker>(database_, handlers_, options_,
                                                 prefix + ":" + std::to_string(i) + ":" + std::to_string(nonce)));
-    if (database_.backend() == store::Backend::sqlite) workers_.back()->write_turn_ = &sqlite_write_turn_;
   }
   started_ = true;
   for (int i = 0; i < options_.concurrency; ++i) {
@@ -407,9 +397,9 @@ void WorkerPool::run_heartbeat() {
       draft.max_attempts = 3;
       draft.idempotency_key = "retention:" + std::to_string(now / kRetentionScheduleEveryUs);
       const Status scheduled = guarded([&]() -> Status {
-        ASSIGN_OR_RETURN(auto write, reclaimer.begin_write());
-        RETURN_IF_ERROR(store::JobRepository::enqueue(write.tx, worker_scope(reclaimer.owner()), std::nullopt, draft));
-        return write.tx.commit();
+        ASSIGN_OR_RETURN(store::Transaction tx, reclaimer.begin_write());
+        RETURN_IF_ERROR(store::JobRepository::enqueue(tx, worker_scope(reclaimer.owner()), std::nullopt, draft));
+        return tx.commit();
       });
       if (!scheduled.ok()) report(reclaimer, "scheduling events.prune", scheduled.error());
       next_retention = now + kRetentionScheduleEveryUs;

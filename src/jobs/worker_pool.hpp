@@ -105,16 +105,10 @@ class Worker {
 
  private:
   friend class WorkerPool;
-  // A write transaction and, on SQLite, this pool's write turn, held until the transaction ends
-  // (members end in reverse order: the transaction first, then the turn).
-  struct WriteTransaction {
-    std::unique_lock<std::mutex> turn;
-    store::Transaction tx;
-  };
-  // Every write of the pool goes through here, heartbeats and reclaims included, so that on
-  // SQLite they queue behind the loops in-process instead of polling in SQLite's busy handler
-  // while the loops hand the lock to each other.
-  Result<WriteTransaction> begin_write();
+  // Every write of the pool, heartbeats and reclaims included. On SQLite they queue for the
+  // database's one writer in-process (Transaction::begin takes its write turn or joins its write
+  // batch) instead of polling in SQLite's busy handler while the loops hand the lock to each other.
+  Result<store::Transaction> begin_write();
   Status settle_failure(const store::Job& job, const std::string& error);
   Status release(std::vector<std::int64_t> ids);
   void forget(std::span<const std::int64_t> ids);
@@ -126,10 +120,6 @@ class Worker {
   std::string owner_;
   std::vector<std::string> kinds_;
   std::atomic<bool> stop_requested_{false};
-  // SQLite has one writer: the writes of one pool (loops, heartbeats, reclaims) take turns here
-  // instead of in SQLite's busy handler, which sleeps (up to 100 ms) and would idle the lock.
-  // nullptr on PostgreSQL (SKIP LOCKED).
-  std::mutex* write_turn_ = nullptr;
 
   mutable std::mutex held_mutex_;  // guards held_ and running_cancelled_ across the heartbeat thread
   std::vector<std::int64_t> held_;     // claimed and not yet settled in the database
@@ -186,7 +176,6 @@ class WorkerPool {
   std::condition_variable wake_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> heartbeat_stopping_{false};  // heartbeats go on while loops drain
-  std::mutex sqlite_write_turn_;  // lent to the loops on SQLite (Worker::write_turn_)
   bool started_ = false;
   bool joined_ = false;
 };

@@ -162,6 +162,7 @@ class Connection {
 class Database;
 class GroupSync;
 class WriteBatch;
+class WriteTurn;
 
 // RAII loan of a pooled connection: returned to the pool on destruction. Move-only.
 class ConnectionLease {
@@ -240,6 +241,11 @@ class Database {
   virtual GroupSync* group_sync() const { return nullptr; }
   // Where write transactions run when commits are grouped on SQLite (write_batch.hpp), else null.
   virtual WriteBatch* write_batch() const { return nullptr; }
+  // The turn this process's write transactions take when the database has one writer and does
+  // not batch writes (SQLite without group commit; write_turn.hpp), waiting up to the busy
+  // timeout: Transaction::begin takes it, so no caller holds a lock of its own for the database. Null on PostgreSQL (row locks) and
+  // when write_batch() is set (its members take the batch's turn).
+  virtual WriteTurn* write_turn() { return nullptr; }
 
  protected:
   friend class ConnectionLease;

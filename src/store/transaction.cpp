@@ -55,9 +55,14 @@ Result<Transaction> Transaction::begin(Database& database, TxMode mode, StoreCon
     ASSIGN_OR_RETURN(WriteBatch::Member member, batch->join());
     return Transaction(*batch, std::move(member), context);
   }
+  // The turn before the connection: writers that wait for it hold no connection meanwhile.
+  WriteTurn::Hold turn;
+  if (WriteTurn* write_turn = database.write_turn(); write_turn && mode == TxMode::write) {
+    ASSIGN_OR_RETURN(turn, write_turn->take());
+  }
   ASSIGN_OR_RETURN(ConnectionLease lease, database.acquire());
   RETURN_IF_ERROR(lease->begin(mode == TxMode::write));
-  return Transaction(std::move(lease), context);
+  return Transaction(std::move(turn), std::move(lease), context);
 }
 
 Transaction::~Transaction() {
@@ -69,6 +74,7 @@ void Transaction::finish() {
   events_.clear();
   audits_.clear();
   member_.reset();
+  turn_.reset();
 }
 
 // Scope entries are deferred: on PostgreSQL they travel with the next statement (one round trip

@@ -16,6 +16,7 @@
 #include "store/database.hpp"
 #include "store/scope.hpp"
 #include "store/write_batch.hpp"
+#include "store/write_turn.hpp"
 
 namespace narralytica::store {
 
@@ -55,8 +56,12 @@ class Transaction {
  public:
   // Borrows a connection and begins. A write on a database that batches writes joins its batch
   // instead (write_batch.hpp): it waits for its turn and runs in a savepoint of the batch's
-  // transaction. Errors: unavailable when no connection can be had or the write lock is not
-  // granted within the busy timeout.
+  // transaction. A write on a database with a write turn (SQLite without a batch,
+  // write_turn.hpp) first waits for the turn, before borrowing a connection, and holds it until
+  // the transaction ends: another thread's write waits; a second write on this thread while
+  // the first is open is refused. Errors: unavailable when no connection can be had or the
+  // write turn or lock is not granted within the busy timeout; internal for a write begun on a
+  // thread whose write transaction on this database is still open.
   static Result<Transaction> begin(Database& database, TxMode mode, StoreContext context = {});
 
   Transaction(Transaction&&) noexcept = default;
@@ -112,12 +117,15 @@ class Transaction {
   Status rollback();
 
  private:
-  Transaction(ConnectionLease lease, StoreContext context) : lease_(std::move(lease)), context_(context) {}
+  Transaction(WriteTurn::Hold turn, ConnectionLease lease, StoreContext context)
+      : turn_(std::move(turn)), lease_(std::move(lease)), context_(context) {}
   Transaction(WriteBatch& batch, WriteBatch::Member member, StoreContext context)
       : batch_(&batch), member_(std::move(member)), context_(context) {}
-  // Ends the transaction: the outbox is dropped and a batch member's turn passes on.
+  // Ends the transaction: the outbox is dropped and the turn (a batch member's, or the
+  // database's write turn) passes on.
   void finish();
 
+  WriteTurn::Hold turn_;                      // a write's turn, held until the transaction ends
   ConnectionLease lease_;                     // a transaction of its own, or
   WriteBatch* batch_ = nullptr;               // a member of a write batch
   std::optional<WriteBatch::Member> member_;

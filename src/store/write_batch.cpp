@@ -12,20 +12,9 @@ WriteBatch::~WriteBatch() {
 }
 
 Result<WriteBatch::Member> WriteBatch::join() {
-  {
-    std::unique_lock lock(mutex_);
-    // A second write transaction on a thread that holds the turn would wait for itself forever.
-    if (turn_taken_ && holder_ == std::this_thread::get_id()) {
-      return make_error(ErrorCode::internal, "a write transaction began inside another on the same thread");
-    }
-    waiting_.fetch_add(1, std::memory_order_acq_rel);
-    turn_free_.wait(lock, [&] { return !turn_taken_; });
-    turn_taken_ = true;
-    holder_ = std::this_thread::get_id();
-    waiting_.fetch_sub(1, std::memory_order_acq_rel);
-  }
+  ASSIGN_OR_RETURN(WriteTurn::Hold turn, turn_.take());
   // From here this member alone touches the batch's connection and counters, until end_turn().
-  Member member(this);
+  Member member(this, std::move(turn));
   if (!lease_) {
     if (auto begun = begin_batch(); !begun.ok()) {
       member.state_ = Member::State::rolled_back;  // nothing to undo; the destructor ends the turn
@@ -65,13 +54,7 @@ void WriteBatch::end_turn() {
   // The turn is still held: lease_ and the counters are this thread's.
   const bool full =
       members_ >= limits_.members_max || std::chrono::steady_clock::now() - opened_ >= limits_.open_max;
-  if (lease_ && (waiting_.load(std::memory_order_acquire) == 0 || full)) (void)commit_open_batch();
-  {
-    std::lock_guard lock(mutex_);
-    turn_taken_ = false;
-    holder_ = std::thread::id();
-  }
-  turn_free_.notify_one();
+  if (lease_ && (turn_.waiting() == 0 || full)) (void)commit_open_batch();
 }
 
 WriteBatch::Member::~Member() {

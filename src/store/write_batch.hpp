@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "store/database.hpp"
+#include "store/write_turn.hpp"
 
 namespace narralytica::store {
 
@@ -38,7 +39,8 @@ class WriteBatch {
   // destroyed. Move-only.
   class Member {
    public:
-    Member(Member&& other) noexcept : batch_(std::exchange(other.batch_, nullptr)), state_(other.state_) {}
+    Member(Member&& other) noexcept
+        : batch_(std::exchange(other.batch_, nullptr)), turn_(std::move(other.turn_)), state_(other.state_) {}
     Member& operator=(Member&&) = delete;
     // Rolls back unless released, then ends the turn: the batch commits unless another writer
     // is waiting and the limits allow one more member.
@@ -56,8 +58,9 @@ class WriteBatch {
    private:
     friend class WriteBatch;
     enum class State { open, released, rolled_back };
-    explicit Member(WriteBatch* batch) : batch_(batch) {}
+    Member(WriteBatch* batch, WriteTurn::Hold turn) : batch_(batch), turn_(std::move(turn)) {}
     WriteBatch* batch_;
+    WriteTurn::Hold turn_;
     State state_ = State::open;
   };
 
@@ -71,24 +74,21 @@ class WriteBatch {
 
   // Writers waiting for the turn now; members that joined and batches committed so far. For
   // tests and /metrics.
-  int waiting() const { return waiting_.load(std::memory_order_acquire); }
+  int waiting() const { return turn_.waiting(); }
   std::uint64_t members() const { return members_total_.load(std::memory_order_relaxed); }
   std::uint64_t commits() const { return commits_.load(std::memory_order_relaxed); }
 
  private:
   Status begin_batch();
   Status commit_open_batch();  // with the turn held
-  void end_turn();
+  void end_turn();  // with the turn held, just before it is given back
 
   Database& database_;
   GroupSync& group_;
   const WriteBatchLimits limits_;
   // The turn: taken by join(), given back when its member ends (possibly on another thread).
-  std::mutex mutex_;
-  std::condition_variable turn_free_;
-  bool turn_taken_ = false;
-  std::thread::id holder_;  // the thread that took the turn
-  std::atomic<int> waiting_{0};
+  // Unbounded, as before: its holder is a writer of this process, which ends its turn promptly.
+  WriteTurn turn_;
   std::atomic<std::uint64_t> members_total_{0};
   std::atomic<std::uint64_t> commits_{0};
   // Held with the turn:

@@ -130,12 +130,6 @@ struct ApiState {
   app::MediaService media{options.data_dir};  // media files of videos (media_routes.cpp)
   // Signs media URLs (api/detail/media_url.hpp). New at each start: a restart ends every link.
   const std::string media_url_key = secure_random_bytes(32);
-  // SQLite has one writer: this process's write transactions take turns here, in FIFO-ish mutex
-  // order, instead of in SQLite's busy handler, which sleeps up to 100 ms between tries and
-  // measured as a 1 s p99 for updates at 64 connections. Used with --no-group-commit only: with
-  // group commit the database's write batch has the turn (store/write_batch.hpp). Unused on
-  // PostgreSQL (row locks).
-  std::mutex sqlite_write_turn;
 
   const Clock& clock() const { return *store_context.clock; }
 };

@@ -13,6 +13,7 @@
 #include "store/pooled_database.hpp"
 #include "store/sqlite/wal_file.hpp"
 #include "store/write_batch.hpp"
+#include "store/write_turn.hpp"
 
 namespace narralytica::store {
 namespace {
@@ -308,6 +309,7 @@ class SqliteDatabase final : public PooledDatabase {
   Backend backend() const override { return Backend::sqlite; }
   GroupSync* group_sync() const override { return group_sync_.get(); }
   WriteBatch* write_batch() const override { return write_batch_.get(); }
+  WriteTurn* write_turn() override { return write_batch_ ? nullptr : &write_turn_; }
 
  protected:
   Result<std::unique_ptr<Connection>> open_connection() override {
@@ -384,6 +386,7 @@ class SqliteDatabase final : public PooledDatabase {
   std::optional<WalFile> wal_;  // outlives group_sync_, whose thread syncs it
   std::unique_ptr<GroupSync> group_sync_;
   std::unique_ptr<WriteBatch> write_batch_;  // commits what is open before group_sync_ stops
+  WriteTurn write_turn_{options_.busy_timeout};  // the writers' turn when there is no write batch
 };
 
 }  // namespace

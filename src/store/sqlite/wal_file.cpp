@@ -8,25 +8,13 @@
 #include <filesystem>
 #include <utility>
 
+#include "store/file_sync.hpp"
+
 namespace narralytica::store {
 namespace {
 
 Error os_error(std::string_view what, const std::string& path) {
   return make_error(ErrorCode::unavailable, std::string(what) + ": " + std::strerror(errno), path);
-}
-
-// A new file's directory entry is durable only once the directory is synced.
-Status sync_directory(const std::filesystem::path& directory) {
-  const std::string name = directory.empty() ? "." : directory.string();
-  const int fd = ::open(name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return os_error("cannot open", name);
-  if (::fsync(fd) != 0) {
-    Error error = os_error("fsync failed", name);
-    ::close(fd);
-    return error;
-  }
-  ::close(fd);
-  return ok_status();
 }
 
 }  // namespace
@@ -36,8 +24,8 @@ Result<WalFile> WalFile::open(sqlite3* db) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return os_error("cannot open the write-ahead log", path);
   WalFile wal(fd, path);
-  // SQLite may just have created the log.
-  RETURN_IF_ERROR(sync_directory(std::filesystem::path(path).parent_path()));
+  // SQLite may just have created the log: its directory entry is durable once the directory is.
+  RETURN_IF_ERROR(sync_directory(directory_of(path)));
   return wal;
 }
 
